@@ -1,0 +1,91 @@
+"""Value formats a field may declare, with their parsers (the bottom layer, no dependencies)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+
+_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_TIME = re.compile(r"(\d{1,2}):(\d{2})(?:\s*Uhr)?")
+_PLZ = re.compile(r"\d{5}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"\+?[\d][\d /()\-–]*")
+_NUMBER = re.compile(r"\d+")
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """Return the date written as TT.MM.JJJJ, or None if it is not a real date."""
+    m = _DATE.fullmatch((text or "").strip())
+    if not m:
+        return None
+    day, month, year = (int(g) for g in m.groups())
+    if not 1900 <= year <= 2100:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_time(text: str | None) -> dt.time | None:
+    """Return the time written as HH:MM, or None."""
+    m = _TIME.fullmatch((text or "").strip())
+    if not m:
+        return None
+    hour, minute = int(m.group(1)), int(m.group(2))
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+def _plausible_phone(text: str) -> bool:
+    return bool(_PHONE.fullmatch(text)) and 6 <= sum(c.isdigit() for c in text) <= 15
+
+
+class Format(enum.Enum):
+    """A field's value format; `description` is what a German user is told to enter."""
+
+    DATUM = "datum"
+    UHRZEIT = "uhrzeit"
+    PLZ = "plz"
+    EMAIL = "email"
+    TELEFON = "telefon"
+    ZAHL = "zahl"
+
+    @property
+    def description(self) -> str:
+        return {
+            Format.DATUM: "Datum als TT.MM.JJJJ",
+            Format.UHRZEIT: "Uhrzeit als HH:MM",
+            Format.PLZ: "fünfstellige Postleitzahl",
+            Format.EMAIL: "E-Mail-Adresse",
+            Format.TELEFON: "Telefonnummer mit Vorwahl",
+            Format.ZAHL: "ganze Zahl",
+        }[self]
+
+    def accepts(self, text: str) -> bool:
+        """True if `text` (non-empty) is a plausible value of this format."""
+        text = text.strip()
+        if self is Format.DATUM:
+            return parse_date(text) is not None
+        if self is Format.UHRZEIT:
+            return parse_time(text) is not None
+        if self is Format.PLZ:
+            return bool(_PLZ.fullmatch(text))
+        if self is Format.EMAIL:
+            return bool(_EMAIL.fullmatch(text))
+        if self is Format.TELEFON:
+            return _plausible_phone(text)
+        return bool(_NUMBER.fullmatch(text))
+
+    @property
+    def js_actions(self) -> tuple[str, str] | None:
+        """Acrobat/pdf.js keystroke and format scripts (AF* built-ins), or None."""
+        return {
+            Format.DATUM: ('AFDate_KeystrokeEx("dd.mm.yyyy");', 'AFDate_FormatEx("dd.mm.yyyy");'),
+            Format.UHRZEIT: ('AFTime_KeystrokeEx("HH:MM");', 'AFTime_FormatEx("HH:MM");'),
+            Format.PLZ: ("AFSpecial_Keystroke(0);", "AFSpecial_Format(0);"),
+            Format.ZAHL: ('AFNumber_Keystroke(0, 2, 0, 0, "", true);',
+                          'AFNumber_Format(0, 2, 0, 0, "", true);'),
+        }.get(self)
