@@ -1,0 +1,243 @@
+"""Generation: the layout drawn with reportlab, the fields added as a real AcroForm.
+
+reportlab draws the printed page (labels, frames, footer); the widgets are written with pypdf
+because reportlab's AcroForm support cannot make hierarchical field names, signature fields,
+format actions or appearance streams for values outside its own encoder.
+"""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (ArrayObject, BooleanObject, DictionaryObject, FloatObject,
+                           NameObject, NumberObject, TextStringObject)
+
+from . import __version__
+from .appearance import CHECK_FONT, TEXT_FONT, default_da
+from .definition import FieldType, FormDefinition, Requirement, Value, load_definition
+from .extract import INFO_FORM_ID, INFO_FORM_VERSION
+from .fill import FillError, button_appearances, form_xobject, validate_values, write_value
+from .layout import PAGE_H, PAGE_W, Layout, compute_layout
+
+# Field flags (PDF 32000-1, 12.7.3.1 and 12.7.4)
+_REQUIRED, _MULTILINE, _NO_TOGGLE_OFF, _RADIO, _COMBO = 1 << 1, 1 << 12, 1 << 14, 1 << 15, 1 << 17
+_PRINT = 4
+_CHECK_ON = "/Ja"
+
+
+def _draw_pages(form: FormDefinition, layout: Layout) -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1)
+    canvas.setTitle(form.title)
+    canvas.setSubject(f"Formular {form.id}, Version {form.version}")
+    canvas.setAuthor("")
+    canvas.setCreator(f"vhpdf {__version__}")
+    canvas.setProducer(f"vhpdf {__version__}")
+    canvas.setKeywords("")
+    for page in range(layout.pages):
+        canvas.setLineWidth(0.6)
+        canvas.setStrokeGray(0)
+        for fr in (f for f in layout.frames if f.page == page):
+            r = fr.rect
+            if fr.shape == "rule":
+                canvas.line(r.x, r.y, r.x + r.w, r.y)
+            elif fr.shape == "circle":
+                canvas.circle(r.x + r.w / 2, r.y + r.h / 2, r.w / 2, stroke=1, fill=0)
+            else:
+                canvas.rect(r.x, r.y, r.w, r.h, stroke=1, fill=0)
+        for t in (t for t in layout.texts if t.page == page):
+            canvas.setFont("Helvetica-Bold" if t.bold else "Helvetica", t.size)
+            draw = canvas.drawRightString if t.align == "right" else canvas.drawString
+            draw(t.x, t.y, t.text)
+        canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
+
+
+def _js(code: str) -> DictionaryObject:
+    return DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
+                             NameObject("/JS"): TextStringObject(code)})
+
+
+def _font(base: str, encoding: str | None) -> DictionaryObject:
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                             NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject(base)})
+    if encoding:
+        font[NameObject("/Encoding")] = NameObject(encoding)
+    return font
+
+
+class _FormBuilder:
+    """Adds the widgets of a layout to the drawn pages and builds the field hierarchy."""
+
+    def __init__(self, writer: PdfWriter):
+        self.writer = writer
+        add = writer._add_object
+        self.add = add
+        self.resources = DictionaryObject({NameObject("/Font"): DictionaryObject({
+            NameObject("/" + TEXT_FONT): add(_font("/Helvetica", "/WinAnsiEncoding")),
+            NameObject("/" + CHECK_FONT): add(_font("/ZapfDingbats", None)),
+        })})
+        self.top: list = []  # top-level field references, in form order
+        self.nodes: dict[str, tuple] = {}  # qualified name -> (dict, reference)
+        self.terminals: dict[str, tuple] = {}  # name -> (field dict, [widget dicts])
+
+    def _parent(self, qualified: str):
+        """The (possibly new) non-terminal field for a dotted prefix."""
+        if qualified in self.nodes:
+            return self.nodes[qualified]
+        node = DictionaryObject({NameObject("/T"): TextStringObject(qualified.rsplit(".", 1)[-1]),
+                                 NameObject("/Kids"): ArrayObject()})
+        ref = self.add(node)
+        self._attach(qualified, node, ref)
+        self.nodes[qualified] = (node, ref)
+        return node, ref
+
+    def _attach(self, qualified: str, node: DictionaryObject, ref) -> None:
+        if "." in qualified:
+            parent, parent_ref = self._parent(qualified.rsplit(".", 1)[0])
+            node[NameObject("/Parent")] = parent_ref
+            parent["/Kids"].append(ref)
+        else:
+            self.top.append(ref)
+
+    def _widget(self, page_ref, rect, tooltip: str | None) -> DictionaryObject:
+        w = DictionaryObject({
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/Rect"): ArrayObject([FloatObject(round(v, 2)) for v in
+                                              (rect.x, rect.y, rect.x + rect.w, rect.y + rect.h)]),
+            NameObject("/F"): NumberObject(_PRINT),
+            NameObject("/P"): page_ref,
+        })
+        if tooltip:
+            w[NameObject("/TU")] = TextStringObject(tooltip)
+        return w
+
+    def add_widget(self, widget) -> None:
+        f, rect = widget.field, widget.rect
+        page = self.writer.pages[widget.page]
+        page_ref = page.indirect_reference
+        if f.type is FieldType.RADIO:
+            if f.name not in self.terminals:
+                group = DictionaryObject({
+                    NameObject("/FT"): NameObject("/Btn"),
+                    NameObject("/T"): TextStringObject(f.name.rsplit(".", 1)[-1]),
+                    NameObject("/TU"): TextStringObject(f.tooltip),
+                    NameObject("/Ff"): NumberObject(_RADIO | _NO_TOGGLE_OFF),
+                    NameObject("/V"): NameObject("/Off"),
+                    NameObject("/Kids"): ArrayObject(),
+                })
+                group_ref = self.add(group)
+                self._attach(f.name, group, group_ref)
+                self.terminals[f.name] = (group, [], group_ref)
+            group, kids, group_ref = self.terminals[f.name]
+            w = self._widget(page_ref, rect, None)
+            w[NameObject("/Parent")] = group_ref
+            w[NameObject("/AS")] = NameObject("/Off")
+            w[NameObject("/MK")] = DictionaryObject({NameObject("/CA"): TextStringObject("l")})
+            w[NameObject("/DA")] = TextStringObject(default_da(f.type, False))
+            w[NameObject("/AP")] = button_appearances("/" + widget.export, rect.w, True,
+                                                      self.add, self.resources)
+            ref = self.add(w)
+            group["/Kids"].append(ref)
+            kids.append(w)
+            self._annotate(page, ref)
+            return
+
+        w = self._widget(page_ref, rect, f.tooltip)
+        w[NameObject("/T")] = TextStringObject(f.name.rsplit(".", 1)[-1])
+        flags = _REQUIRED if f.requirement is Requirement.PFLICHT else 0
+        if f.type is FieldType.CHECKBOX:
+            w.update({NameObject("/FT"): NameObject("/Btn"),
+                      NameObject("/V"): NameObject("/Off"), NameObject("/AS"): NameObject("/Off"),
+                      NameObject("/MK"): DictionaryObject({NameObject("/CA"): TextStringObject("4")}),
+                      NameObject("/AP"): button_appearances(_CHECK_ON, rect.w, False, self.add,
+                                                            self.resources)})
+            flags = 0  # a checkbox left empty is an answer, never "missing"
+        elif f.type is FieldType.SIGNATURE:
+            w[NameObject("/FT")] = NameObject("/Sig")
+            w[NameObject("/AP")] = DictionaryObject({NameObject("/N"): form_xobject(
+                b"", rect.w, rect.h, None, self.add)})
+            flags = 0
+        else:
+            w[NameObject("/FT")] = NameObject("/Tx" if f.type is FieldType.TEXT else "/Ch")
+            if f.multiline:
+                flags |= _MULTILINE
+            if f.type is FieldType.CHOICE:
+                flags |= _COMBO
+                w[NameObject("/Opt")] = ArrayObject(TextStringObject(v) for v in f.option_values)
+            if f.max_length:
+                w[NameObject("/MaxLen")] = NumberObject(f.max_length)
+            actions = f.format.js_actions if f.format else None
+            if actions:
+                w[NameObject("/AA")] = DictionaryObject({NameObject("/K"): _js(actions[0]),
+                                                         NameObject("/F"): _js(actions[1])})
+        if f.type is not FieldType.CHECKBOX:
+            w[NameObject("/MK")] = DictionaryObject()
+        if f.type is not FieldType.SIGNATURE:
+            w[NameObject("/DA")] = TextStringObject(default_da(f.type, f.multiline))
+        w[NameObject("/Ff")] = NumberObject(flags)
+        ref = self.add(w)
+        self._attach(f.name, w, ref)
+        self.terminals[f.name] = (w, [w], ref)
+        if f.type in (FieldType.TEXT, FieldType.CHOICE):
+            write_value(w, [w], f, None, self.resources, self.add)
+        self._annotate(page, ref)
+
+    @staticmethod
+    def _annotate(page, ref) -> None:
+        if "/Annots" not in page:
+            page[NameObject("/Annots")] = ArrayObject()
+        page["/Annots"].append(ref)
+
+    def finish(self) -> None:
+        self.writer._root_object[NameObject("/AcroForm")] = self.add(DictionaryObject({
+            NameObject("/Fields"): ArrayObject(self.top),
+            NameObject("/DA"): TextStringObject(f"/{TEXT_FONT} 0 Tf 0 g"),
+            NameObject("/DR"): self.resources,
+        }))
+        for page in self.writer.pages:
+            page[NameObject("/Tabs")] = NameObject("/R")
+
+
+def generate(persons: int | None = None, values: dict[str, Value] | None = None,
+             form: FormDefinition | None = None) -> bytes:
+    """Build the fillable form (optionally prefilled with validated `values`) as PDF bytes."""
+    form = form or load_definition()
+    persons = form.repeat.default if persons is None else persons
+    if not 1 <= persons <= form.repeat.max:
+        raise FillError([f"Anzahl der Personen muss zwischen 1 und {form.repeat.max} liegen."])
+    layout = compute_layout(form, persons)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_draw_pages(form, layout))))
+    builder = _FormBuilder(writer)
+    for widget in layout.widgets:
+        builder.add_widget(widget)
+    builder.finish()
+    fields = form.field_map(persons)
+    for name, value in (values or {}).items():
+        field_obj, widgets, _ = builder.terminals[name]
+        write_value(field_obj, widgets, fields[name], value, builder.resources, builder.add)
+
+    root = writer._root_object
+    root[NameObject("/Lang")] = TextStringObject(form.language)
+    root[NameObject("/ViewerPreferences")] = DictionaryObject(
+        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
+    writer.add_metadata({INFO_FORM_ID: form.id, INFO_FORM_VERSION: form.version})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def fill_form(data: object, persons: int | None = None) -> bytes:
+    """A prefilled form from `data` (field name -> value, as read from JSON).
+
+    Raises FillError listing every unknown field and invalid value.
+    """
+    form = load_definition()
+    values, needed = validate_values(form, data)
+    return generate(max(needed, persons or 0), values, form)
