@@ -1,0 +1,43 @@
+"""Shared fixtures: real PDFs made by vhpdf, filled by real programs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vhpdf.definition import load_definition
+from vhpdf.generate import fill_form, generate
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
+
+@pytest.fixture(scope="session")
+def form():
+    return load_definition()
+
+
+@pytest.fixture(scope="session")
+def complete_values() -> dict:
+    return json.loads((SAMPLES / "vollstaendig.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def incomplete_values() -> dict:
+    return json.loads((SAMPLES / "unvollstaendig.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def blank_pdf(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("blank") / "leer.pdf"
+    path.write_bytes(generate())
+    return path
+
+
+@pytest.fixture(scope="session")
+def complete_pdf(tmp_path_factory, complete_values) -> Path:
+    path = tmp_path_factory.mktemp("complete") / "vollstaendig.pdf"
+    path.write_bytes(fill_form(complete_values))
+    return path
