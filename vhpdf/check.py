@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 
 from .definition import (Condition, Field, FieldType, FormDefinition, Kpb, Rule, Severity, Test,
                          Value, load_definition)
-from .extract import ExtractError, Extraction, extract
+from .extract import ExtractError, Extraction, extract, read_pdf
 from .formats import Format, parse_date, parse_time
 
 
@@ -35,6 +35,21 @@ class Finding:
     basis: str = ""
 
 
+@dataclass(frozen=True)
+class Item:
+    """One PDF to check: a file on disk, or bytes taken from a mail attachment.
+
+    `mail` describes the mail it came from ({"file", "from", "date", "subject"}); `annexes`
+    names the other attachments of that mail and the files embedded in the PDF.
+    """
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+    mail: dict | None = None
+    annexes: tuple[str, ...] = ()
+
+
 @dataclass
 class Result:
     """The verdict on one file."""
@@ -47,6 +62,8 @@ class Result:
     values: dict[str, Value] | None = None
     kpb: Kpb | None = None
     error: str | None = None
+    mail: dict | None = None
+    annexes: tuple[str, ...] = ()
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -187,32 +204,40 @@ def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_value
                   ex.values if keep_values else None, form.kpb_named(ex.values.get(form.kpb_field)))
 
 
+def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool = False) -> Result:
+    """Check one item; never raises for a bad file, it is reported as unlesbar."""
+    form = form or load_definition()
+    try:
+        ex = read_pdf(item.data, form) if item.data is not None else extract(item.path)
+        result = check_extraction(item.name, ex, form, keep_values)
+    except ExtractError as exc:
+        result = Result(item.name, Status.UNLESBAR, error=str(exc))
+    except Exception as exc:  # a reader bug must not stop a bulk run
+        result = Result(item.name, Status.UNLESBAR, error="Die Datei konnte nicht gelesen werden "
+                        f"(interner Fehler: {type(exc).__name__}).")
+    result.mail, result.annexes = item.mail, item.annexes
+    return result
+
+
 def check_file(path: str | os.PathLike, form: FormDefinition | None = None,
                keep_values: bool = False) -> Result:
-    """Check one file; never raises for a bad file, it is reported as unlesbar."""
-    form = form or load_definition()
-    name = str(path)
-    try:
-        ex = extract(path)
-    except ExtractError as exc:
-        return Result(name, Status.UNLESBAR, error=str(exc))
-    except Exception as exc:  # a reader bug must not stop a bulk run
-        return Result(name, Status.UNLESBAR,
-                      error=f"Die Datei konnte nicht gelesen werden (interner Fehler: {type(exc).__name__}).")
-    return check_extraction(name, ex, form, keep_values)
+    """Check one file on disk."""
+    return check_item(Item(str(path), path=Path(path)), form, keep_values)
 
 
-def expand_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+def expand_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Item]:
     """Files as given, folders recursively (*.pdf, any case), in a stable order."""
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            yield from sorted((f for f in p.rglob("*") if f.suffix.lower() == ".pdf" and f.is_file()),
-                              key=lambda f: str(f))
+            files = sorted((f for f in p.rglob("*") if f.suffix.lower() == ".pdf" and f.is_file()),
+                           key=str)
+            yield from (Item(str(f), path=f) for f in files)
         else:
-            yield p
+            yield Item(str(p), path=p)
 
 
 def check_paths(paths: Iterable[str | os.PathLike], keep_values: bool = False) -> list[Result]:
+    """Check every PDF named or found below the given paths."""
     form = load_definition()
-    return [check_file(p, form, keep_values) for p in expand_paths(paths)]
+    return [check_item(item, form, keep_values) for item in expand_paths(paths)]
