@@ -1,0 +1,5 @@
+"""`python -m vhpdf` runs the CLI."""
+
+from .cli import main
+
+main()
