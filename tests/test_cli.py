@@ -1,0 +1,111 @@
+"""The CLI as users call it; every result is verified through the library."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from click.testing import CliRunner
+
+from vhpdf.check import Status, check_file
+from vhpdf.cli import cli
+from vhpdf.extract import extract
+
+from conftest import SAMPLES
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return result
+
+
+def test_generate(tmp_path, form):
+    out = tmp_path / "formular.pdf"
+    result = run("generate", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert f"Formular geschrieben: {out}" in result.output
+    ex = extract(out)
+    assert ex.persons == 4 and ex.form_version == form.version
+    assert (out.stat().st_mode & 0o777) == 0o600
+
+
+def test_generate_with_more_persons(tmp_path):
+    out = tmp_path / "sechs.pdf"
+    assert run("generate", "--personen", 6, "-o", out).exit_code == 0
+    assert extract(out).persons == 6
+
+
+def test_fill_then_extract_json_and_csv(tmp_path, complete_values):
+    out = tmp_path / "ersuchen.pdf"
+    assert run("fill", SAMPLES / "vollstaendig.json", "-o", out).exit_code == 0
+    result = run("extract", out)
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["form"] == {"id": "vhe-nrw", "version": "1.0"}
+    assert data["values"]["person1.vorname"] == "Arbër"
+    assert data["values"]["absender.anschrift"] == "Niederwall 23\n33602 Bielefeld"
+    assert data["values"]["massnahme.betreten"] is True
+    assert data["values"]["person4.name"] is None
+
+    result = run("extract", out, "--format", "csv")
+    assert result.output.startswith("\ufeff")
+    rows = dict(csv.reader(io.StringIO(result.output[1:]), delimiter=";"))
+    assert rows["beschluss.status"] == "beigefuegt"
+    assert rows["massnahme.festnahme"] == "nein"
+
+
+def test_fill_default_output_beside_data(tmp_path):
+    data = tmp_path / "fall.json"
+    data.write_text('{"massnahme.grund": "Grund"}', encoding="utf-8")
+    assert run("fill", data).exit_code == 0
+    assert extract(tmp_path / "fall.pdf").values["massnahme.grund"] == "Grund"
+
+
+def test_check_table_folder(tmp_path, complete_values, incomplete_values):
+    for name in ("vollstaendig", "unvollstaendig"):
+        run("fill", SAMPLES / f"{name}.json", "-o", tmp_path / f"{name}.pdf")
+    result = run("check", tmp_path)
+    assert result.exit_code == 1
+    assert "✔ vollständig" in result.output and "✘ unvollständig" in result.output
+    assert "Regierungsbezirk Detmold" in result.output
+    assert result.output.rstrip().endswith("2 Datei(en) geprüft: 1 vollständig, 1 unvollständig, 0 unlesbar.")
+    assert "\x1b[" not in result.output  # no colour when not on a terminal
+
+
+def test_check_complete_exits_zero(complete_pdf):
+    result = run("check", complete_pdf)
+    assert result.exit_code == 0, result.output
+
+
+def test_check_json_report_to_file(tmp_path, complete_pdf):
+    report = tmp_path / "bericht.json"
+    result = run("check", complete_pdf, "--format", "json", "-o", report)
+    assert result.exit_code == 0
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data[0]["status"] == "vollständig"
+    assert data[0]["form"] == {"id": "vhe-nrw", "version": "1.0"}
+    assert data[0]["findings"][0]["rule"] == "signatur-fehlt"
+    assert data[0]["values"] is None  # personal data only on request
+    assert check_file(complete_pdf).status is Status.VOLLSTAENDIG
+
+
+def test_check_json_with_values(complete_pdf):
+    data = json.loads(run("check", complete_pdf, "--format", "json", "--mit-werten").output)
+    assert data[0]["values"]["person1.name"] == "Hoxha"
+
+
+def test_check_csv_for_excel(complete_pdf):
+    out = run("check", complete_pdf, "--format", "csv").output
+    assert out.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(out[1:]), delimiter=";"))
+    assert rows[0]["status"] == "vollständig"
+    assert rows[0]["regierungsbezirk"] == "Detmold"
+    assert "Hoxha" not in out
+
+
+def test_rules_lists_catalogue(form):
+    out = run("rules").output
+    for rule in form.rules:
+        assert f"| {rule.id} |" in out
+    assert "§ 58 Abs. 8 AufenthG" in out

@@ -1,0 +1,76 @@
+"""The definition loader rejects malformed definitions, naming the offending key."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from vhpdf.definition import DefinitionError, forms_dir, load_definition
+
+
+@pytest.fixture
+def forms_copy(tmp_path):
+    for f in forms_dir().glob("*.toml"):
+        shutil.copy(f, tmp_path)
+    return tmp_path
+
+
+def _edit(path, old, new, count=1):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def _load(folder):
+    load_definition.cache_clear()
+    try:
+        return load_definition(folder)
+    finally:
+        load_definition.cache_clear()
+
+
+def test_shipped_definition_loads(form):
+    assert form.id == "vhe-nrw"
+    assert len(form.kpb) == 47
+    assert {k.bezirk for k in form.kpb} == {"Arnsberg", "Detmold", "Düsseldorf", "Köln", "Münster"}
+    assert sum(k.art == "pp" for k in form.kpb) == 18
+
+
+def test_copy_loads_unchanged(forms_copy):
+    assert _load(forms_copy).version == "1.0"
+
+
+@pytest.mark.parametrize("file, old, new, message", [
+    ("vollzugshilfeersuchen.toml", 'name = "absender.behoerde"\n', 'name = "absender.behoerde"\nlable = "x"\n',
+     "unbekannter Schlüssel 'lable'"),
+    ("vollzugshilfeersuchen.toml", 'name = "absender.aktenzeichen"', 'name = "absender.behoerde"',
+     "Feldname doppelt: 'absender.behoerde'"),
+    ("vollzugshilfeersuchen.toml", 'type = "checkbox"', 'type = "haekchen"', "ungültiger Wert 'haekchen'"),
+    ("vollzugshilfeersuchen.toml", 'format = "datum"', 'format = "date"', "ungültiger Wert 'date'"),
+    ("vollzugshilfeersuchen.regeln.toml", 'fields = ["massnahme.grund"]', 'fields = ["massnahme.grundd"]',
+     "Regel grund-fehlt nennt unbekanntes Feld 'massnahme.grundd'"),
+    ("vollzugshilfeersuchen.regeln.toml", 'id = "rechtsgrundlage-fehlt"', 'id = "grund-fehlt"',
+     "Regel-ID doppelt: 'grund-fehlt'"),
+    ("vollzugshilfeersuchen.regeln.toml", 'test = "filled"', 'test = "ausgefuellt"', "ungültiger Wert 'ausgefuellt'"),
+    ("vollzugshilfeersuchen.regeln.toml", 'severity = "fehler"', 'severity = "kritisch"', "ungültiger Wert 'kritisch'"),
+    ("kpb-nrw.toml", 'bezirk = "Köln"', 'bezirk = "Köln"\nkreis = "x"', "unbekannter Schlüssel 'kreis'"),
+    ("vollzugshilfeersuchen.toml", '[form]\n', '[form]\nfarbe = "blau"\n', "unbekannter Schlüssel 'farbe'"),
+])
+def test_malformed_definition_is_rejected(forms_copy, file, old, new, message):
+    _edit(forms_copy / file, old, new)
+    with pytest.raises(DefinitionError) as exc:
+        _load(forms_copy)
+    assert message in str(exc.value)
+
+
+def test_broken_toml_names_the_file(forms_copy):
+    (forms_copy / "vollzugshilfeersuchen.regeln.toml").write_text("[[rules]\n", encoding="utf-8")
+    with pytest.raises(DefinitionError, match="vollzugshilfeersuchen.regeln.toml: kein gültiges TOML"):
+        _load(forms_copy)
+
+
+def test_person_fields_repeat(form):
+    names = [f.name for f in form.fields(6)]
+    assert "person6.erkenntnisse" in names and "person7.name" not in names
+    assert form.persons_in(names) == 6
