@@ -12,8 +12,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, cli_de
 from .output import OutputError, write_output
+
+cli_de.install()
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -41,14 +43,15 @@ _OUTPUT = click.option("-o", "--ausgabe", "output", type=click.Path(dir_okay=Fal
 _FORCE = click.option("--force", is_flag=True, help="Eine vorhandene Ausgabedatei überschreiben.")
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT, options_metavar="[OPTIONEN]",
+             subcommand_metavar="BEFEHL [ARGUMENTE]...")
 @click.version_option(__version__, "-V", "--version", prog_name="vhpdf",
                       message="%(prog)s %(version)s", help="Version anzeigen.")
 def cli() -> None:
     """Vollzugshilfeersuchen (NRW): Formular erzeugen, ausfüllen, auslesen und prüfen."""
 
 
-@cli.command()
+@cli.command(options_metavar="[OPTIONEN]")
 @click.option("-o", "--ausgabe", "output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("vollzugshilfeersuchen.pdf"), show_default=True, help="Ausgabedatei.")
 @click.option("--personen", type=click.IntRange(1, 20), default=None,
@@ -62,8 +65,8 @@ def generate(output: Path, personen: int | None, force: bool) -> None:
     click.echo(f"Formular geschrieben: {output}")
 
 
-@cli.command()
-@click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@cli.command(options_metavar="[OPTIONEN]")
+@click.argument("data", metavar="DATEN.json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_OUTPUT
 @click.option("--personen", type=click.IntRange(1, 20), default=None,
               help="Mindestanzahl der Personenblöcke.")
@@ -87,8 +90,8 @@ def fill(data: Path, output: Path | None, personen: int | None, force: bool) -> 
     click.echo(f"Formular geschrieben: {output}")
 
 
-@cli.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@cli.command(options_metavar="[OPTIONEN]")
+@click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
               show_default=True, help="Ausgabeformat.")
 @_OUTPUT
@@ -111,8 +114,8 @@ def extract(file: Path, fmt: str, output: Path | None, force: bool) -> None:
     _emit(text, output, force)
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@cli.command(options_metavar="[OPTIONEN]")
+@click.argument("paths", nargs=-1, required=True, metavar="PFAD...", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="Berichtsformat.")
 @_OUTPUT
@@ -142,7 +145,7 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
         sys.exit(1)
 
 
-@cli.command()
+@cli.command(options_metavar="[OPTIONEN]")
 def rules() -> None:
     """Den Prüfregelkatalog als Tabelle (Markdown) ausgeben."""
     from .definition import load_definition
