@@ -115,3 +115,9 @@ def test_rendered_filled_page_shows_values(complete_pdf):
                           capture_output=True, text=True).stdout
     for value in ("Polizeipräsidium Bielefeld", "Hoxha", "Arbër", "§ 58 Abs. 1 AufenthG", "33605"):
         assert value in text
+
+
+def test_only_first_person_is_required(blank_pdf):
+    fields = PdfReader(blank_pdf).get_fields()
+    assert int(fields["person1.name"]["/Ff"]) & 2
+    assert not int(fields["person2.name"]["/Ff"]) & 2

@@ -98,8 +98,12 @@ class Field:
         return tuple(o.value for o in self.options)
 
     def expand(self, n: int) -> Field:
+        """The field of block `n`; only the first block can be mandatory (one person suffices)."""
         sub = str(n)
-        return replace(self, name=self.name.replace("{n}", sub), n=n,
+        requirement = self.requirement
+        if n > 1 and requirement is Requirement.PFLICHT:
+            requirement = Requirement.SOLL
+        return replace(self, name=self.name.replace("{n}", sub), n=n, requirement=requirement,
                        tooltip=self.tooltip.replace("{n}", sub), label=self.label.replace("{n}", sub))
 
 
