@@ -109,3 +109,10 @@ def test_rules_lists_catalogue(form):
     for rule in form.rules:
         assert f"| {rule.id} |" in out
     assert "§ 58 Abs. 8 AufenthG" in out
+
+
+def test_fields_lists_data_contract(form):
+    out = run("fields").output
+    for name in ("absender.behoerde", "person{n}.erkenntnisse", "beschluss.status", "abschluss.signatur"):
+        assert f"| `{name}` |" in out
+    assert "beigefuegt, wird_mitgefuehrt, beantragt, nicht_erforderlich" in out

@@ -154,5 +154,14 @@ def rules() -> None:
     click.echo(rules_markdown(load_definition()), nl=False)
 
 
+@cli.command(options_metavar="[OPTIONEN]")
+def fields() -> None:
+    """Die Felder des Formulars (Datenschnittstelle) als Tabelle (Markdown) ausgeben."""
+    from .definition import load_definition
+    from .report import fields_markdown
+
+    click.echo(fields_markdown(load_definition()), nl=False)
+
+
 def main() -> None:
     cli(prog_name="vhpdf")

@@ -110,3 +110,21 @@ def rules_markdown(form: FormDefinition) -> str:
         message = r.message.replace("|", "\\|")
         lines.append(f"| {r.id} | {r.severity.value} | {r.basis} | {fields} | {message} |")
     return "\n".join(lines) + "\n"
+
+
+def fields_markdown(form: FormDefinition) -> str:
+    """The data contract: every field with type, requirement, format and label, as Markdown."""
+    lines = [f"# Felder: {form.title} (Formular {form.id}, Version {form.version})", "",
+             "Personenblöcke wiederholen sich als `person1` … `personN` "
+             f"(Standard {form.repeat.default}, höchstens {form.repeat.max}).", ""]
+    for section in form.sections:
+        lines += [f"## {section.heading}", "", "| Feld | Typ | Angabe | Format/Auswahl | Beschriftung |",
+                  "|---|---|---|---|---|"]
+        for f in section.fields:
+            detail = f.format.description if f.format else ""
+            if f.options:
+                shown = [o.value for o in f.options]
+                detail = ", ".join(shown[:6]) + (f" … ({len(shown)})" if len(shown) > 6 else "")
+            lines.append(f"| `{f.name}` | {f.type.value} | {f.requirement.value} | {detail} | {f.label} |")
+        lines.append("")
+    return "\n".join(lines)
