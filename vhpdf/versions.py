@@ -44,13 +44,13 @@ def _order_key(indexed: tuple[int, Result]):
 def changes(old: Result, new: Result) -> dict:
     """Field names added, changed and removed from `old` to `new` (values only if both kept them)."""
     a, b = old.facts.fingerprints, new.facts.fingerprints
-    out = {"gegenueber": old.file,
-           "hinzugefuegt": sorted(n for n in b if n not in a),
-           "geaendert": sorted(n for n in b if n in a and a[n] != b[n]),
-           "entfernt": sorted(n for n in a if n not in b)}
+    out = {"against": old.file,
+           "added": sorted(n for n in b if n not in a),
+           "changed": sorted(n for n in b if n in a and a[n] != b[n]),
+           "removed": sorted(n for n in a if n not in b)}
     if old.values is not None and new.values is not None:
-        out["werte"] = {n: [old.values.get(n), new.values.get(n)]
-                        for n in out["hinzugefuegt"] + out["geaendert"] + out["entfernt"]}
+        out["values"] = {n: [old.values.get(n), new.values.get(n)]
+                         for n in out["added"] + out["changed"] + out["removed"]}
     return out
 
 
