@@ -166,6 +166,8 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
         if ausfuehrlich:
             text += "\n" + render_details(results)
     if reply_dir is not None:
+        if output is not None and output.exists() and not force:  # fail before writing replies
+            raise click.ClickException(f"{output}: Die Datei existiert bereits (mit --force überschreiben).")
         _write_replies(results, reply_dir, force, sender)
     _emit(text, output, force)
     if any(r.status is not Status.VOLLSTAENDIG for r in results if not r.superseded_by):

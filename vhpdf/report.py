@@ -99,7 +99,8 @@ def render_table(results: list[Result], color: bool = False, with_values: bool =
     for r in results:
         symbol = "⟲" if r.superseded_by else _SYMBOL[r.status]
         facts = r.facts
-        rows.append([f"{symbol} {r.status.value}", _clip(r.file, 48), r.kpb.name if r.kpb else "",
+        kpb = (f"{'PP' if r.kpb.art == 'pp' else 'KPB'} {r.kpb.ort}") if r.kpb else ""
+        rows.append([f"{symbol} {r.status.value}", _clip(r.file, 48), kpb,
                      (facts.aktenzeichen or "") if facts else "",
                      (facts.massnahme_datum or "") if facts else "", missing_text(r)])
     widths = [max(len(row[i]) for row in rows + [header]) for i in range(5)]
