@@ -237,3 +237,14 @@ def test_check_writes_replies_too(inbox, tmp_path):
     assert "1 Rückmeldung(en) geschrieben" in result.stderr
     assert len(list((tmp_path / "r").glob("*.eml"))) == 1
     assert "Paul Beispiel" not in (tmp_path / "b.csv").read_text(encoding="utf-8-sig")  # values only for replies
+
+
+def test_inputs_are_never_modified(inbox, tmp_path):
+    root, _ = inbox
+
+    def snapshot():
+        return {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(root.rglob("*")) if p.is_file()}
+
+    before = snapshot()
+    assert _run("check", root, "--rueckmeldung", tmp_path / "r").exit_code == 1
+    assert snapshot() == before  # Maildir messages stay in new/, the mbox is not rewritten
