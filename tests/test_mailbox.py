@@ -117,6 +117,12 @@ def test_csv_report_for_german_excel(inbox, tmp_path):
     assert eml["Anlagen"] == "Beschluss_AG_Bielefeld.pdf" and eml["Fehler"] == "0"
     assert "Hoxha" not in raw.decode("utf-8-sig")  # no extracted values without --mit-werten
 
+    out2 = tmp_path / "mit-werten.csv"
+    assert _run("check", root, "--format", "csv", "--mit-werten", "-o", out2).exit_code == 1
+    rows = list(csv.DictReader(io.StringIO(out2.read_text(encoding="utf-8-sig")), delimiter=";"))
+    eml = next(r for r in rows if r["Datei"].endswith("ersuchen.eml › ersuchen.pdf"))
+    assert (eml["person1.name"], eml["massnahme.betreten"]) == ("Hoxha", "ja")
+
 
 class _Html(HTMLParser):
     def __init__(self):
@@ -193,6 +199,9 @@ def test_json_and_table_agree_with_library(inbox):
 
     table = _run("check", root).output
     assert "\x1b[" not in table  # no colour when not on a TTY
+    from vhpdf.report import render_table
+
+    assert render_table(lib, color=True).count("\x1b[") >= len(lib)  # the CLI asks for it on a TTY
     lines = table.splitlines()
     assert lines[0].split()[:3] == ["Status", "Ersuchen", "KPB"]
     assert lines[-1] == ("4 Ersuchen geprüft: 2 vollständig, 1 unvollständig, 1 unlesbar; "
@@ -248,3 +257,18 @@ def test_inputs_are_never_modified(inbox, tmp_path):
     before = snapshot()
     assert _run("check", root, "--rueckmeldung", tmp_path / "r").exit_code == 1
     assert snapshot() == before  # Maildir messages stay in new/, the mbox is not rewritten
+
+
+def test_file_attachment_annotation_is_an_annex(complete_pdf, tmp_path):
+    import pymupdf
+
+    from vhpdf.check import check_file
+
+    doc = pymupdf.open(complete_pdf)
+    doc[0].add_file_annot(pymupdf.Point(500, 50), b"%PDF-1.4 Beschluss", "Durchsuchungsbeschluss.pdf")
+    out = tmp_path / "mit-anhang.pdf"
+    doc.save(out)
+    result = check_file(out)
+    assert result.annexes == ("Durchsuchungsbeschluss.pdf (im PDF eingebettet)",)
+    assert "beschluss-anlage-fehlt" not in {f.rule for f in result.findings}
+    assert "beschluss-anlage-fehlt" in {f.rule for f in check_file(complete_pdf).findings}

@@ -136,7 +136,7 @@ def _value(attrs: dict, node, widgets: list) -> Value:
     return _text(v)
 
 
-def _embedded_files(root, pages) -> tuple[str, ...]:
+def _embedded_files(root) -> tuple[str, ...]:
     """Names of the files embedded in the document: the /EmbeddedFiles name tree and
     /FileAttachment annotations. Only names are read, never the files' contents."""
 
@@ -166,7 +166,18 @@ def _embedded_files(root, pages) -> tuple[str, ...]:
     tree = tree.get_object() if tree is not None else None
     if hasattr(tree, "get"):
         walk(tree.get("/EmbeddedFiles"), 0)
-    for page in pages:
+    def pages(node, depth: int):  # the page tree walked directly: cheaper than reader.pages
+        node = node.get_object() if node is not None else None
+        if depth > MAX_DEPTH or not hasattr(node, "get") or id(node) in seen:
+            return
+        seen.add(id(node))
+        kids = node.get("/Kids")
+        if kids is None:
+            yield node
+        for kid in kids or []:
+            yield from pages(kid, depth + 1)
+
+    for page in pages(root.get("/Pages"), 0):
         for annot in page.get("/Annots") or []:
             annot = annot.get_object()
             if hasattr(annot, "get") and annot.get("/Subtype") == "/FileAttachment":
@@ -193,7 +204,7 @@ def read_pdf(data: bytes, form: FormDefinition | None = None) -> Extraction:
         if acro is not None:
             tree.walk(acro.get_object().get("/Fields"), "", {}, 0)
         values_raw = {name: _value(*entry) for name, entry in tree.fields.items()}
-        embedded = _embedded_files(root, reader.pages) if values_raw else ()
+        embedded = _embedded_files(root) if values_raw else ()
     except ExtractError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from .check import Result, Status
+from .check import Result
 from .definition import Severity
 from .report import (_SEVERITY_LABEL, _SYMBOL, _cell, changes_text, mail_text, missing_text,
                      status_text, summary)

@@ -64,7 +64,7 @@ def _file(path: Path, explicit: bool) -> Iterator[Item]:
     suffix = path.suffix.lower()
     try:
         if suffix == ".eml":
-            yield from _mail_items(_read_eml(path), str(path), path.name)
+            yield from _mail_items(_read_eml(path), str(path))
         elif suffix == ".mbox":
             yield from _mbox(path)
         elif suffix == ".msg":
@@ -114,7 +114,7 @@ def _mbox(path: Path) -> Iterator[Item]:
 
 
 def _mbox_message(lines: list[bytes], path: Path, number: int) -> Iterator[Item]:
-    yield from _mail_items(_parse(b"".join(lines)), f"{path} › Nachricht {number}", f"Nachricht {number}")
+    yield from _mail_items(_parse(b"".join(lines)), f"{path} › Nachricht {number}")
 
 
 def _maildir(folder: Path) -> Iterator[Item]:
@@ -127,7 +127,7 @@ def _maildir(folder: Path) -> Iterator[Item]:
             except OSError as exc:
                 yield Item(source, error=f"Die E-Mail ist nicht lesbar ({exc.strerror}).")
                 continue
-            yield from _mail_items(msg, source, entry.name)
+            yield from _mail_items(msg, source)
 
 
 def _header(msg, name: str) -> str:
@@ -165,7 +165,7 @@ def _attachments(msg) -> list[tuple[str, bytes | None, bool]]:
     return out
 
 
-def _mail_items(msg, source: str, label: str) -> Iterator[Item]:
+def _mail_items(msg, source: str) -> Iterator[Item]:
     date = _header(msg, "Date")
     mail = {"id": source, "file": source, "from": _header(msg, "From"), "date": _iso_date(date),
             "subject": _header(msg, "Subject"), "message_id": _header(msg, "Message-ID")}
