@@ -224,6 +224,7 @@ def test_replies_for_incomplete_current_requests(inbox, tmp_path):
     assert msg["To"] == "ZAB Unna <zab@kreis-unna.example>"  # no e-mail in the form: the mail's sender
     assert msg["From"] == "KPB Unna <vollzugshilfe@polizei.example>"
     assert msg["X-Unsent"] == "1"
+    assert msg["In-Reply-To"] == "<v2@kreis-unna.example>"  # threads with the request's mail
     assert msg["Subject"] == ("Rückmeldung zu Ihrem Vollzugshilfeersuchen vom 05.11.2026, "
                               "Ihr Az. ZAB 2026/4711: Angaben fehlen")
     body = msg.get_content()

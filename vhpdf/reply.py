@@ -36,6 +36,7 @@ class Reply:
     subject: str
     head: str  # address block and subject line, for the .txt
     body: str  # from the salutation on; the .eml's body
+    in_reply_to: str = ""  # Message-ID of the mail the request came in
 
     @property
     def text(self) -> str:
@@ -51,6 +52,8 @@ class Reply:
         msg["Subject"] = self.subject
         msg["Date"] = email.utils.formatdate(localtime=True)
         msg["X-Unsent"] = "1"
+        if self.in_reply_to:
+            msg["In-Reply-To"] = msg["References"] = self.in_reply_to
         msg.set_content(self.body)
         return msg.as_bytes()
 
@@ -102,12 +105,13 @@ def compose(r: Result) -> Reply:
         lines += [f"  - {f.message} [{f.basis}]" for f in warnings]
     lines += ["", "Bitte senden Sie uns das ergänzte Ersuchen schriftlich (Erlass Nr. 2) zu. "
               "Einzelheiten können wir gern vorab telefonisch klären (Erlass Nr. 4)."]
-    if r.kpb:
-        lines += ["", "Sollten wir zu dem Ersuchen kein Einvernehmen erzielen, stehen die "
-                  "Verbindungsbeamtinnen und -beamten der Polizei bei der Bezirksregierung "
-                  f"{r.kpb.bezirk} für eine Vermittlung zur Verfügung (Erlass Nr. 6)."]
+    bezirk = f"Bezirksregierung {r.kpb.bezirk}" if r.kpb else "zuständigen Bezirksregierung"
+    lines += ["", "Sollten wir zu dem Ersuchen kein Einvernehmen erzielen, stehen die "
+              f"Verbindungsbeamtinnen und -beamten der Polizei bei der {bezirk} für eine "
+              "Vermittlung zur Verfügung (Erlass Nr. 6)."]
     lines += ["", "Mit freundlichen Grüßen", kpb, ""]
-    return Reply(r.file, to, subject, "\n".join(head), "\n".join(lines))
+    return Reply(r.file, to, subject, "\n".join(head), "\n".join(lines),
+                 (r.mail or {}).get("message_id", ""))
 
 
 def _stem(n: int, source: str) -> str:

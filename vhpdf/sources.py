@@ -62,6 +62,9 @@ def _folder(folder: Path) -> Iterator[Item]:
 
 def _file(path: Path, explicit: bool) -> Iterator[Item]:
     suffix = path.suffix.lower()
+    if suffix in MAIL_SUFFIXES and not path.exists():
+        yield Item(str(path), error="Die Datei existiert nicht.")
+        return
     try:
         if suffix == ".eml":
             yield from _mail_items(_read_eml(path), str(path))
@@ -169,7 +172,12 @@ def _mail_items(msg, source: str) -> Iterator[Item]:
     date = _header(msg, "Date")
     mail = {"id": source, "file": source, "from": _header(msg, "From"), "date": _iso_date(date),
             "subject": _header(msg, "Subject"), "message_id": _header(msg, "Message-ID")}
-    yield from _items_from_attachments(_attachments(msg), source, mail)
+    try:
+        attachments = _attachments(msg)
+    except Exception as exc:  # a malformed MIME structure must not stop the run
+        yield Item(source, mail=mail, error=f"Die E-Mail ist nicht lesbar ({type(exc).__name__}).")
+        return
+    yield from _items_from_attachments(attachments, source, mail)
 
 
 def _items_from_attachments(attachments: list, source: str, mail: dict) -> Iterator[Item]:
@@ -198,17 +206,21 @@ def _msg(path: Path) -> Iterator[Item]:
         raise SourceError(f"Die Outlook-Datei ist nicht lesbar ({type(exc).__name__}).") from None
     try:
         date = getattr(msg, "date", None)
-        mail = {"id": str(path), "file": str(path), "from": " ".join(str(msg.sender or "").split()),
+        mail = {"id": str(path), "file": str(path),
+                "from": " ".join(str(getattr(msg, "sender", "") or "").split()),
                 "date": date.isoformat() if hasattr(date, "isoformat") else "",
-                "subject": " ".join(str(msg.subject or "").split()),
+                "subject": " ".join(str(getattr(msg, "subject", "") or "").split()),
                 "message_id": str(getattr(msg, "messageId", "") or "")}
         attachments = []
-        for att in msg.attachments:
-            name = getattr(att, "longFilename", None) or getattr(att, "shortFilename", None) or "Anhang ohne Namen"
+        for att in getattr(msg, "attachments", None) or []:
+            name = (getattr(att, "longFilename", None) or getattr(att, "shortFilename", None)
+                    or "Anhang ohne Namen")
             data = getattr(att, "data", None)
-            data = data if isinstance(data, bytes) else None
+            data = data if isinstance(data, bytes) else None  # an attached mail is listed by name only
             is_pdf = bool(data) and (name.lower().endswith(".pdf") or data[:1024].find(_PDF_MAGIC) >= 0)
             attachments.append((name, data, is_pdf))
+    except Exception as exc:  # an odd .msg (contact, meeting) must not stop the run
+        raise SourceError(f"Die Outlook-Datei ist nicht lesbar ({type(exc).__name__}).") from None
     finally:
         msg.close()
     yield from _items_from_attachments(attachments, str(path), mail)
