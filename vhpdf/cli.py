@@ -136,6 +136,7 @@ def _write_replies(results, folder: Path, force: bool, sender: str | None) -> No
               help="Ausgelesene Werte (personenbezogene Daten) in den Bericht aufnehmen.")
 @click.option("--ausfuehrlich", is_flag=True, help="Tabelle: jeden Befund mit Grundlage anzeigen.")
 @click.option("--rueckmeldung", "reply_dir", type=click.Path(file_okay=False, path_type=Path),
+              metavar="ORDNER",
               help="Für jedes unvollständige Ersuchen eine Rückmeldung an die ABH in diesen Ordner "
                    "schreiben (.txt und .eml; enthält Aktenzeichen und Kontaktdaten).")
 @_SENDER
@@ -177,6 +178,7 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--ausgabe", "folder", type=click.Path(file_okay=False, path_type=Path),
+              metavar="ORDNER",
               default=Path("."), show_default=True, help="Ordner für die Rückmeldungen.")
 @_SENDER
 @_FORCE

@@ -136,6 +136,12 @@ def _value(attrs: dict, node, widgets: list) -> Value:
     return _text(v)
 
 
+def _resolved(value) -> list:
+    """An array that may be given indirectly, or [] if it is missing or no array."""
+    value = value.get_object() if value is not None else None
+    return list(value) if isinstance(value, list) else []
+
+
 def _embedded_files(root) -> tuple[str, ...]:
     """Names of the files embedded in the document: the /EmbeddedFiles name tree and
     /FileAttachment annotations. Only names are read, never the files' contents."""
@@ -156,29 +162,29 @@ def _embedded_files(root) -> tuple[str, ...]:
         if depth > MAX_DEPTH or not hasattr(node, "get") or id(node) in seen:
             return
         seen.add(id(node))
-        pairs = node.get("/Names") or []
+        pairs = _resolved(node.get("/Names"))
         for i in range(0, len(pairs) - 1, 2):
             names.append(spec_name(pairs[i + 1]) or str(pairs[i]))
-        for kid in node.get("/Kids") or []:
+        for kid in _resolved(node.get("/Kids")):
             walk(kid, depth + 1)
 
     tree = root.get("/Names")
     tree = tree.get_object() if tree is not None else None
     if hasattr(tree, "get"):
         walk(tree.get("/EmbeddedFiles"), 0)
+
     def pages(node, depth: int):  # the page tree walked directly: cheaper than reader.pages
         node = node.get_object() if node is not None else None
         if depth > MAX_DEPTH or not hasattr(node, "get") or id(node) in seen:
             return
         seen.add(id(node))
-        kids = node.get("/Kids")
-        if kids is None:
+        if "/Kids" not in node:
             yield node
-        for kid in kids or []:
+        for kid in _resolved(node.get("/Kids")):
             yield from pages(kid, depth + 1)
 
     for page in pages(root.get("/Pages"), 0):
-        for annot in page.get("/Annots") or []:
+        for annot in _resolved(page.get("/Annots")):
             annot = annot.get_object()
             if hasattr(annot, "get") and annot.get("/Subtype") == "/FileAttachment":
                 names.append(spec_name(annot.get("/FS")))
