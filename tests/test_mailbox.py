@@ -273,3 +273,21 @@ def test_file_attachment_annotation_is_an_annex(complete_pdf, tmp_path):
     assert result.annexes == ("Durchsuchungsbeschluss.pdf (im PDF eingebettet)",)
     assert "beschluss-anlage-fehlt" not in {f.rule for f in result.findings}
     assert "beschluss-anlage-fehlt" in {f.rule for f in check_file(complete_pdf).findings}
+
+
+def test_forwarded_mail_and_maildir_subfolder(tmp_path, incomplete_values):
+    import datetime as dt
+
+    from vhpdf.generate import fill_form
+
+    from mails import TZ, mail, write_maildir
+
+    inner = mail("zab@kreis-unna.example", "Ersuchen", dt.datetime(2026, 11, 3, tzinfo=TZ),
+                 [("ersuchen.pdf", fill_form(incomplete_values))])
+    outer = mail("wache@polizei.example", "WG: Ersuchen", dt.datetime(2026, 11, 4, tzinfo=TZ), [])
+    outer.add_attachment(inner)  # forwarded as message/rfc822
+    box = write_maildir(tmp_path / "Maildir", [])
+    write_maildir(box / ".Vollzugshilfe", [outer])
+    (result,) = check_paths([box])
+    assert result.file == f"{box}/.Vollzugshilfe › new/170000000.M1P1.host › ersuchen.pdf"
+    assert result.mail["subject"] == "WG: Ersuchen" and result.status is Status.UNVOLLSTAENDIG

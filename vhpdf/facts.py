@@ -21,8 +21,8 @@ def _filled(value: Value) -> bool:
     return bool(value.strip()) if isinstance(value, str) else bool(value)
 
 
-def _hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+def _hash(text: str, size: int = 16) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=size // 2).hexdigest()
 
 
 def _norm(value: Value) -> str:
@@ -36,7 +36,12 @@ class Facts:
     massnahme_datum: str | None
     personen: int
     version_key: str | None  # hash of Aktenzeichen + first person; None if both are empty
-    fingerprints: dict[str, str] = field(default_factory=dict, compare=False)  # filled field -> hash
+    # "name=hash" of every filled field, one per line: a single string keeps a result small
+    # (thousands of results are held until versions are grouped)
+    fingerprints: str = field(default="", compare=False)
+
+    def fingerprint_map(self) -> dict[str, str]:
+        return dict(line.split("=", 1) for line in self.fingerprints.splitlines())
 
 
 def key_facts(form: FormDefinition, values: dict[str, Value]) -> Facts:
@@ -49,6 +54,6 @@ def key_facts(form: FormDefinition, values: dict[str, Value]) -> Facts:
     first = [f"{key}1.name", f"{key}1.vorname", f"{key}1.geburtsdatum"]
     parts = [_norm(values.get(AKTENZEICHEN))] + [_norm(values.get(n)) for n in first]
     version_key = _hash("\x1f".join(parts)) if parts[0] or parts[1] else None
-    fingerprints = {n: _hash(repr(v)) for n, v in values.items() if _filled(v)}
+    fingerprints = "\n".join(f"{n}={_hash(repr(v), 12)}" for n, v in values.items() if _filled(v))
     return Facts(text(AKTENZEICHEN), text(ERSUCHEN_DATUM), text(MASSNAHME_DATUM), len(named),
                  version_key, fingerprints)

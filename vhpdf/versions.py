@@ -43,7 +43,7 @@ def _order_key(indexed: tuple[int, Result]):
 
 def changes(old: Result, new: Result) -> dict:
     """Field names added, changed and removed from `old` to `new` (values only if both kept them)."""
-    a, b = old.facts.fingerprints, new.facts.fingerprints
+    a, b = old.facts.fingerprint_map(), new.facts.fingerprint_map()
     out = {"against": old.file,
            "added": sorted(n for n in b if n not in a),
            "changed": sorted(n for n in b if n in a and a[n] != b[n]),
