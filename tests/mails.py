@@ -4,6 +4,7 @@ by vhpdf.generate.fill_form (and a plain reportlab PDF standing in for a court o
 from __future__ import annotations
 
 import io
+import mailbox
 from email.message import EmailMessage
 from email.utils import format_datetime
 import datetime as dt
@@ -53,20 +54,23 @@ def mail(sender: str, subject: str, date: dt.datetime, attachments: list[tuple[s
 
 
 def write_mbox(path: Path, messages: list[EmailMessage]) -> Path:
-    with path.open("wb") as fh:
-        for m in messages:
-            fh.write(b"From MAILER-DAEMON Thu Jan  1 00:00:00 2026\n")
-            fh.write(m.as_bytes(unixfrom=False).replace(b"\r\n", b"\n").replace(b"\nFrom ", b"\n>From "))
-            fh.write(b"\n")
+    """An mbox written by Python's mailbox module, as mail programs write them."""
+    box = mailbox.mbox(path)
+    box.lock()
+    for m in messages:
+        box.add(m)
+    box.flush()
+    box.unlock()
+    box.close()
     return path
 
 
-def write_maildir(folder: Path, messages: list[EmailMessage]) -> Path:
-    for sub in ("cur", "new", "tmp"):
-        (folder / sub).mkdir(parents=True)
-    for i, m in enumerate(messages):
-        (folder / "new" / f"17000000{i}.M1P1.host").write_bytes(m.as_bytes())
-    return folder
+def write_maildir(folder: Path, messages: list[EmailMessage]) -> list[str]:
+    """A Maildir written by Python's mailbox module; returns the message keys (file names in new/)."""
+    box = mailbox.Maildir(folder, create=True)
+    keys = [box.add(m) for m in messages]
+    box.close()
+    return keys
 
 
 def build_inbox(root: Path, complete: dict, incomplete: dict) -> dict:
@@ -101,7 +105,7 @@ def build_inbox(root: Path, complete: dict, incomplete: dict) -> dict:
     # Maildir: another complete request whose court order is embedded in the PDF itself.
     other = dict(complete, **{"absender.aktenzeichen": "ABH 32.4-0999/24", "person1.name": "Krasniqi"})
     embedded = with_embedded_file(fill_form(other), "Beschluss.pdf", court_order_pdf())
-    write_maildir(root / "Maildir", [mail("Jana Beispiel <jana.beispiel@bielefeld.example>",
+    (key,) = write_maildir(root / "Maildir", [mail("Jana Beispiel <jana.beispiel@bielefeld.example>",
                                           "Ersuchen ABH 32.4-0999/24", dt.datetime(2026, 10, 15, 9, 0, tzinfo=TZ),
                                           [("ersuchen.pdf", embedded)])])
-    return {"corrected": corrected, "other": other}
+    return {"corrected": corrected, "other": other, "maildir_key": key}

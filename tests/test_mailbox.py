@@ -38,11 +38,11 @@ def _by_suffix(results, suffix):
 
 
 def test_inputs_become_one_result_per_request(inbox):
-    root, _ = inbox
+    root, values = inbox
     results = check_paths([root])
     names = [r.file.replace(str(root), "") for r in results]
     assert names == [
-        "/Maildir › new/170000000.M1P1.host › ersuchen.pdf",
+        f"/Maildir › new/{values['maildir_key']} › ersuchen.pdf",
         "/ersuchen.eml › ersuchen.pdf",  # the court order PDF is an annex, not a request
         "/pdfs/oktober/unvollstaendig.pdf",
         "/pdfs/oktober/vollstaendig.pdf",
@@ -286,8 +286,9 @@ def test_forwarded_mail_and_maildir_subfolder(tmp_path, incomplete_values):
                  [("ersuchen.pdf", fill_form(incomplete_values))])
     outer = mail("wache@polizei.example", "WG: Ersuchen", dt.datetime(2026, 11, 4, tzinfo=TZ), [])
     outer.add_attachment(inner)  # forwarded as message/rfc822
-    box = write_maildir(tmp_path / "Maildir", [])
-    write_maildir(box / ".Vollzugshilfe", [outer])
+    box = tmp_path / "Maildir"
+    write_maildir(box, [])
+    (key,) = write_maildir(box / ".Vollzugshilfe", [outer])
     (result,) = check_paths([box])
-    assert result.file == f"{box}/.Vollzugshilfe › new/170000000.M1P1.host › ersuchen.pdf"
+    assert result.file == f"{box}/.Vollzugshilfe › new/{key} › ersuchen.pdf"
     assert result.mail["subject"] == "WG: Ersuchen" and result.status is Status.UNVOLLSTAENDIG

@@ -14,12 +14,16 @@ import email
 import email.policy
 import email.utils
 import os
+import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from .check import Item
 
 MAIL_SUFFIXES = {".eml", ".mbox", ".msg"}
+# An mbox "From_" line: "From <sender> <asctime date>" (RFC 4155); a body line that merely starts
+# with "From " has no time in it.
+_FROM_LINE = re.compile(rb"From \S+ .*\d\d:\d\d")
 _PDF_MAGIC = b"%PDF-"
 
 
@@ -92,25 +96,24 @@ def _read_eml(path: Path) -> email.message.EmailMessage:
 
 
 def _mbox(path: Path) -> Iterator[Item]:
-    """Messages of an mbox file, split at "From " lines, read line by line (never written)."""
+    """Messages of an mbox file, split at From_ lines, read line by line (never written)."""
     try:
         fh = path.open("rb")
     except OSError as exc:
         raise SourceError(f"Das Postfach ist nicht lesbar ({exc.strerror}).") from None
     with fh:
         lines: list[bytes] = []
-        number, started, blank = 0, False, True
+        number, started = 0, False
         for line in fh:
-            if line.startswith(b"From ") and blank:
+            if line.startswith(b"From ") and _FROM_LINE.match(line):
                 if started:
                     number += 1
                     yield from _mbox_message(lines, path, number)
-                started, lines, blank = True, [], False
+                started, lines = True, []
                 continue
             if not started:
                 raise SourceError("Die Datei ist kein Postfach im mbox-Format.")
             lines.append(line)
-            blank = not line.strip()
         if not started:
             raise SourceError("Das Postfach (mbox) ist leer.")
         yield from _mbox_message(lines, path, number + 1)
