@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from .check import Result
+from .check import Result, Status
 from .definition import Severity
 from .report import (_SEVERITY_LABEL, _SYMBOL, _cell, changes_text, mail_text, missing_text,
                      status_text, summary)
@@ -16,7 +16,7 @@ h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.6em;border-bottom:1px solid #
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:.3em .5em;vertical-align:top;text-align:left}
 th{background:#eee;cursor:pointer;user-select:none}th[aria-sort=ascending]::after{content:" ▲"}
 th[aria-sort=descending]::after{content:" ▼"}
-.vollständig{color:#075e07}.unvollständig{color:#a00}.unlesbar{color:#8a5a00}.ersetzt{color:#666}
+.st-ok{color:#075e07}.st-fehlt{color:#a00}.st-unlesbar{color:#8a5a00}.st-ersetzt{color:#666}
 .fehler{color:#a00}.warnung{color:#8a5a00}.hinweis{color:#333}
 dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:600}
 section{page-break-inside:avoid;break-inside:avoid}
@@ -44,6 +44,9 @@ document.querySelectorAll('table.sortable th').forEach(function(th, col){
 """
 
 
+_CLASS = {Status.VOLLSTAENDIG: "st-ok", Status.UNVOLLSTAENDIG: "st-fehlt", Status.UNLESBAR: "st-unlesbar"}
+
+
 def _e(text) -> str:
     return html.escape("" if text is None else str(text))
 
@@ -55,7 +58,7 @@ def _sortable_date(text: str | None) -> str:
 
 def _row(i: int, r: Result) -> str:
     facts = r.facts
-    cls = "ersetzt" if r.superseded_by else r.status.value
+    cls = "st-ersetzt" if r.superseded_by else _CLASS[r.status]
     cells = [
         (f'<span class="{cls}">{_SYMBOL[r.status]} {_e(status_text(r))}</span>', status_text(r)),
         (f'<a href="#ersuchen-{i}">{_e(r.file)}</a>', r.file),
