@@ -292,3 +292,22 @@ def test_forwarded_mail_and_maildir_subfolder(tmp_path, incomplete_values):
     (result,) = check_paths([box])
     assert result.file == f"{box}/.Vollzugshilfe › new/{key} › ersuchen.pdf"
     assert result.mail["subject"] == "WG: Ersuchen" and result.status is Status.UNVOLLSTAENDIG
+
+
+def test_thunderbird_mbox_without_suffix_named_explicitly(tmp_path, incomplete_values):
+    import datetime as dt
+
+    from vhpdf.generate import fill_form
+
+    from mails import TZ, mail, write_mbox
+
+    inbox = write_mbox(tmp_path / "Inbox", [
+        mail("a@x.example", "Ersuchen 1", dt.datetime(2026, 11, 3, tzinfo=TZ),
+             [("e1.pdf", fill_form(incomplete_values))]),
+        mail("b@x.example", "From the ABH", dt.datetime(2026, 11, 4, tzinfo=TZ),
+             [("e2.pdf", fill_form(dict(incomplete_values, **{"absender.aktenzeichen": "X 1"})))]),
+    ])
+    results = check_paths([inbox])
+    assert [r.file for r in results] == [f"{inbox} › Nachricht 1 › e1.pdf", f"{inbox} › Nachricht 2 › e2.pdf"]
+    assert [r.mail["from"] for r in results] == ["a@x.example", "b@x.example"]
+    assert check_paths([tmp_path]) == []  # inside a folder only known suffixes are taken

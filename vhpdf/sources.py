@@ -51,7 +51,8 @@ def _folder(folder: Path) -> Iterator[Item]:
     if is_maildir(folder):
         yield from _maildir(folder)
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
     except OSError as exc:
         yield Item(str(folder), error=f"Der Ordner ist nicht lesbar ({exc.strerror}).")
         return
@@ -64,8 +65,20 @@ def _folder(folder: Path) -> Iterator[Item]:
             yield from _file(path, explicit=False)
 
 
+def _looks_like_mbox(path: Path) -> bool:
+    """A file named on the command line without a known suffix (Thunderbird's "Inbox")."""
+    try:
+        with path.open("rb") as fh:
+            first = fh.readline(200)
+    except OSError:
+        return False
+    return first.startswith(b"From ") and bool(_FROM_LINE.match(first))
+
+
 def _file(path: Path, explicit: bool) -> Iterator[Item]:
     suffix = path.suffix.lower()
+    if explicit and suffix not in MAIL_SUFFIXES and suffix != ".pdf" and _looks_like_mbox(path):
+        suffix = ".mbox"
     if suffix in MAIL_SUFFIXES and not path.exists():
         yield Item(str(path), error="Die Datei existiert nicht.")
         return
@@ -126,7 +139,13 @@ def _mbox_message(lines: list[bytes], path: Path, number: int) -> Iterator[Item]
 def _maildir(folder: Path) -> Iterator[Item]:
     """Messages in new/ and cur/ of a Maildir, by file name; nothing is moved or flagged."""
     for sub in ("new", "cur"):
-        for entry in sorted((e for e in os.scandir(folder / sub) if e.is_file()), key=lambda e: e.name):
+        try:
+            with os.scandir(folder / sub) as it:
+                entries = sorted((e for e in it if e.is_file()), key=lambda e: e.name)
+        except OSError as exc:
+            yield Item(f"{folder} › {sub}", error=f"Der Maildir-Ordner ist nicht lesbar ({exc.strerror}).")
+            continue
+        for entry in entries:
             source = f"{folder} › {sub}/{entry.name}"
             try:
                 msg = _parse(Path(entry.path).read_bytes())
