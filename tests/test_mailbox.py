@@ -311,3 +311,17 @@ def test_thunderbird_mbox_without_suffix_named_explicitly(tmp_path, incomplete_v
     assert [r.file for r in results] == [f"{inbox} › Nachricht 1 › e1.pdf", f"{inbox} › Nachricht 2 › e2.pdf"]
     assert [r.mail["from"] for r in results] == ["a@x.example", "b@x.example"]
     assert check_paths([tmp_path]) == []  # inside a folder only known suffixes are taken
+
+
+def test_exit_status_counts_current_versions_only(tmp_path, complete_values):
+    from vhpdf.generate import fill_form
+
+    old = dict(complete_values, **{"ersuchen.datum": "12.10.2026", "massnahme.grund": None})
+    (tmp_path / "a_alt.pdf").write_bytes(fill_form(old))
+    (tmp_path / "b_neu.pdf").write_bytes(fill_form(complete_values))
+    result = _run("check", tmp_path)
+    assert result.exit_code == 0, result.output  # the incomplete one was replaced by a complete one
+    assert "1 Ersuchen geprüft: 1 vollständig, 0 unvollständig, 0 unlesbar; dazu 1 ältere" in result.output
+    assert f"gegenüber {tmp_path}/a_alt.pdf: neu: massnahme.grund; geändert: ersuchen.datum" in result.output
+    assert _run("rueckmeldung", tmp_path, "-o", tmp_path / "r").exit_code == 0
+    assert not (tmp_path / "r").exists()  # nothing to reply to
