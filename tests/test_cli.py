@@ -68,8 +68,9 @@ def test_check_table_folder(tmp_path, complete_values, incomplete_values):
     result = run("check", tmp_path)
     assert result.exit_code == 1
     assert "✔ vollständig" in result.output and "✘ unvollständig" in result.output
-    assert "Regierungsbezirk Detmold" in result.output
-    assert result.output.rstrip().endswith("2 Datei(en) geprüft: 1 vollständig, 1 unvollständig, 0 unlesbar.")
+    row = next(line for line in result.output.splitlines() if "/vollstaendig.pdf" in line)
+    assert "Detmold" in row  # the Bezirksregierung that mediates (Erlass Nr. 6)
+    assert "2 Ersuchen geprüft: 1 vollständig, 1 unvollständig, 0 unlesbar." in result.output
     assert "\x1b[" not in result.output  # no colour when not on a terminal
 
 
@@ -85,7 +86,7 @@ def test_check_json_report_to_file(tmp_path, complete_pdf):
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data[0]["status"] == "vollständig"
     assert data[0]["form"] == {"id": "vhe-nrw", "version": "1.0"}
-    assert data[0]["findings"][0]["rule"] == "signatur-fehlt"
+    assert {f["rule"] for f in data[0]["findings"]} == {"beschluss-anlage-fehlt", "signatur-fehlt"}
     assert data[0]["values"] is None  # personal data only on request
     assert check_file(complete_pdf).status is Status.VOLLSTAENDIG
 
@@ -99,8 +100,8 @@ def test_check_csv_for_excel(complete_pdf):
     out = run("check", complete_pdf, "--format", "csv").output
     assert out.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(out[1:]), delimiter=";"))
-    assert rows[0]["status"] == "vollständig"
-    assert rows[0]["regierungsbezirk"] == "Detmold"
+    assert rows[0]["Status"] == "vollständig"
+    assert rows[0]["Regierungsbezirk"] == "Detmold"
     assert "Hoxha" not in out
 
 

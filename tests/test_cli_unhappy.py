@@ -108,7 +108,7 @@ def test_check_bad_file_among_good_ones(tmp_path, complete_pdf):
     assert result.output.count("? unlesbar") == 3
     assert "Die Datei existiert nicht." in result.output
     assert "Die Datei ist keine PDF-Datei." in result.output
-    assert "4 Datei(en) geprüft: 1 vollständig, 0 unvollständig, 3 unlesbar." in result.output
+    assert "4 Ersuchen geprüft: 1 vollständig, 0 unvollständig, 3 unlesbar." in result.output
 
 
 def test_check_other_form(tmp_path, form):
@@ -129,7 +129,7 @@ def test_check_other_form(tmp_path, form):
 def test_check_empty_folder(tmp_path):
     result = run("check", tmp_path)
     assert result.exit_code == 1
-    assert "Keine PDF-Dateien gefunden." in result.output
+    assert "Keine PDF-Dateien oder E-Mails gefunden." in result.output
 
 
 def test_check_report_not_overwritten(tmp_path, complete_pdf):

@@ -13,6 +13,7 @@ from vhpdf.generate import fill_form
 
 NO_SOURCES = {"kraefte.fremd.zab": False, "kraefte.fremd.sonstige": None}
 NIGHT = {"massnahme.uhrzeit": "05:59", "meldung.uhrzeit": "05:00"}
+ANNEXES = "(anlagen)"
 
 # rule id -> (changes that trigger it, changes that do not)
 CASES: dict[str, list[tuple[dict, dict]]] = {
@@ -101,11 +102,16 @@ CASES: dict[str, list[tuple[dict, dict]]] = {
     "beschluss-nach-massnahme": [({"beschluss.datum": "29.10.2026"}, {"beschluss.datum": "28.10.2026"})],
     "geburtsdatum-zukunft": [({"person3.geburtsdatum": "01.01.2027"}, {})],
     "signatur-fehlt": [({}, {"abschluss.signatur": True})],
+    # ANNEXES is not a field: it stands for the request's annexes (mail attachments, embedded files)
+    "beschluss-anlage-fehlt": [({ANNEXES: ()}, {ANNEXES: ("beschluss.pdf",)}),
+                               ({ANNEXES: ()}, {ANNEXES: (), "beschluss.status": "wird_mitgefuehrt"})],
 }
 
 
 def _rules_hit(form, values: dict) -> set[str]:
-    return {f.rule for f in evaluate(form, values, persons=4)}
+    values = dict(values)
+    annexes = values.pop(ANNEXES, None)
+    return {f.rule for f in evaluate(form, values, persons=4, annexes=annexes)}
 
 
 def test_every_rule_has_cases(form):
@@ -121,7 +127,7 @@ def test_rule(form, complete_values, rule_id, trigger, clean):
 
 
 def test_complete_sample_has_only_the_signature_hint(form, complete_values):
-    findings = evaluate(form, complete_values, persons=4)
+    findings = evaluate(form, complete_values, persons=4, annexes=("beschluss.pdf",))
     assert [f.rule for f in findings] == ["signatur-fehlt"]
     assert findings[0].severity is Severity.HINWEIS
 

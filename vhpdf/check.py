@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 from .definition import (Condition, Field, FieldType, FormDefinition, Kpb, Rule, Severity, Test,
                          Value, load_definition)
 from .extract import ExtractError, Extraction, extract, read_pdf
+from .facts import Facts, key_facts
 from .formats import Format, parse_date, parse_time
 
 
@@ -33,14 +34,16 @@ class Finding:
     fields: tuple[str, ...]
     message: str
     basis: str = ""
+    short: str = ""  # a few words for tables (the rule's `short`)
 
 
 @dataclass(frozen=True)
 class Item:
     """One PDF to check: a file on disk, or bytes taken from a mail attachment.
 
-    `mail` describes the mail it came from ({"file", "from", "date", "subject"}); `annexes`
-    names the other attachments of that mail and the files embedded in the PDF.
+    `mail` describes the mail it came from ({"id", "file", "from", "date", "subject",
+    "message_id"}); `annexes` names the other attachments of that mail (the files embedded in
+    the PDF are added when it is read). `error` is set when a source could not be read at all.
     """
 
     name: str
@@ -48,6 +51,7 @@ class Item:
     data: bytes | None = None
     mail: dict | None = None
     annexes: tuple[str, ...] = ()
+    error: str | None = None
 
 
 @dataclass
@@ -64,6 +68,10 @@ class Result:
     error: str | None = None
     mail: dict | None = None
     annexes: tuple[str, ...] = ()
+    error_kind: str | None = None  # class name of the ExtractError when unlesbar
+    facts: Facts | None = None
+    superseded_by: str | None = None  # set by versions.organize
+    changes: dict | None = None  # versions.organize: what changed against the previous version
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -76,10 +84,12 @@ def filled(value: Value) -> bool:
 
 
 class _Evaluator:
-    def __init__(self, form: FormDefinition, values: dict[str, Value], persons: int):
+    def __init__(self, form: FormDefinition, values: dict[str, Value], persons: int,
+                 annexes: tuple[str, ...] | None = None):
         self.fields = form.field_map(persons)
         self.names = list(self.fields)
         self.values = values
+        self.annexes = annexes
 
     def expand(self, patterns: Iterable[str]) -> list[str]:
         out: list[str] = []
@@ -113,6 +123,8 @@ class _Evaluator:
             return self._ordered(names)
         if t is Test.VALID:
             return not self.invalid(names)
+        if t is Test.ANNEXED:  # unknown (None) counts as annexed: no finding without evidence
+            return self.annexes is None or bool(self.annexes)
         raise AssertionError(t)
 
     def invalid(self, names: list[str]) -> list[Field]:
@@ -158,7 +170,8 @@ def _substitute(rule: Rule, n: int) -> Rule:
 
     return Rule(rule.id, rule.severity, rule.basis, rule.message.replace("{n}", str(n)),
                 tuple(f.replace("{n}", str(n)) for f in rule.fields), None,
-                sub(rule.when), sub(rule.require), sub(rule.require_any))
+                sub(rule.when), sub(rule.require), sub(rule.require_any),
+                rule.short.replace("{n}", str(n)))
 
 
 def _apply(rule: Rule, ev: _Evaluator) -> list[Finding]:
@@ -171,7 +184,8 @@ def _apply(rule: Rule, ev: _Evaluator) -> list[Finding]:
             for f in ev.invalid(ev.expand(c.fields)):
                 expected = f.format.description if f.format else "nicht vorgesehene Auswahl"
                 msg = rule.message.replace("{label}", f.label).replace("{erwartet}", expected)
-                out.append(Finding(rule.id, rule.severity, (f.name,), msg, rule.basis))
+                out.append(Finding(rule.id, rule.severity, (f.name,), msg, rule.basis,
+                                   rule.label.replace("{label}", f.label)))
         return out
     ok = all(ev.holds(c) for c in rule.require)
     if rule.require_any:
@@ -179,13 +193,17 @@ def _apply(rule: Rule, ev: _Evaluator) -> list[Finding]:
     if ok and (rule.require or rule.require_any):
         return []
     named = tuple(ev.expand(rule.named_fields)) or rule.named_fields
-    return [Finding(rule.id, rule.severity, named, rule.message, rule.basis)]
+    return [Finding(rule.id, rule.severity, named, rule.message, rule.basis, rule.label)]
 
 
-def evaluate(form: FormDefinition, values: dict[str, Value], persons: int | None = None) -> list[Finding]:
-    """All findings of the catalogue for one request's values, most severe first."""
+def evaluate(form: FormDefinition, values: dict[str, Value], persons: int | None = None,
+             annexes: tuple[str, ...] | None = None) -> list[Finding]:
+    """All findings of the catalogue for one request's values, most severe first.
+
+    `annexes` are the request's annexes; None means unknown (the `annexed` test then holds).
+    """
     persons = form.persons_in(values) if persons is None else persons
-    ev = _Evaluator(form, values, max(persons, 1))
+    ev = _Evaluator(form, values, max(persons, 1), annexes)
     findings: list[Finding] = []
     for rule in form.rules:
         concrete = [_substitute(rule, n) for n in range(1, persons + 1)] if rule.each else [rule]
@@ -194,28 +212,38 @@ def evaluate(form: FormDefinition, values: dict[str, Value], persons: int | None
     return sorted(findings, key=lambda f: f.severity.rank)
 
 
-def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_values: bool = False) -> Result:
-    findings = [Finding("formular", Severity.HINWEIS, (), note) for note in ex.notes]
-    findings += evaluate(form, ex.values, ex.persons)
+def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_values: bool = False,
+                     annexes: tuple[str, ...] | None = None) -> Result:
+    """Check extracted values; `annexes` (None = unknown) also gets the PDF's embedded files."""
+    if annexes is not None or ex.embedded:
+        annexes = tuple(annexes or ()) + tuple(f"{n} (im PDF eingebettet)" for n in ex.embedded)
+    findings = [Finding("formular", Severity.HINWEIS, (), note, short="Formular") for note in ex.notes]
+    findings += evaluate(form, ex.values, ex.persons, annexes)
     findings.sort(key=lambda f: f.severity.rank)
     status = (Status.UNVOLLSTAENDIG if any(f.severity is Severity.FEHLER for f in findings)
               else Status.VOLLSTAENDIG)
     return Result(name, status, ex.form_id or form.id, ex.form_version, findings,
-                  ex.values if keep_values else None, form.kpb_named(ex.values.get(form.kpb_field)))
+                  ex.values if keep_values else None, form.kpb_named(ex.values.get(form.kpb_field)),
+                  annexes=annexes or (), facts=key_facts(form, ex.values))
 
 
 def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool = False) -> Result:
     """Check one item; never raises for a bad file, it is reported as unlesbar."""
     form = form or load_definition()
+    if item.error:
+        return Result(item.name, Status.UNLESBAR, error=item.error, mail=item.mail,
+                      annexes=item.annexes, error_kind="SourceError")
     try:
         ex = read_pdf(item.data, form) if item.data is not None else extract(item.path)
-        result = check_extraction(item.name, ex, form, keep_values)
+        result = check_extraction(item.name, ex, form, keep_values, tuple(item.annexes))
     except ExtractError as exc:
-        result = Result(item.name, Status.UNLESBAR, error=str(exc))
+        result = Result(item.name, Status.UNLESBAR, error=str(exc), annexes=item.annexes,
+                        error_kind=type(exc).__name__)
     except Exception as exc:  # a reader bug must not stop a bulk run
         result = Result(item.name, Status.UNLESBAR, error="Die Datei konnte nicht gelesen werden "
-                        f"(interner Fehler: {type(exc).__name__}).")
-    result.mail, result.annexes = item.mail, item.annexes
+                        f"(interner Fehler: {type(exc).__name__}).", annexes=item.annexes,
+                        error_kind=type(exc).__name__)
+    result.mail = item.mail
     return result
 
 
@@ -226,18 +254,19 @@ def check_file(path: str | os.PathLike, form: FormDefinition | None = None,
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Item]:
-    """Files as given, folders recursively (*.pdf, any case), in a stable order."""
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            files = sorted((f for f in p.rglob("*") if f.suffix.lower() == ".pdf" and f.is_file()),
-                           key=str)
-            yield from (Item(str(f), path=f) for f in files)
-        else:
-            yield Item(str(p), path=p)
+    """Items from files, folders (recursive) and mails (.eml, .mbox, Maildir, .msg), stably ordered."""
+    from .sources import iter_items  # sources builds on Item, so it is imported here
+
+    return iter_items(paths)
 
 
 def check_paths(paths: Iterable[str | os.PathLike], keep_values: bool = False) -> list[Result]:
-    """Check every PDF named or found below the given paths."""
+    """Check every request named or found below the given paths, then group versions.
+
+    A runner that checks the items another way must pass its results through
+    versions.organize as well.
+    """
+    from .versions import organize
+
     form = load_definition()
-    return [check_item(item, form, keep_values) for item in expand_paths(paths)]
+    return organize([check_item(item, form, keep_values) for item in expand_paths(paths)])

@@ -114,35 +114,89 @@ def extract(file: Path, fmt: str, output: Path | None, force: bool) -> None:
     _emit(text, output, force)
 
 
+_SENDER = click.option("--absender", "sender", metavar="ADRESSE",
+                       help="Absenderadresse für die .eml-Rückmeldungen (sonst ohne From-Zeile).")
+
+
+def _write_replies(results, folder: Path, force: bool, sender: str | None) -> None:
+    from .reply import ReplyError, write_replies
+
+    try:
+        written = write_replies(results, folder, force, sender)
+    except ReplyError as exc:
+        raise click.ClickException(str(exc)) from None
+    count = len(written) // 2
+    click.echo(f"{count} Rückmeldung(en) geschrieben nach {folder} (je .txt und .eml, nicht versandt)."
+               if count else "Keine Rückmeldung nötig: kein unvollständiges Ersuchen.", err=True)
+
+
 @cli.command(options_metavar="[OPTIONEN]")
 @click.argument("paths", nargs=-1, required=True, metavar="PFAD...", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]), default="table",
               show_default=True, help="Berichtsformat.")
 @_OUTPUT
 @click.option("--mit-werten", is_flag=True,
-              help="Ausgelesene Werte (personenbezogene Daten) in den Bericht aufnehmen (nur json).")
+              help="Ausgelesene Werte (personenbezogene Daten) in den Bericht aufnehmen.")
+@click.option("--ausfuehrlich", is_flag=True, help="Tabelle: jeden Befund mit Grundlage anzeigen.")
+@click.option("--rueckmeldung", "reply_dir", type=click.Path(file_okay=False, path_type=Path),
+              metavar="ORDNER",
+              help="Für jedes unvollständige Ersuchen eine Rückmeldung an die ABH in diesen Ordner "
+                   "schreiben (.txt und .eml; enthält Aktenzeichen und Kontaktdaten).")
+@_SENDER
 @_FORCE
 def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bool,
-          force: bool) -> None:
-    """Ersuchen auf Vollständigkeit und Plausibilität prüfen (Dateien und Ordner).
+          ausfuehrlich: bool, reply_dir: Path | None, sender: str | None, force: bool) -> None:
+    """Ersuchen prüfen: PDF-Dateien, Ordner, E-Mails (.eml, .msg) und Postfächer (.mbox, Maildir).
 
-    Exit-Status: 0 = alle vollständig, 1 = mindestens eines unvollständig oder unlesbar.
+    Exit-Status: 0 = alle aktuellen Ersuchen vollständig, 1 = mindestens eines unvollständig
+    oder unlesbar.
     """
     from .check import Status, check_paths
-    from .report import render_csv, render_json, render_table
+    from .report import render_csv, render_details, render_json, render_table
 
-    results = check_paths(paths, keep_values=mit_werten)
+    results = check_paths(paths, keep_values=mit_werten or reply_dir is not None)
     if not results:
-        raise click.ClickException("Keine PDF-Dateien gefunden.")
+        raise click.ClickException("Keine PDF-Dateien oder E-Mails gefunden.")
     if fmt == "json":
-        text = render_json(results)
+        text = render_json(results, mit_werten)
     elif fmt == "csv":
-        text = render_csv(results)
+        text = render_csv(results, mit_werten)
+    elif fmt == "html":
+        from .report_html import render_html
+
+        text = render_html(results, mit_werten)
     else:
-        text = render_table(results, color=output is None and sys.stdout.isatty())
+        text = render_table(results, output is None and sys.stdout.isatty(), mit_werten)
+        if ausfuehrlich:
+            text += "\n" + render_details(results)
+    if reply_dir is not None:
+        if output is not None and output.exists() and not force:  # fail before writing replies
+            raise click.ClickException(f"{output}: Die Datei existiert bereits (mit --force überschreiben).")
+        _write_replies(results, reply_dir, force, sender)
     _emit(text, output, force)
-    if any(r.status is not Status.VOLLSTAENDIG for r in results):
+    if any(r.status is not Status.VOLLSTAENDIG for r in results if not r.superseded_by):
         sys.exit(1)
+
+
+@cli.command(options_metavar="[OPTIONEN]")
+@click.argument("paths", nargs=-1, required=True, metavar="PFAD...", type=click.Path(path_type=Path))
+@click.option("-o", "--ausgabe", "folder", type=click.Path(file_okay=False, path_type=Path),
+              metavar="ORDNER",
+              default=Path("."), show_default=True, help="Ordner für die Rückmeldungen.")
+@_SENDER
+@_FORCE
+def rueckmeldung(paths: tuple[Path, ...], folder: Path, sender: str | None, force: bool) -> None:
+    """Für jedes unvollständige Ersuchen eine Rückmeldung an die ABH schreiben (.txt und .eml).
+
+    Die Rückmeldung nennt Aktenzeichen, Datum und Kontaktdaten aus dem Ersuchen; sie wird nur
+    geschrieben, nie versandt.
+    """
+    from .check import check_paths
+
+    results = check_paths(paths, keep_values=True)
+    if not results:
+        raise click.ClickException("Keine PDF-Dateien oder E-Mails gefunden.")
+    _write_replies(results, folder, force, sender)
 
 
 @cli.command(options_metavar="[OPTIONEN]")

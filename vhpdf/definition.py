@@ -63,6 +63,7 @@ class Test(enum.Enum):
     VALID = "valid"
     ORDERED = "ordered"
     TIME_BETWEEN = "time_between"
+    ANNEXED = "annexed"
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,12 @@ class Rule:
     when: tuple[Condition, ...] = ()
     require: tuple[Condition, ...] = ()
     require_any: tuple[Condition, ...] = ()
+    short: str = ""
+
+    @property
+    def label(self) -> str:
+        """A few words for tables: the rule's `short`, else its id."""
+        return self.short or self.id
 
     @property
     def named_fields(self) -> tuple[str, ...]:
@@ -216,7 +223,7 @@ _REPEAT_KEYS = {"title", "default", "max"}
 _FIELD_KEYS = {"name", "label", "tooltip", "type", "requirement", "format", "lines", "width",
                "options", "options_from", "hint", "max_length"}
 _RULE_KEYS = {"id", "severity", "basis", "message", "fields", "each", "when", "require",
-              "require_any"}
+              "require_any", "short"}
 _CONDITION_KEYS = {"test", "fields", "values"}
 _NAME = re.compile(r"[a-z][a-z0-9_]*(\{n\})?(\.[a-z][a-z0-9_]*)+")
 
@@ -351,7 +358,7 @@ def _load_rule(raw: Any, where: str) -> Rule:
              for key in ("when", "require", "require_any")}
     return Rule(id=raw["id"], severity=_enum(Severity, raw["severity"], f"{where}.severity"),
                 basis=raw["basis"], message=raw["message"], fields=tuple(raw.get("fields", ())),
-                each=raw.get("each"), **conds)
+                each=raw.get("each"), short=str(raw.get("short", "")), **conds)
 
 
 def _validate(form: FormDefinition, rules_file: str) -> None:

@@ -54,6 +54,7 @@ class Extraction:
     unknown_fields: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
     source: str = "feld"
+    embedded: tuple[str, ...] = ()  # files embedded in the PDF (/EmbeddedFiles, attachment annotations)
 
 
 def _text(value) -> str | None:
@@ -135,6 +136,61 @@ def _value(attrs: dict, node, widgets: list) -> Value:
     return _text(v)
 
 
+def _resolved(value) -> list:
+    """An array that may be given indirectly, or [] if it is missing or no array."""
+    value = value.get_object() if value is not None else None
+    return list(value) if isinstance(value, list) else []
+
+
+def _embedded_files(root) -> tuple[str, ...]:
+    """Names of the files embedded in the document: the /EmbeddedFiles name tree and
+    /FileAttachment annotations. Only names are read, never the files' contents."""
+
+    def spec_name(spec) -> str:
+        spec = spec.get_object() if spec is not None else None
+        if hasattr(spec, "get"):
+            for key in ("/UF", "/F", "/DOS", "/Unix", "/Mac"):
+                if spec.get(key) is not None:
+                    return str(spec[key].get_object())
+        return str(spec) if isinstance(spec, str) else "Datei ohne Namen"
+
+    names: list[str] = []
+    seen: set[int] = set()
+
+    def walk(node, depth: int) -> None:
+        node = node.get_object() if node is not None else None
+        if depth > MAX_DEPTH or not hasattr(node, "get") or id(node) in seen:
+            return
+        seen.add(id(node))
+        pairs = _resolved(node.get("/Names"))
+        for i in range(0, len(pairs) - 1, 2):
+            names.append(spec_name(pairs[i + 1]) or str(pairs[i]))
+        for kid in _resolved(node.get("/Kids")):
+            walk(kid, depth + 1)
+
+    tree = root.get("/Names")
+    tree = tree.get_object() if tree is not None else None
+    if hasattr(tree, "get"):
+        walk(tree.get("/EmbeddedFiles"), 0)
+
+    def pages(node, depth: int):  # the page tree walked directly: cheaper than reader.pages
+        node = node.get_object() if node is not None else None
+        if depth > MAX_DEPTH or not hasattr(node, "get") or id(node) in seen:
+            return
+        seen.add(id(node))
+        if "/Kids" not in node:
+            yield node
+        for kid in _resolved(node.get("/Kids")):
+            yield from pages(kid, depth + 1)
+
+    for page in pages(root.get("/Pages"), 0):
+        for annot in _resolved(page.get("/Annots")):
+            annot = annot.get_object()
+            if hasattr(annot, "get") and annot.get("/Subtype") == "/FileAttachment":
+                names.append(spec_name(annot.get("/FS")))
+    return tuple(names)
+
+
 def read_pdf(data: bytes, form: FormDefinition | None = None) -> Extraction:
     """Extract the form values from PDF bytes; raises an ExtractError subclass if impossible."""
     form = form or load_definition()
@@ -154,6 +210,7 @@ def read_pdf(data: bytes, form: FormDefinition | None = None) -> Extraction:
         if acro is not None:
             tree.walk(acro.get_object().get("/Fields"), "", {}, 0)
         values_raw = {name: _value(*entry) for name, entry in tree.fields.items()}
+        embedded = _embedded_files(root) if values_raw else ()
     except ExtractError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
@@ -191,7 +248,7 @@ def read_pdf(data: bytes, form: FormDefinition | None = None) -> Extraction:
             v = None
         values[name] = v
     unknown = tuple(sorted(n for n in values_raw if n not in known))
-    return Extraction(form_id, form_version, persons, values, unknown, notes)
+    return Extraction(form_id, form_version, persons, values, unknown, notes, embedded=embedded)
 
 
 def extract(path: str | os.PathLike) -> Extraction:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -12,27 +13,129 @@ from .definition import FormDefinition, Severity, Value
 _SYMBOL = {Status.VOLLSTAENDIG: "✔", Status.UNVOLLSTAENDIG: "✘", Status.UNLESBAR: "?"}
 _COLOR = {Status.VOLLSTAENDIG: "green", Status.UNVOLLSTAENDIG: "red", Status.UNLESBAR: "yellow"}
 _SEVERITY_LABEL = {Severity.FEHLER: "Fehler", Severity.WARNUNG: "Warnung", Severity.HINWEIS: "Hinweis"}
+SUPERSEDED = "ersetzt"
+
+
+# --- the facts of one row, shared by all formats ------------------------------------------------
+
+def status_text(r: Result) -> str:
+    return f"{r.status.value}, {SUPERSEDED}" if r.superseded_by else r.status.value
+
+
+def mail_date(iso: str | None) -> str:
+    """An ISO timestamp as a German date and time (or '' if there is none)."""
+    try:
+        return dt.datetime.fromisoformat(iso).strftime("%d.%m.%Y %H:%M") if iso else ""
+    except ValueError:
+        return iso or ""
+
+
+def mail_text(r: Result) -> str:
+    if not r.mail:
+        return ""
+    parts = [p for p in (r.mail.get("from"), mail_date(r.mail.get("date"))) if p]
+    subject = r.mail.get("subject")
+    return " · ".join(parts + [f"„{subject}“" if subject else "(ohne Betreff)"])
+
+
+def missing_words(r: Result, severity: Severity) -> list[str]:
+    return list(dict.fromkeys(f.short or f.rule for f in r.findings if f.severity is severity))
+
+
+def missing_text(r: Result) -> str:
+    """The missing items in short words: 'Fehler: …; Warnung: …' (or the reason it is unreadable)."""
+    if r.error:
+        return r.error
+    parts = [f"{_SEVERITY_LABEL[s]}: {', '.join(words)}"
+             for s in (Severity.FEHLER, Severity.WARNUNG) if (words := missing_words(r, s))]
+    return "; ".join(parts) or "—"
+
+
+def changes_text(r: Result) -> str:
+    """What changed against the previous version, field names only (values if kept)."""
+    c = r.changes
+    if not c:
+        return ""
+    parts = []
+    for key, label in (("added", "neu"), ("changed", "geändert"), ("removed", "entfernt")):
+        if c[key]:
+            names = c[key]
+            if "values" in c:
+                names = [f"{n} ({_cell(c['values'][n][0])} → {_cell(c['values'][n][1])})" for n in names]
+            parts.append(f"{label}: {', '.join(names)}")
+    return "; ".join(parts) or "unverändert (Duplikat)"
+
+
+def _cell(v: Value) -> str:
+    return "" if v is None else ("ja" if v is True else "nein" if v is False else v)
 
 
 def summary(results: list[Result]) -> str:
-    counts = {s: sum(1 for r in results if r.status is s) for s in Status}
-    return (f"{len(results)} Datei(en) geprüft: {counts[Status.VOLLSTAENDIG]} vollständig, "
-            f"{counts[Status.UNVOLLSTAENDIG]} unvollständig, {counts[Status.UNLESBAR]} unlesbar.")
+    live = [r for r in results if not r.superseded_by]
+    counts = {s: sum(1 for r in live if r.status is s) for s in Status}
+    text = (f"{len(live)} Ersuchen geprüft: {counts[Status.VOLLSTAENDIG]} vollständig, "
+            f"{counts[Status.UNVOLLSTAENDIG]} unvollständig, {counts[Status.UNLESBAR]} unlesbar")
+    superseded = len(results) - len(live)
+    if superseded:
+        text += f"; dazu {superseded} ältere Fassung(en), durch eine neuere ersetzt"
+    return text + "."
 
 
-def render_table(results: list[Result], color: bool = False) -> str:
-    """The terminal report: one block per file, then a summary line."""
+# --- terminal table -----------------------------------------------------------------------------
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else "…" + text[-(width - 1):]
+
+
+def render_table(results: list[Result], color: bool = False, with_values: bool = False) -> str:
+    """One row per request (status, request, KPB, Aktenzeichen, what is missing), then a summary.
+
+    Mail, version and annex notes follow a row indented; colour only when asked (a TTY).
+    """
     import click
 
+    header = ["Status", "Ersuchen", "KPB", "Bez.-Reg.", "Aktenzeichen", "Maßnahme", "Fehlt"]
+    rows = []
+    for r in results:
+        symbol = "⟲" if r.superseded_by else _SYMBOL[r.status]
+        facts = r.facts
+        kpb = (f"{'PP' if r.kpb.art == 'pp' else 'KPB'} {r.kpb.ort}") if r.kpb else ""
+        rows.append([f"{symbol} {r.status.value}", _clip(r.file, 48), kpb,
+                     r.kpb.bezirk if r.kpb else "", (facts.aktenzeichen or "") if facts else "",
+                     (facts.massnahme_datum or "") if facts else "", missing_text(r)])
+    widths = [max(len(row[i]) for row in rows + [header]) for i in range(6)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)) + "  " + header[6]]
+    for r, row in zip(results, rows):
+        cells = [c.ljust(w) for c, w in zip(row, widths)]
+        if color:
+            fg = "bright_black" if r.superseded_by else _COLOR[r.status]
+            cells[0] = click.style(cells[0], fg=fg, bold=not r.superseded_by)
+        out.append("  ".join(cells) + "  " + row[6])
+        indent = " " * (widths[0] + 2)
+        if r.mail:
+            out.append(f"{indent}✉ {mail_text(r)}")
+        if r.annexes:
+            out.append(f"{indent}Anlagen: {', '.join(r.annexes)}")
+        if r.superseded_by:
+            out.append(f"{indent}ersetzt durch: {r.superseded_by}")
+        if r.changes:
+            out.append(f"{indent}gegenüber {r.changes['against']}: {changes_text(r)}")
+        if with_values and r.values:
+            names = [f"{r.values.get(f'person{n}.name') or ''}, {r.values.get(f'person{n}.vorname') or ''}"
+                     for n in range(1, (r.facts.personen if r.facts else 0) + 1)]
+            if names:
+                out.append(f"{indent}Personen: {'; '.join(names)}")
+    if any(r.kpb for r in results):
+        out.append("Bez.-Reg.: Bezirksregierung, deren Verbindungsbeamte bei Dissens vermitteln (Erlass Nr. 6).")
+    out.append(summary(results))
+    return "\n".join(out) + "\n"
+
+
+def render_details(results: list[Result]) -> str:
+    """Every finding with its message and legal basis, request by request."""
     out = []
     for r in results:
-        status = f"{_SYMBOL[r.status]} {r.status.value}"
-        if color:
-            status = click.style(status, fg=_COLOR[r.status], bold=True)
-        head = f"{status}  {r.file}"
-        if r.form_version:
-            head += f"  (Formular {r.form_id} {r.form_version})"
-        out.append(head)
+        out.append(f"{_SYMBOL[r.status]} {status_text(r)}  {r.file}")
         if r.error:
             out.append(f"    {r.error}")
         if r.kpb:
@@ -41,29 +144,41 @@ def render_table(results: list[Result], color: bool = False) -> str:
         for f in r.findings:
             basis = f" [{f.basis}]" if f.basis else ""
             out.append(f"    {_SEVERITY_LABEL[f.severity]}: {f.message}{basis}")
-    out.append(summary(results))
     return "\n".join(out) + "\n"
 
 
-def result_dict(r: Result) -> dict:
+# --- JSON and CSV -------------------------------------------------------------------------------
+
+def result_dict(r: Result, with_values: bool = False) -> dict:
+    facts = r.facts
     return {
         "file": r.file,
         "status": r.status.value,
+        "current": r.superseded_by is None,
+        "superseded_by": r.superseded_by,
+        "changes": ({k: v for k, v in r.changes.items() if with_values or k != "values"}
+                    if r.changes else None),
+        "mail": ({k: r.mail.get(k) for k in ("file", "from", "date", "subject")} if r.mail else None),
+        "annexes": list(r.annexes),
         "form": {"id": r.form_id, "version": r.form_version},
         "kpb": {"name": r.kpb.name, "regierungsbezirk": r.kpb.bezirk} if r.kpb else None,
+        "aktenzeichen": facts.aktenzeichen if facts else None,
+        "ersuchen_datum": facts.ersuchen_datum if facts else None,
+        "massnahme_datum": facts.massnahme_datum if facts else None,
+        "persons": facts.personen if facts else None,
         "error": r.error,
         "findings": [{"rule": f.rule, "severity": f.severity.value, "fields": list(f.fields),
-                      "message": f.message, "basis": f.basis} for f in r.findings],
-        "values": r.values,
+                      "short": f.short, "message": f.message, "basis": f.basis} for f in r.findings],
+        "values": r.values if with_values else None,
     }
 
 
-def render_json(results: list[Result]) -> str:
-    return json.dumps([result_dict(r) for r in results], ensure_ascii=False, indent=2) + "\n"
+def render_json(results: list[Result], with_values: bool = False) -> str:
+    return json.dumps([result_dict(r, with_values) for r in results], ensure_ascii=False, indent=2) + "\n"
 
 
-CSV_COLUMNS = ["datei", "status", "formular", "version", "kpb", "regierungsbezirk", "fehler",
-               "warnungen", "hinweise", "befunde"]
+CSV_COLUMNS = ["Datei", "E-Mail", "Status", "Fassung", "KPB", "Regierungsbezirk", "Aktenzeichen",
+               "Datum der Maßnahme", "Personen", "Fehler", "Warnungen", "Fehlende Angaben", "Anlagen"]
 
 
 def _csv(rows: list[list], header: list[str]) -> str:
@@ -75,13 +190,21 @@ def _csv(rows: list[list], header: list[str]) -> str:
     return "\ufeff" + buf.getvalue()
 
 
-def render_csv(results: list[Result]) -> str:
-    rows = [[r.file, r.status.value, r.form_id or "", r.form_version or "",
-             r.kpb.name if r.kpb else "", r.kpb.bezirk if r.kpb else "",
-             r.count(Severity.FEHLER), r.count(Severity.WARNUNG), r.count(Severity.HINWEIS),
-             " | ".join([r.error] if r.error else [f.message for f in r.findings])]
-            for r in results]
-    return _csv(rows, CSV_COLUMNS)
+def render_csv(results: list[Result], with_values: bool = False) -> str:
+    """One row per request; with values, one more column per form field."""
+    names = list(dict.fromkeys(n for r in results if r.values for n in r.values)) if with_values else []
+    rows = []
+    for r in results:
+        facts = r.facts
+        row = [r.file, mail_text(r), r.status.value,
+               f"ersetzt durch {r.superseded_by}" if r.superseded_by else "aktuell",
+               r.kpb.name if r.kpb else "", r.kpb.bezirk if r.kpb else "",
+               (facts.aktenzeichen or "") if facts else "", (facts.massnahme_datum or "") if facts else "",
+               facts.personen if facts else "", r.count(Severity.FEHLER), r.count(Severity.WARNUNG),
+               missing_text(r) if r.status is not Status.VOLLSTAENDIG or r.count(Severity.WARNUNG) else "",
+               " | ".join(r.annexes)]
+        rows.append(row + [_cell((r.values or {}).get(n)) for n in names])
+    return _csv(rows, CSV_COLUMNS + names)
 
 
 def values_json(values: dict[str, Value], meta: dict) -> str:
@@ -89,10 +212,7 @@ def values_json(values: dict[str, Value], meta: dict) -> str:
 
 
 def values_csv(values: dict[str, Value]) -> str:
-    def cell(v: Value) -> str:
-        return "" if v is None else ("ja" if v is True else "nein" if v is False else v)
-
-    return _csv([[name, cell(v)] for name, v in values.items()], ["feld", "wert"])
+    return _csv([[name, _cell(v)] for name, v in values.items()], ["feld", "wert"])
 
 
 def rules_markdown(form: FormDefinition) -> str:
