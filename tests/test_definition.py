@@ -74,3 +74,10 @@ def test_person_fields_repeat(form):
     names = [f.name for f in form.fields(6)]
     assert "person6.erkenntnisse" in names and "person7.name" not in names
     assert form.persons_in(names) == 6
+
+
+def test_role_naming_missing_field_is_rejected(forms_copy):
+    _edit(forms_copy / "vollzugshilfeersuchen.toml", 'kontakt_email = "sachbearbeitung.email"',
+          'kontakt_email = "sachbearbeitung.mail"')
+    with pytest.raises(DefinitionError, match="kontakt_email nennt unbekanntes Feld 'sachbearbeitung.mail'"):
+        _load(forms_copy)

@@ -178,8 +178,16 @@ class FormDefinition:
     sections: tuple[Section, ...]
     rules: tuple[Rule, ...]
     kpb: tuple[Kpb, ...]
-    kpb_field: str
+    roles: dict[str, str]
     _cache: dict = dc_field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def kpb_field(self) -> str:
+        return self.roles["kpb"]
+
+    def role(self, role: str, n: int = 1) -> str:
+        """The name of the field playing `role` (of person block `n` for person roles)."""
+        return self.roles[role].replace("{n}", str(n))
 
     @property
     def repeat(self) -> Repeat:
@@ -218,6 +226,8 @@ class FormDefinition:
 # --- loading and validation --------------------------------------------------------------------
 
 _FORM_KEYS = {"id", "version", "title", "subtitle", "language", "rules_file", "legend", "closing_note"}
+ROLES = {"kpb", "behoerde", "anschrift", "aktenzeichen", "ersuchen_datum", "massnahme_datum",
+         "kontakt_name", "kontakt_email", "person_name", "person_vorname", "person_geburtsdatum"}
 _SECTION_KEYS = {"id", "heading", "intro", "fields", "repeat"}
 _REPEAT_KEYS = {"title", "default", "max"}
 _FIELD_KEYS = {"name", "label", "tooltip", "type", "requirement", "format", "lines", "width",
@@ -366,6 +376,11 @@ def _validate(form: FormDefinition, rules_file: str) -> None:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise DefinitionError(f"Feldname doppelt: {duplicates[0]!r}")
+    for role, field_name in form.roles.items():
+        if field_name.replace("{n}", "1") not in names:
+            raise DefinitionError(f"[roles] {role} nennt unbekanntes Feld {field_name!r}")
+    if form.kpb and form.field_map(1)[form.kpb_field].option_values != tuple(k.name for k in form.kpb):
+        raise DefinitionError(f"[roles] kpb: {form.kpb_field!r} bietet nicht die KPB-Liste an")
     ids = [r.id for r in form.rules]
     if len(set(ids)) != len(ids):
         raise DefinitionError(f"{rules_file}: Regel-ID doppelt: {sorted(i for i in ids if ids.count(i) > 1)[0]!r}")
@@ -386,7 +401,8 @@ def load_definition(folder: Path | None = None, name: str = "vollzugshilfeersuch
     """Load and validate the form definition (cached: it never changes while we run)."""
     folder = folder or forms_dir()
     data = _read_toml(folder / name)
-    _checked_keys(data, {"form", "sections"}, name, {"form", "sections"})
+    _checked_keys(data, {"form", "roles", "sections"}, name, {"form", "roles", "sections"})
+    roles = dict(_checked_keys(data["roles"], ROLES, f"{name}: [roles]", ROLES))
     meta = _checked_keys(data["form"], _FORM_KEYS, f"{name}: [form]", _FORM_KEYS)
     kpb: list = []  # [name of the field offering them, *Kpb]
     sections = tuple(_load_section(s, f"{name}: sections[{i}]", folder, kpb)
@@ -400,6 +416,6 @@ def load_definition(folder: Path | None = None, name: str = "vollzugshilfeersuch
     form = FormDefinition(
         id=meta["id"], version=str(meta["version"]), title=meta["title"], subtitle=meta["subtitle"],
         language=meta["language"], legend=meta["legend"], closing_note=meta["closing_note"],
-        sections=sections, rules=rules, kpb=tuple(kpb[1:]), kpb_field=kpb[0] if kpb else "")
+        sections=sections, rules=rules, kpb=tuple(kpb[1:]), roles=roles)
     _validate(form, meta["rules_file"])
     return form

@@ -12,11 +12,6 @@ from dataclasses import dataclass, field
 
 from .definition import FormDefinition, Value
 
-AKTENZEICHEN = "absender.aktenzeichen"
-ERSUCHEN_DATUM = "ersuchen.datum"
-MASSNAHME_DATUM = "massnahme.datum"
-
-
 def _filled(value: Value) -> bool:
     return bool(value.strip()) if isinstance(value, str) else bool(value)
 
@@ -49,11 +44,11 @@ def key_facts(form: FormDefinition, values: dict[str, Value]) -> Facts:
         v = values.get(name)
         return v.strip() if isinstance(v, str) and v.strip() else None
 
-    key = form.repeat.key
-    named = {n for n in range(1, 100) if _filled(values.get(f"{key}{n}.name"))}
-    first = [f"{key}1.name", f"{key}1.vorname", f"{key}1.geburtsdatum"]
-    parts = [_norm(values.get(AKTENZEICHEN))] + [_norm(values.get(n)) for n in first]
+    persons = form.persons_in(values)
+    named = {n for n in range(1, persons + 1) if _filled(values.get(form.role("person_name", n)))}
+    first = [form.role(r) for r in ("person_name", "person_vorname", "person_geburtsdatum")]
+    parts = [_norm(values.get(form.role("aktenzeichen")))] + [_norm(values.get(n)) for n in first]
     version_key = _hash("\x1f".join(parts)) if parts[0] or parts[1] else None
     fingerprints = "\n".join(f"{n}={_hash(repr(v), 12)}" for n, v in values.items() if _filled(v))
-    return Facts(text(AKTENZEICHEN), text(ERSUCHEN_DATUM), text(MASSNAHME_DATUM), len(named),
-                 version_key, fingerprints)
+    return Facts(text(form.role("aktenzeichen")), text(form.role("ersuchen_datum")),
+                 text(form.role("massnahme_datum")), len(named), version_key, fingerprints)

@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from .check import Result, Status
-from .definition import Severity
+from .definition import Severity, load_definition
 from .output import OutputError, write_output
 from .report import mail_date
 
@@ -62,13 +62,14 @@ def needs_reply(r: Result) -> bool:
     return r.status is Status.UNVOLLSTAENDIG and r.superseded_by is None
 
 
-def _v(r: Result, name: str) -> str:
-    v = (r.values or {}).get(name)
+def _v(r: Result, role: str) -> str:
+    """The value of the field playing `role` (see [roles] in the form definition)."""
+    v = (r.values or {}).get(load_definition().role(role))
     return v.strip() if isinstance(v, str) else ""
 
 
 def _recipient(r: Result) -> str:
-    name, address = _v(r, "sachbearbeitung.name"), _v(r, "sachbearbeitung.email")
+    name, address = _v(r, "kontakt_name"), _v(r, "kontakt_email")
     if address:
         return email.utils.formataddr((name, address)) if name else address
     return (r.mail or {}).get("from", "")
@@ -78,14 +79,14 @@ def compose(r: Result) -> Reply:
     """The reply to one checked request (checked with values kept)."""
     if r.values is None:
         raise ReplyError("Für eine Rückmeldung müssen die Werte des Ersuchens ausgelesen sein.")
-    az, datum = _v(r, "absender.aktenzeichen"), _v(r, "ersuchen.datum")
+    az, datum = _v(r, "aktenzeichen"), _v(r, "ersuchen_datum")
     ref = f"vom {datum}" if datum else "(ohne Datum)"
     ref_az = f", Ihr Az. {az}" if az else ""
     subject = f"Rückmeldung zu Ihrem Vollzugshilfeersuchen {ref}{ref_az}: Angaben fehlen"
-    sb = _v(r, "sachbearbeitung.name")
+    sb = _v(r, "kontakt_name")
     kpb = r.kpb.name if r.kpb else "die Kreispolizeibehörde"
-    address = [x for x in (_v(r, "absender.behoerde"), f"z. Hd. {sb}" if sb else "",
-                           *_v(r, "absender.anschrift").splitlines()) if x]
+    address = [x for x in (_v(r, "behoerde"), f"z. Hd. {sb}" if sb else "",
+                           *_v(r, "anschrift").splitlines()) if x]
     to = _recipient(r)
     head = address + ([f"E-Mail: {to}"] if to else ["E-Mail: (keine Adresse im Ersuchen oder in der E-Mail)"])
     head += ["", f"Betreff: {subject}", "", ""]

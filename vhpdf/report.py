@@ -8,7 +8,7 @@ import io
 import json
 
 from .check import Result, Status
-from .definition import FormDefinition, Severity, Value
+from .definition import FormDefinition, Severity, Value, load_definition
 
 _SYMBOL = {Status.VOLLSTAENDIG: "✔", Status.UNVOLLSTAENDIG: "✘", Status.UNLESBAR: "?"}
 _COLOR = {Status.VOLLSTAENDIG: "green", Status.UNVOLLSTAENDIG: "red", Status.UNLESBAR: "yellow"}
@@ -121,8 +121,11 @@ def render_table(results: list[Result], color: bool = False, with_values: bool =
         if r.changes:
             out.append(f"{indent}gegenüber {r.changes['against']}: {changes_text(r)}")
         if with_values and r.values:
-            names = [f"{r.values.get(f'person{n}.name') or ''}, {r.values.get(f'person{n}.vorname') or ''}"
-                     for n in range(1, (r.facts.personen if r.facts else 0) + 1)]
+            form = load_definition()
+            names = [f"{r.values.get(form.role('person_name', n)) or ''}, "
+                     f"{r.values.get(form.role('person_vorname', n)) or ''}"
+                     for n in range(1, form.persons_in(r.values) + 1)
+                     if r.values.get(form.role("person_name", n))]
             if names:
                 out.append(f"{indent}Personen: {'; '.join(names)}")
     if any(r.kpb for r in results):
