@@ -19,6 +19,7 @@ from .definition import FieldType, FormDefinition, Requirement, Value, load_defi
 from .extract import INFO_FORM_ID, INFO_FORM_VERSION
 from .fill import FillError, button_appearances, form_xobject, validate_values, write_value
 from .layout import PAGE_H, PAGE_W, Layout, compute_layout
+from .pdffont import type0_font, zapf_font
 
 # Field flags (PDF 32000-1, 12.7.3.1 and 12.7.4)
 _REQUIRED, _MULTILINE, _NO_TOGGLE_OFF, _RADIO, _COMBO = 1 << 1, 1 << 12, 1 << 14, 1 << 15, 1 << 17
@@ -62,15 +63,6 @@ def _js(code: str) -> DictionaryObject:
                              NameObject("/JS"): TextStringObject(code)})
 
 
-def _font(base: str, encoding: str | None) -> DictionaryObject:
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"),
-                             NameObject("/Subtype"): NameObject("/Type1"),
-                             NameObject("/BaseFont"): NameObject(base)})
-    if encoding:
-        font[NameObject("/Encoding")] = NameObject(encoding)
-    return font
-
-
 class _FormBuilder:
     """Adds the widgets of a layout to the drawn pages and builds the field hierarchy."""
 
@@ -79,8 +71,8 @@ class _FormBuilder:
         add = writer._add_object
         self.add = add
         self.resources = DictionaryObject({NameObject("/Font"): DictionaryObject({
-            NameObject("/" + TEXT_FONT): add(_font("/Helvetica", "/WinAnsiEncoding")),
-            NameObject("/" + CHECK_FONT): add(_font("/ZapfDingbats", None)),
+            NameObject("/" + TEXT_FONT): type0_font(add),
+            NameObject("/" + CHECK_FONT): zapf_font(add),
         })})
         self.top: list = []  # top-level field references, in form order
         self.nodes: dict[str, tuple] = {}  # qualified name -> (dict, reference)
