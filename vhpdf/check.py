@@ -197,6 +197,9 @@ def evaluate(form: FormDefinition, values: dict[str, Value], persons: int | None
 def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_values: bool = False) -> Result:
     findings = [Finding("formular", Severity.HINWEIS, (), note) for note in ex.notes]
     findings += evaluate(form, ex.values, ex.persons)
+    from .printcheck import print_findings  # lazily: it imports the font metrics
+
+    findings += [Finding(rule, sev, (name,), msg) for rule, sev, name, msg in print_findings(form, ex)]
     findings.sort(key=lambda f: f.severity.rank)
     status = (Status.UNVOLLSTAENDIG if any(f.severity is Severity.FEHLER for f in findings)
               else Status.VOLLSTAENDIG)

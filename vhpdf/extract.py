@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .definition import FieldType, FormDefinition, Value, load_definition
+from .drawn import Appearance, field_appearance
 
 INFO_FORM_ID, INFO_FORM_VERSION = "/VhpdfFormId", "/VhpdfFormVersion"
 MAX_DEPTH = 32
@@ -54,6 +55,7 @@ class Extraction:
     unknown_fields: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
     source: str = "feld"
+    appearances: dict[str, Appearance] = field(default_factory=dict)
 
 
 def _text(value) -> str | None:
@@ -154,6 +156,9 @@ def read_pdf(data: bytes, form: FormDefinition | None = None) -> Extraction:
         if acro is not None:
             tree.walk(acro.get_object().get("/Fields"), "", {}, 0)
         values_raw = {name: _value(*entry) for name, entry in tree.fields.items()}
+        dr = acro.get_object().get("/DR") if acro is not None else None
+        appearances = {name: ap for name, (attrs, _, widgets) in tree.fields.items()
+                       if (ap := field_appearance(attrs, widgets, dr)) is not None}
     except ExtractError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
@@ -191,7 +196,8 @@ def read_pdf(data: bytes, form: FormDefinition | None = None) -> Extraction:
             v = None
         values[name] = v
     unknown = tuple(sorted(n for n in values_raw if n not in known))
-    return Extraction(form_id, form_version, persons, values, unknown, notes)
+    return Extraction(form_id, form_version, persons, values, unknown, notes,
+                      appearances=appearances)
 
 
 def extract(path: str | os.PathLike) -> Extraction:

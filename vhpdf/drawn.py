@@ -1,0 +1,289 @@
+"""What a field's appearance stream actually draws, decoded to text.
+
+A filler may store a name correctly in /V and still draw it wrongly ("Do?an", empty boxes, or
+nothing at all) because its font lacks the glyphs. Viewers and printers show the appearance
+stream, so the receiving side reads it back: the text-showing operators of the widget's /N
+appearance, decoded through each font's ToUnicode map or encoding. A code a font cannot map
+decodes as U+FFFD. Only pypdf objects are touched here; no rendering, no reportlab.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pypdf.generic import DictionaryObject
+
+MAX_DEPTH = 4
+MAX_OPS = 20000
+UNKNOWN = "\ufffd"
+_PRINT, _HIDDEN = 4, 2
+_MULTILINE = 1 << 12
+
+_TOKEN = re.compile(rb"""
+    (?P<ws>[\x00\t\n\x0c\r ]+|%[^\r\n]*)
+  | (?P<lit>\()
+  | (?P<dict><<|>>)
+  | (?P<hex><[0-9A-Fa-f\s]*>)
+  | (?P<arr>[\[\]])
+  | (?P<name>/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*)
+  | (?P<num>[+-]?(?:\d+\.?\d*|\.\d+))
+  | (?P<op>[^\x00\t\n\x0c\r ()<>\[\]{}/%]+)
+  | (?P<other>[{}])
+""", re.X)
+_ESC = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _literal(data: bytes, i: int) -> tuple[bytes, int]:
+    """The literal string starting after '(' at i; returns its bytes and the index after it."""
+    out = bytearray()
+    depth = 1
+    while i < len(data):
+        c = data[i:i + 1]
+        if c == b"\\":
+            nxt = data[i + 1:i + 2]
+            if nxt in _ESC:
+                out += _ESC[nxt]
+                i += 2
+            elif nxt.isdigit():
+                m = re.match(rb"[0-7]{1,3}", data[i + 1:i + 4])
+                out.append(int(m.group(), 8) & 0xFF)
+                i += 1 + len(m.group())
+            elif nxt in (b"\r", b"\n"):
+                i += 2 + (nxt == b"\r" and data[i + 2:i + 3] == b"\n")
+            else:
+                out += nxt
+                i += 2
+            continue
+        if c == b"(":
+            depth += 1
+        elif c == b")":
+            depth -= 1
+            if depth == 0:
+                return bytes(out), i + 1
+        out += c
+        i += 1
+    return bytes(out), i
+
+
+def _operations(data: bytes):
+    """(operator, operands) pairs of a content stream; strings are bytes, names str."""
+    stack: list = []
+    arrays: list[list] = []
+    i = 0
+    while i < len(data):
+        m = _TOKEN.match(data, i)
+        if not m:
+            i += 1
+            continue
+        kind, tok = m.lastgroup, m.group()
+        i = m.end()
+        if kind in ("ws", "dict", "other"):
+            continue
+        if kind == "lit":
+            value, i = _literal(data, i)
+        elif kind == "hex":
+            digits = re.sub(rb"\s", b"", tok[1:-1])
+            value = bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode())
+        elif kind == "name":
+            value = "/" + tok[1:].decode("latin-1")
+        elif kind == "num":
+            value = float(tok)
+        elif tok == b"[":
+            arrays.append([])
+            continue
+        elif tok == b"]":
+            value = arrays.pop() if arrays else []
+        else:
+            if tok == b"BI":  # inline image: its data is not tokenisable, and never text
+                end = data.find(b"EI", i)
+                i = len(data) if end < 0 else end + 2
+                stack.clear()
+                continue
+            yield tok.decode("latin-1"), stack
+            stack = []
+            continue
+        (arrays[-1] if arrays else stack).append(value)
+
+
+class _FontDecoder:
+    """Bytes shown with one font -> text, via ToUnicode or the font's encoding."""
+
+    def __init__(self, font: DictionaryObject | None):
+        self.two_byte = False
+        self.map: dict[int, str] = {}
+        if font is None:
+            return
+        font = font.get_object()
+        self.two_byte = font.get("/Subtype") == "/Type0"
+        if not self.two_byte:
+            self.map = _simple_encoding(font)
+        tu = font.get("/ToUnicode")
+        if tu is not None and hasattr(tu.get_object(), "get_data"):
+            self.map.update(_parse_cmap(tu.get_object().get_data()))
+
+    def decode(self, data: bytes) -> str:
+        if self.two_byte:
+            codes = [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data) - 1, 2)]
+        else:
+            codes = list(data)
+        return "".join(self.map.get(c, UNKNOWN) for c in codes)
+
+
+def _simple_encoding(font) -> dict[int, str]:
+    from pypdf._codecs import adobe_glyphs, charset_encoding
+
+    enc = font.get("/Encoding")
+    enc = enc.get_object() if enc is not None else None
+    base_font = str(font.get("/BaseFont", ""))
+    if isinstance(enc, str) or hasattr(enc, "startswith"):
+        base = str(enc)
+        diffs = None
+    else:
+        base = str(enc.get("/BaseEncoding", "/StandardEncoding")) if enc is not None else None
+        diffs = enc.get("/Differences") if enc is not None else None
+    if base is None:
+        base = ("/ZapfDingbats" if "ZapfDingbats" in base_font else
+                "/Symbol" if base_font.endswith("Symbol") else "/StandardEncoding")
+    table = charset_encoding.get(base, charset_encoding["/StandardEncoding"])
+    out = {i: c for i, c in enumerate(table) if c and c != "\x00"}
+    code = 0
+    for item in diffs or ():
+        item = item.get_object() if hasattr(item, "get_object") else item
+        if isinstance(item, (int, float)) and not isinstance(item, str):
+            code = int(item)
+            continue
+        name = str(item)
+        char = adobe_glyphs.get(name)
+        if char is None and re.fullmatch(r"/uni[0-9A-Fa-f]{4}", name):
+            char = chr(int(name[4:], 16))
+        out[code] = char if char is not None else UNKNOWN
+        code += 1
+    return out
+
+
+def _cmap_text(hexstr: bytes) -> str:
+    raw = bytes.fromhex(hexstr.decode())
+    return raw.decode("utf-16-be", "replace")
+
+
+def _parse_cmap(data: bytes) -> dict[int, str]:
+    """bfchar and bfrange entries of a ToUnicode CMap."""
+    out: dict[int, str] = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        for src, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
+            out[int(src, 16)] = _cmap_text(dst)
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
+        for lo, hi, rest in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]*>|\[[^\]]*\])",
+                                       block):
+            lo, hi = int(lo, 16), int(hi, 16)
+            if hi - lo > 0xFFFF:
+                continue
+            if rest.startswith(b"["):
+                for k, dst in enumerate(re.findall(rb"<([0-9A-Fa-f]*)>", rest)):
+                    out[lo + k] = _cmap_text(dst)
+            else:
+                start = bytes.fromhex(rest[1:-1].decode())
+                for k in range(hi - lo + 1):
+                    if not start:
+                        break
+                    last = int.from_bytes(start[-2:], "big") + k
+                    out[lo + k] = (start[:-2] + last.to_bytes(2, "big")).decode("utf-16-be", "replace")
+    return out
+
+
+def _fonts(resources, fallback) -> dict:
+    fonts = {}
+    for res in (fallback, resources):
+        res = res.get_object() if res is not None else None
+        f = res.get("/Font") if res is not None and hasattr(res, "get") else None
+        if f is not None:
+            fonts.update(f.get_object())
+    return fonts
+
+
+def _draw(stream, default_resources, depth: int, out: list[str]) -> None:
+    stream = stream.get_object()
+    if not hasattr(stream, "get_data") or depth > MAX_DEPTH:
+        return
+    resources = stream.get("/Resources")
+    fonts = _fonts(resources, default_resources)
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    decoders: dict[str, _FontDecoder] = {}
+    current = _FontDecoder(None)
+    try:
+        data = stream.get_data()
+    except Exception:  # a broken filter draws nothing a viewer could show either
+        return
+    ops = 0
+    line_y = None
+    for op, args in _operations(data):
+        ops += 1
+        if ops > MAX_OPS:
+            break
+        if op == "Tf" and args and isinstance(args[0], str):
+            if args[0] not in decoders:
+                decoders[args[0]] = _FontDecoder(fonts.get(args[0]))
+            current = decoders[args[0]]
+        elif op in ("Tj", "'", '"') and args and isinstance(args[-1], bytes):
+            out.append(("" if op == "Tj" else "\n") + current.decode(args[-1]))
+        elif op == "TJ" and args and isinstance(args[0], list):
+            out.append("".join(current.decode(a) for a in args[0] if isinstance(a, bytes)))
+        elif op in ("Td", "TD") and len(args) == 2 and args[1] != 0 or op == "T*":
+            out.append("\n")
+        elif op == "Tm" and len(args) == 6:
+            if line_y is not None and args[5] != line_y:
+                out.append("\n")
+            line_y = args[5]
+        elif op == "Do" and args and xobjects is not None:
+            xo = xobjects.get_object().get(args[0])
+            if xo is not None and xo.get_object().get("/Subtype") == "/Form":
+                _draw(xo, resources or default_resources, depth + 1, out)
+
+
+def printed_text(widget: DictionaryObject, default_resources) -> str:
+    """The text a widget's normal appearance shows when printed ("" for none)."""
+    flags = int(widget.get("/F", 0) or 0)
+    if not flags & _PRINT or flags & _HIDDEN:
+        return ""
+    ap = widget.get("/AP")
+    normal = ap.get_object().get("/N") if ap is not None else None
+    if normal is None:
+        return ""
+    normal = normal.get_object()
+    if not hasattr(normal, "get_data"):  # a state dictionary: text fields do not have one
+        state = widget.get("/AS")
+        normal = normal.get(state) if state is not None else None
+        if normal is None:
+            return ""
+    out: list[str] = []
+    _draw(normal, default_resources, 0, out)
+    lines = "".join(out).split("\n")
+    return "\n".join(ln for ln in lines if ln.strip())
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """What a text or choice field shows in print, and the box it has to fit."""
+
+    printed: str
+    width: float
+    height: float
+    multiline: bool
+
+
+def field_appearance(attrs: dict, widgets: list, default_resources) -> Appearance | None:
+    """The printed appearance of a text/choice field's first widget (None for other types)."""
+    if str(attrs.get("/FT", "")) not in ("/Tx", "/Ch") or not widgets:
+        return None
+    widget = widgets[0]
+    try:
+        x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    multiline = bool(int(attrs.get("/Ff", 0) or 0) & _MULTILINE)
+    try:
+        printed = printed_text(widget, default_resources)
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, UnicodeError):
+        return None  # an unreadable appearance is not worth losing the values over
+    return Appearance(printed, abs(x2 - x1), abs(y2 - y1), multiline)
