@@ -107,27 +107,77 @@ def _operations(data: bytes):
 
 
 class _FontDecoder:
-    """Bytes shown with one font -> text, via ToUnicode or the font's encoding."""
+    """Bytes shown with one font -> (character, advance in 1/1000 em) pairs."""
 
     def __init__(self, font: DictionaryObject | None):
         self.two_byte = False
         self.map: dict[int, str] = {}
+        self.widths: dict[int, float] = {}
+        self.default_width = 500.0
+        self.char_widths: dict[str, float] = {}
         if font is None:
             return
         font = font.get_object()
         self.two_byte = font.get("/Subtype") == "/Type0"
-        if not self.two_byte:
+        if self.two_byte:
+            self._cid_widths(font)
+        else:
             self.map = _simple_encoding(font)
+            self._simple_widths(font)
         tu = font.get("/ToUnicode")
         if tu is not None and hasattr(tu.get_object(), "get_data"):
             self.map.update(_parse_cmap(tu.get_object().get_data()))
 
-    def decode(self, data: bytes) -> str:
+    def _cid_widths(self, font) -> None:
+        desc = font.get("/DescendantFonts")
+        cid = desc.get_object()[0].get_object() if desc is not None else {}
+        self.default_width = float(cid.get("/DW", 1000))
+        w = list(cid.get("/W", ()) or ())
+        i = 0
+        while i + 1 < len(w):
+            first = int(w[i])
+            nxt = w[i + 1].get_object() if hasattr(w[i + 1], "get_object") else w[i + 1]
+            if isinstance(nxt, list):
+                for k, v in enumerate(nxt):
+                    self.widths[first + k] = float(v)
+                i += 2
+            elif i + 2 < len(w):
+                for code in range(first, min(int(nxt), first + 0xFFFF) + 1):
+                    self.widths[code] = float(w[i + 2])
+                i += 3
+            else:
+                break
+
+    def _simple_widths(self, font) -> None:
+        widths = font.get("/Widths")
+        if widths is not None:
+            first = int(font.get("/FirstChar", 0))
+            self.widths = {first + k: float(v) for k, v in enumerate(widths.get_object())}
+            fd = font.get("/FontDescriptor")
+            self.default_width = float(fd.get_object().get("/MissingWidth", 0)) if fd else 0.0
+            return
+        from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
+
+        base = str(font.get("/BaseFont", "/Helvetica"))[1:].split("+")[-1]
+        metrics = CORE_FONT_METRICS.get(base) or CORE_FONT_METRICS["Helvetica"]
+        self.char_widths = metrics.character_widths
+        self.default_width = float(self.char_widths.get("default", 500))
+
+    def glyphs(self, data: bytes) -> list[tuple[str, float, bool]]:
+        """(character, width, is single-byte space) for each code in `data`."""
         if self.two_byte:
             codes = [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data) - 1, 2)]
         else:
             codes = list(data)
-        return "".join(self.map.get(c, UNKNOWN) for c in codes)
+        out = []
+        for c in codes:
+            char = self.map.get(c, UNKNOWN)
+            if c in self.widths:
+                width = self.widths[c]
+            else:
+                width = float(self.char_widths.get(char, self.default_width))
+            out.append((char, width, not self.two_byte and c == 32))
+        return out
 
 
 def _simple_encoding(font) -> dict[int, str]:
@@ -202,43 +252,136 @@ def _fonts(resources, fallback) -> dict:
     return fonts
 
 
-def _draw(stream, default_resources, depth: int, out: list[str]) -> None:
-    stream = stream.get_object()
-    if not hasattr(stream, "get_data") or depth > MAX_DEPTH:
-        return
-    resources = stream.get("/Resources")
-    fonts = _fonts(resources, default_resources)
-    xobjects = resources.get_object().get("/XObject") if resources is not None else None
-    decoders: dict[str, _FontDecoder] = {}
-    current = _FontDecoder(None)
-    try:
-        data = stream.get_data()
-    except Exception:  # a broken filter draws nothing a viewer could show either
-        return
-    ops = 0
-    line_y = None
-    for op, args in _operations(data):
-        ops += 1
-        if ops > MAX_OPS:
-            break
-        if op == "Tf" and args and isinstance(args[0], str):
-            if args[0] not in decoders:
-                decoders[args[0]] = _FontDecoder(fonts.get(args[0]))
-            current = decoders[args[0]]
-        elif op in ("Tj", "'", '"') and args and isinstance(args[-1], bytes):
-            out.append(("" if op == "Tj" else "\n") + current.decode(args[-1]))
-        elif op == "TJ" and args and isinstance(args[0], list):
-            out.append("".join(current.decode(a) for a in args[0] if isinstance(a, bytes)))
-        elif op in ("Td", "TD") and len(args) == 2 and args[1] != 0 or op == "T*":
-            out.append("\n")
-        elif op == "Tm" and len(args) == 6:
-            if line_y is not None and args[5] != line_y:
-                out.append("\n")
-            line_y = args[5]
-        elif op == "Do" and args and xobjects is not None:
-            xo = xobjects.get_object().get(args[0])
-            if xo is not None and xo.get_object().get("/Subtype") == "/Form":
-                _draw(xo, resources or default_resources, depth + 1, out)
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+TOLERANCE = 1.0  # points a glyph may reach past its box and still count as printed
+
+
+def _mul(m: Matrix, n: Matrix) -> Matrix:
+    """m × n (apply m first, then n), as PDF concatenates matrices."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F)
+
+
+def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _matrix(args) -> Matrix | None:
+    if len(args) == 6 and all(isinstance(a, float) for a in args):
+        return tuple(args)
+    return None
+
+
+class _Painter:
+    """Follows the text state of an appearance stream and collects the glyphs inside its box."""
+
+    def __init__(self, bbox: tuple[float, float, float, float], default_resources):
+        self.bbox = bbox
+        self.default_resources = default_resources
+        self.out: list[str] = []
+        self.ops = 0
+
+    def visible(self, trm: Matrix, width: float) -> bool:
+        x0, y0, x1, y1 = self.bbox
+        for gx, gy in ((0.0, 0.0), (width, 0.0), (0.0, 600.0)):
+            x, y = _apply(trm, gx / 1000.0, gy / 1000.0)
+            if not (x0 - TOLERANCE <= x <= x1 + TOLERANCE and y0 - TOLERANCE <= y <= y1 + TOLERANCE):
+                return False
+        return True
+
+    def draw(self, stream, ctm: Matrix, depth: int) -> None:
+        stream = stream.get_object()
+        if not hasattr(stream, "get_data") or depth > MAX_DEPTH:
+            return
+        resources = stream.get("/Resources")
+        fonts = _fonts(resources, self.default_resources)
+        xobjects = resources.get_object().get("/XObject") if resources is not None else None
+        decoders: dict[str, _FontDecoder] = {}
+        font, size = _FontDecoder(None), 0.0
+        tc = tw = rise = leading = 0.0
+        th = 1.0
+        tm = lm = IDENTITY
+        stack: list[Matrix] = []
+        try:
+            data = stream.get_data()
+        except Exception:  # a broken filter draws nothing a viewer could show either
+            return
+
+        def show(strings: list) -> None:
+            nonlocal tm
+            for item in strings:
+                if isinstance(item, float):
+                    tm = _mul((1.0, 0.0, 0.0, 1.0, -item / 1000.0 * size * th, 0.0), tm)
+                    continue
+                for char, width, space in font.glyphs(item):
+                    trm = _mul(_mul((size * th, 0.0, 0.0, size, 0.0, rise), tm), ctm)
+                    if self.visible(trm, width):
+                        self.out.append(char)
+                    advance = (width / 1000.0 * size + tc + (tw if space else 0.0)) * th
+                    tm = _mul((1.0, 0.0, 0.0, 1.0, advance, 0.0), tm)
+
+        def newline(tx: float, ty: float) -> None:
+            nonlocal tm, lm
+            lm = _mul((1.0, 0.0, 0.0, 1.0, tx, ty), lm)
+            tm = lm
+            if ty:
+                self.out.append("\n")
+
+        for op, args in _operations(data):
+            self.ops += 1
+            if self.ops > MAX_OPS:
+                break
+            num = [a for a in args if isinstance(a, float)]
+            if op == "q":
+                stack.append(ctm)
+            elif op == "Q":
+                ctm = stack.pop() if stack else ctm
+            elif op == "cm" and (m := _matrix(args)):
+                ctm = _mul(m, ctm)
+            elif op == "BT":
+                tm = lm = IDENTITY
+            elif op == "Tf" and len(args) == 2 and isinstance(args[0], str):
+                if args[0] not in decoders:
+                    decoders[args[0]] = _FontDecoder(fonts.get(args[0]))
+                font, size = decoders[args[0]], float(args[1]) if isinstance(args[1], float) else 0.0
+            elif op in ("Tc", "Tw", "Tz", "TL", "Ts") and len(num) == 1:
+                v = num[0]
+                if op == "Tc":
+                    tc = v
+                elif op == "Tw":
+                    tw = v
+                elif op == "Tz":
+                    th = v / 100.0
+                elif op == "TL":
+                    leading = v
+                else:
+                    rise = v
+            elif op in ("Td", "TD") and len(num) == 2:
+                if op == "TD":
+                    leading = -num[1]
+                newline(num[0], num[1])
+            elif op == "T*":
+                newline(0.0, -leading)
+            elif op == "Tm" and (m := _matrix(args)):
+                if tm[5] != m[5]:
+                    self.out.append("\n")
+                tm = lm = m
+            elif op in ("Tj", "'", '"') and args and isinstance(args[-1], bytes):
+                if op != "Tj":
+                    if op == '"' and len(num) >= 2:
+                        tw, tc = num[0], num[1]
+                    newline(0.0, -leading)
+                show([args[-1]])
+            elif op == "TJ" and args and isinstance(args[0], list):
+                show(args[0])
+            elif op == "Do" and args and xobjects is not None:
+                xo = xobjects.get_object().get(args[0])
+                if xo is not None and xo.get_object().get("/Subtype") == "/Form":
+                    m = _matrix([float(v) for v in xo.get_object().get("/Matrix", IDENTITY)])
+                    self.draw(xo, _mul(m or IDENTITY, ctm), depth + 1)
 
 
 def printed_text(widget: DictionaryObject, default_resources) -> str:
@@ -256,9 +399,16 @@ def printed_text(widget: DictionaryObject, default_resources) -> str:
         normal = normal.get(state) if state is not None else None
         if normal is None:
             return ""
-    out: list[str] = []
-    _draw(normal, default_resources, 0, out)
-    lines = "".join(out).split("\n")
+    try:
+        bbox = [float(v) for v in normal.get("/BBox")]
+        box = (min(bbox[0], bbox[2]), min(bbox[1], bbox[3]), max(bbox[0], bbox[2]),
+               max(bbox[1], bbox[3]))
+    except (TypeError, ValueError, IndexError):
+        return ""
+    painter = _Painter(box, default_resources)
+    matrix = _matrix([float(v) for v in normal.get("/Matrix", IDENTITY)]) or IDENTITY
+    painter.draw(normal, matrix, 0)
+    lines = "".join(painter.out).split("\n")
     return "\n".join(ln for ln in lines if ln.strip())
 
 
