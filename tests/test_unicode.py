@@ -1,0 +1,168 @@
+"""Latin-script names: drawn right by vhpdf, read back exactly from every filler, misdrawings
+reported by check and put right by druck — verified with poppler, not with vhpdf's own reader."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from vhpdf.check import check_file
+from vhpdf.cli import cli
+from vhpdf.druck import print_copy
+from vhpdf.extract import extract
+from vhpdf.fill import FillError
+from vhpdf.generate import fill_form
+
+from fillers import fill_pdftk, fill_pymupdf
+from viewers import crop, fill_pdfjs, render_gray, same_text, shown_by_poppler
+
+NAMES = {
+    "person1.name": "Yılmaz", "person1.vorname": "Doğan",
+    "person2.name": "Wiśniewski", "person2.vorname": "Łukasz",
+    "person3.name": "Țurcanu", "person3.vorname": "Ștefan",
+    "person4.name": "Petrović", "person4.vorname": "Đorđe",
+    "sachbearbeitung.name": "Arbër Gashi",
+    "kraefte.abh.leitung": "Nguyễn Thị Hương",
+    "gefaehrdung.ergebnis": "Doğan Yılmaz und Łukasz Wiśniewski: Widerstand angekündigt.\n"
+                            "Ștefan Țurcanu, Đorđe Petrović: keine Erkenntnisse.",
+}
+DRAWN = "darstellung-abweichend"
+
+
+def _values(form, complete_values) -> dict:
+    values = dict(complete_values, **NAMES)
+    values["person4.geburtsdatum"] = "01.01.1990"
+    values["person4.staatsangehoerigkeit"] = "serbisch"
+    values["person4.erkenntnisse"] = "Keine Erkenntnisse."
+    values["empfaenger.kpb"] = "Kreispolizeibehörde Soest" if form.kpb_named(
+        "Kreispolizeibehörde Soest") else form.kpb[-1].name
+    for f in form.fields(4):
+        if f.type.value == "checkbox":
+            values[f.name] = True  # every checkbox, ticked
+    return values
+
+
+def _expected(form, values: dict) -> dict:
+    return {name: (bool(values.get(name)) if f.type.value in ("checkbox", "signature")
+                   else values.get(name)) for name, f in form.field_map(4).items()}
+
+
+def _text_fields(form) -> list[str]:
+    return [f.name for f in form.fields(4) if f.type.value in ("text", "choice")]
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_fill_draws_every_name(form, tmp_path):
+    values = dict(NAMES, **{"person5.name": "Gashi", "person5.vorname": "Arbër",
+                            "person6.name": "Nguyễn", "person6.vorname": "Thị Hương"})
+    pdf = tmp_path / "namen.pdf"
+    pdf.write_bytes(fill_form(values))
+    ex = extract(pdf)
+    assert {k: ex.values[k] for k in values} == values
+    shown = shown_by_poppler(pdf)
+    for name, value in values.items():
+        assert same_text(shown[name], value), (name, shown[name], value)
+    assert not [f for f in check_file(pdf).findings if f.rule == DRAWN]
+
+
+def test_undrawable_character_names_field_and_character():
+    with pytest.raises(FillError) as err:
+        fill_form({"person1.name": "Дмитриев", "person1.vorname": "Doğan"})
+    assert len(err.value.problems) == 1
+    problem = err.value.problems[0]
+    assert "person1.name" in problem and "'Д'" in problem and "U+0414" in problem
+
+
+@pytest.mark.parametrize("filler", [fill_pdfjs, fill_pdftk, fill_pymupdf],
+                         ids=["pdfjs", "pdftk", "pymupdf"])
+def test_filler_names_check_and_druck(form, blank_pdf, complete_values, tmp_path, filler):
+    values = _values(form, complete_values)
+    expected = _expected(form, values)
+    filled = filler(blank_pdf, values, tmp_path / "gefuellt.pdf")
+    digest = _digest(filled)
+
+    # every value comes back exactly, whatever the filler drew
+    assert extract(filled).values == expected
+
+    # check reports exactly the fields poppler sees printed differently from their value
+    shown = shown_by_poppler(filled)
+    misdrawn = {n for n in _text_fields(form) if not same_text(shown[n], expected[n])}
+    flagged = {f.fields[0] for f in check_file(filled).findings if f.rule == DRAWN}
+    assert flagged == misdrawn
+    if filler is fill_pdftk:  # pdftk writes unusable codes for the embedded font
+        assert set(NAMES) <= flagged
+    if filler is fill_pdfjs:  # Firefox draws the names right (it only cuts long lines)
+        assert not set(NAMES) & flagged
+
+    # druck puts every field right and leaves the input alone
+    copy = tmp_path / "druck.pdf"
+    copy.write_bytes(print_copy(filled.read_bytes()))
+    assert _digest(filled) == digest
+    assert extract(copy).values == expected
+    assert not [f for f in check_file(copy).findings if f.rule == DRAWN]
+    shown = shown_by_poppler(copy)
+    assert {n: shown[n] for n in _text_fields(form) if not same_text(shown[n], expected[n])} == {}
+
+    # and prints them pixel for pixel as vhpdf fill does (looked at: tests/README in the report)
+    reference = tmp_path / "referenz.pdf"
+    reference.write_bytes(fill_form({k: v for k, v in values.items()}))
+    from viewers import widget_rects
+
+    rects = widget_rects(reference)
+    pages = {}
+    for name in NAMES:
+        page, rect = rects[name]
+        if page not in pages:
+            pages[page] = (render_gray(copy, page), render_gray(reference, page))
+        got, want = pages[page]
+        assert crop(got, rect) == crop(want, rect), name
+
+
+def test_check_hints_when_a_value_cannot_fit(tmp_path):
+    pdf = tmp_path / "lang.pdf"
+    pdf.write_bytes(fill_form({"person1.name": "Wiśniewski-" * 12, "person2.name": "Yılmaz"}))
+    hints = [f for f in check_file(pdf).findings if f.rule == "druck-abgeschnitten"]
+    assert [f.fields for f in hints] == [("person1.name",)]
+    assert hints[0].severity.value == "hinweis"
+
+
+def test_check_does_not_load_reportlab(complete_pdf):
+    code = ("import sys; from vhpdf.check import check_file; r = check_file(sys.argv[1]); "
+            "assert r.status.value == 'vollständig', r; print('reportlab' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(complete_pdf)], check=True,
+                         capture_output=True, text=True).stdout
+    assert out.strip() == "False"
+
+
+def test_cli_druck(tmp_path, blank_pdf, complete_values):
+    filled = fill_pdftk(blank_pdf, dict(complete_values, **NAMES), tmp_path / "gefuellt.pdf")
+    digest = _digest(filled)
+    out = tmp_path / "druck.pdf"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["druck", str(filled), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Druckfassung geschrieben" in result.output
+    assert _digest(filled) == digest
+    assert same_text(shown_by_poppler(out)["person1.name"], "Yılmaz")
+    again = runner.invoke(cli, ["druck", str(filled), "-o", str(out)])
+    assert again.exit_code == 1 and "existiert bereits" in again.output
+    bad = tmp_path / "kein.pdf"
+    bad.write_text("kein PDF")
+    result = runner.invoke(cli, ["druck", str(bad), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 1 and "keine PDF-Datei" in result.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_cli_fill_rejects_undrawable(tmp_path):
+    data = tmp_path / "daten.json"
+    data.write_text('{"person1.vorname": "Ωmega"}', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["fill", str(data), "-o", str(tmp_path / "f.pdf")])
+    assert result.exit_code == 1
+    assert "person1.vorname" in result.output and "U+03A9" in result.output
