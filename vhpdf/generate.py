@@ -20,6 +20,7 @@ from .extract import INFO_FORM_ID, INFO_FORM_VERSION
 from .fill import FillError, button_appearances, form_xobject, validate_values, write_value
 from .layout import PAGE_H, PAGE_W, Layout, compute_layout
 from .pdffont import type0_font, zapf_font
+from .tagging import TextTag, add_structure, text_tags
 
 # Field flags (PDF 32000-1, 12.7.3.1 and 12.7.4)
 _REQUIRED, _MULTILINE, _NO_TOGGLE_OFF, _RADIO, _COMBO = 1 << 1, 1 << 12, 1 << 14, 1 << 15, 1 << 17
@@ -27,7 +28,7 @@ _PRINT = 4
 _CHECK_ON = "/Ja"
 
 
-def _draw_pages(form: FormDefinition, layout: Layout) -> bytes:
+def _draw_pages(form: FormDefinition, layout: Layout, tags: list[TextTag]) -> bytes:
     from reportlab.pdfgen.canvas import Canvas
 
     buf = io.BytesIO()
@@ -38,9 +39,13 @@ def _draw_pages(form: FormDefinition, layout: Layout) -> bytes:
     canvas.setCreator(f"vhpdf {__version__}")
     canvas.setProducer(f"vhpdf {__version__}")
     canvas.setKeywords("")
+    def mark(operator: str) -> None:  # marked content: reportlab has no public call for it
+        canvas._code.append(operator)
+
     for page in range(layout.pages):
         canvas.setLineWidth(0.6)
         canvas.setStrokeGray(0)
+        mark("/Artifact BMC")
         for fr in (f for f in layout.frames if f.page == page):
             r = fr.rect
             if fr.shape == "rule":
@@ -49,10 +54,16 @@ def _draw_pages(form: FormDefinition, layout: Layout) -> bytes:
                 canvas.circle(r.x + r.w / 2, r.y + r.h / 2, r.w / 2, stroke=1, fill=0)
             else:
                 canvas.rect(r.x, r.y, r.w, r.h, stroke=1, fill=0)
-        for t in (t for t in layout.texts if t.page == page):
+        mark("EMC")
+        for t, tag in zip(layout.texts, tags):
+            if t.page != page:
+                continue
+            mark("/Artifact <</Type /Pagination>> BDC" if tag.role is None
+                 else f"/{tag.role} <</MCID {tag.mcid}>> BDC")
             canvas.setFont("Helvetica-Bold" if t.bold else "Helvetica", t.size)
             draw = canvas.drawRightString if t.align == "right" else canvas.drawString
             draw(t.x, t.y, t.text)
+            mark("EMC")
         canvas.showPage()
     canvas.save()
     return buf.getvalue()
@@ -77,6 +88,7 @@ class _FormBuilder:
         self.top: list = []  # top-level field references, in form order
         self.nodes: dict[str, tuple] = {}  # qualified name -> (dict, reference)
         self.terminals: dict[str, tuple] = {}  # name -> (field dict, [widget dicts])
+        self.widget_refs: list = []  # parallel to the layout's widgets
 
     def _parent(self, qualified: str):
         """The (possibly new) non-terminal field for a dotted prefix."""
@@ -139,6 +151,7 @@ class _FormBuilder:
             group["/Kids"].append(ref)
             kids.append(w)
             self._annotate(page, ref)
+            self.widget_refs.append(ref)
             return
 
         w = self._widget(page_ref, rect, f.tooltip)
@@ -180,6 +193,7 @@ class _FormBuilder:
         if f.type in (FieldType.TEXT, FieldType.CHOICE):
             write_value(w, [w], f, None, self.resources, self.add)
         self._annotate(page, ref)
+        self.widget_refs.append(ref)
 
     @staticmethod
     def _annotate(page, ref) -> None:
@@ -194,7 +208,7 @@ class _FormBuilder:
             NameObject("/DR"): self.resources,
         }))
         for page in self.writer.pages:
-            page[NameObject("/Tabs")] = NameObject("/R")
+            page[NameObject("/Tabs")] = NameObject("/S")  # tab order = structure order
 
 
 def generate(persons: int | None = None, values: dict[str, Value] | None = None,
@@ -205,7 +219,8 @@ def generate(persons: int | None = None, values: dict[str, Value] | None = None,
     if not 1 <= persons <= form.repeat.max:
         raise FillError([f"Anzahl der Personen muss zwischen 1 und {form.repeat.max} liegen."])
     layout = compute_layout(form, persons)
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_draw_pages(form, layout))))
+    tags = text_tags(layout)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_draw_pages(form, layout, tags))))
     builder = _FormBuilder(writer)
     for widget in layout.widgets:
         builder.add_widget(widget)
@@ -215,6 +230,8 @@ def generate(persons: int | None = None, values: dict[str, Value] | None = None,
         field_obj, widgets, _ = builder.terminals[name]
         write_value(field_obj, widgets, fields[name], value, builder.resources, builder.add)
 
+    add_structure(writer, layout, tags, builder.widget_refs, title=form.title,
+                  lang=form.language)
     root = writer._root_object
     root[NameObject("/Lang")] = TextStringObject(form.language)
     root[NameObject("/ViewerPreferences")] = DictionaryObject(
