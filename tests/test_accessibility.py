@@ -42,7 +42,8 @@ def _terminal_fields(refs, out):
 def test_every_field_has_a_description(form, blank_pdf):
     reader = PdfReader(blank_pdf)
     fields = _terminal_fields(reader.trailer["/Root"]["/AcroForm"]["/Fields"], [])
-    assert len(fields) == len(form.field_map(4))
+    names = [str(f["/T"]) for f in fields]
+    assert len(fields) == len(form.field_map(4)) + 1 and "vhpdf_vollstaendigkeit_pruefen" in names
     assert [f.get("/T") for f in fields if not str(f.get("/TU", "")).strip()] == []
 
 

@@ -10,22 +10,30 @@ from __future__ import annotations
 import io
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, BooleanObject, DictionaryObject, FloatObject,
-                           NameObject, NumberObject, TextStringObject)
+from pypdf.generic import (ArrayObject, BooleanObject, DecodedStreamObject, DictionaryObject,
+                           FloatObject, NameObject, NumberObject, TextStringObject)
 
 from . import __version__
 from .appearance import CHECK_FONT, TEXT_FONT, default_da
 from .definition import FieldType, FormDefinition, Requirement, Value, load_definition
 from .extract import INFO_FORM_ID, INFO_FORM_VERSION
 from .fill import FillError, button_appearances, form_xobject, validate_values, write_value
-from .layout import PAGE_H, PAGE_W, Layout, compute_layout
+from .font import load_font
+from .jsgen import completeness_script
+from .layout import MARGIN_TOP, MARGIN_X, PAGE_H, PAGE_W, Layout, Rect, compute_layout
 from .pdffont import type0_font, zapf_font
 from .tagging import TextTag, add_structure, text_tags
 
 # Field flags (PDF 32000-1, 12.7.3.1 and 12.7.4)
 _REQUIRED, _MULTILINE, _NO_TOGGLE_OFF, _RADIO, _COMBO = 1 << 1, 1 << 12, 1 << 14, 1 << 15, 1 << 17
 _PRINT = 4
+_PUSHBUTTON = 1 << 16
 _CHECK_ON = "/Ja"
+CHECK_BUTTON_NAME = "vhpdf_vollstaendigkeit_pruefen"
+CHECK_BUTTON_TU = ("Vollständigkeit prüfen: listet fehlende oder fehlerhafte zwingende Angaben auf "
+                   "(nur in Programmen mit JavaScript; wird nicht gedruckt)")
+# Top right of page 1, beside the title (which ends near x = 405): free in every layout.
+CHECK_BUTTON = Rect(PAGE_W - MARGIN_X - 120, PAGE_H - MARGIN_TOP - 17, 120, 17)
 
 
 def _draw_pages(form: FormDefinition, layout: Layout, tags: list[TextTag]) -> bytes:
@@ -195,6 +203,41 @@ class _FormBuilder:
         self._annotate(page, ref)
         self.widget_refs.append(ref)
 
+    def add_check_button(self, script: str) -> tuple:
+        """The on-screen "Vollständigkeit prüfen" button (not printed); returns (page, rect, ref)."""
+        rect = CHECK_BUTTON
+        w = self._widget(self.writer.pages[0].indirect_reference, rect, CHECK_BUTTON_TU)
+        w[NameObject("/F")] = NumberObject(0)  # shown on screen, never printed
+        caption = "Vollständigkeit prüfen"
+        size = 8.0
+        font = load_font()
+        x = (rect.w - font.width(caption, size)) / 2
+        stream = (f"q 0.88 g 0 0 {rect.w:.2f} {rect.h:.2f} re f 0.4 G 0.8 w 0.4 0.4 "
+                  f"{rect.w - 0.8:.2f} {rect.h - 0.8:.2f} re S Q BT /{TEXT_FONT} {size:g} Tf 0 g "
+                  f"{x:.2f} {(rect.h - size * 0.72) / 2:.2f} Td {font.encode(caption)} Tj ET"
+                  ).encode("ascii")
+        js = DecodedStreamObject()
+        js.set_data(script.encode("ascii"))
+        w.update({
+            NameObject("/T"): TextStringObject(CHECK_BUTTON_NAME),
+            NameObject("/FT"): NameObject("/Btn"),
+            NameObject("/Ff"): NumberObject(_PUSHBUTTON),
+            NameObject("/DA"): TextStringObject(f"/{TEXT_FONT} {size:g} Tf 0 g"),
+            NameObject("/MK"): DictionaryObject({
+                NameObject("/CA"): TextStringObject(caption),
+                NameObject("/BG"): ArrayObject([FloatObject(0.88)]),
+                NameObject("/BC"): ArrayObject([FloatObject(0.4)])}),
+            NameObject("/AP"): DictionaryObject({NameObject("/N"): form_xobject(
+                stream, rect.w, rect.h, self.resources, self.add)}),
+            NameObject("/A"): DictionaryObject({
+                NameObject("/S"): NameObject("/JavaScript"),
+                NameObject("/JS"): self.add(js.flate_encode())}),
+        })
+        ref = self.add(w)
+        self.top.append(ref)
+        self._annotate(self.writer.pages[0], ref)
+        return 0, rect, ref
+
     @staticmethod
     def _annotate(page, ref) -> None:
         if "/Annots" not in page:
@@ -224,13 +267,14 @@ def generate(persons: int | None = None, values: dict[str, Value] | None = None,
     builder = _FormBuilder(writer)
     for widget in layout.widgets:
         builder.add_widget(widget)
+    button = builder.add_check_button(completeness_script(form, persons))
     builder.finish()
     fields = form.field_map(persons)
     for name, value in (values or {}).items():
         field_obj, widgets, _ = builder.terminals[name]
         write_value(field_obj, widgets, fields[name], value, builder.resources, builder.add)
 
-    add_structure(writer, layout, tags, builder.widget_refs, title=form.title,
+    add_structure(writer, layout, tags, builder.widget_refs, [button], title=form.title,
                   lang=form.language)
     root = writer._root_object
     root[NameObject("/Lang")] = TextStringObject(form.language)

@@ -37,19 +37,23 @@ def text_tags(layout: Layout) -> list[TextTag]:
     return out
 
 
-def reading_order(layout: Layout) -> list[tuple[str, int]]:
-    """("text", index) and ("widget", index) items, top to bottom, left to right per page."""
+def reading_order(layout: Layout, extra: list = ()) -> list[tuple[str, int]]:
+    """("text", i), ("widget", i) and ("extra", i) items, top to bottom, left to right per page.
+
+    `extra` holds (page, rect) of widgets that are not part of the layout (the check button).
+    """
     items = [((t.page, -(t.y + t.size * 0.75), t.x), ("text", i))
              for i, t in enumerate(layout.texts)]
     items += [((w.page, -(w.rect.y + w.rect.h), w.rect.x), ("widget", i))
               for i, w in enumerate(layout.widgets)]
+    items += [((page, -(r.y + r.h), r.x), ("extra", i)) for i, (page, r) in enumerate(extra)]
     return [item for _, item in sorted(items, key=lambda e: (e[0], e[1][0] == "text"))]
 
 
 def add_structure(writer, layout: Layout, tags: list[TextTag], widget_refs: list,
                   extra_widgets: list = (), title: str = "", lang: str = "") -> None:
     """Build /StructTreeRoot for the drawn pages and their widgets; `widget_refs` parallels
-    layout.widgets, `extra_widgets` are (page index, reference) appended at the end."""
+    layout.widgets, `extra_widgets` are (page index, rect, reference) placed by position."""
     add = writer._add_object
     pages = [p.indirect_reference for p in writer.pages]
     root_elem = DictionaryObject({NameObject("/Type"): NameObject("/StructElem"),
@@ -85,16 +89,17 @@ def add_structure(writer, layout: Layout, tags: list[TextTag], widget_refs: list
         nums.extend([NumberObject(next_key), ref])
         next_key += 1
 
-    for kind, i in reading_order(layout):
+    for kind, i in reading_order(layout, [(p, r) for p, r, _ in extra_widgets]):
         if kind == "widget":
             form(layout.widgets[i].page, widget_refs[i])
+            continue
+        if kind == "extra":
+            form(extra_widgets[i][0], extra_widgets[i][2])
             continue
         tag, t = tags[i], layout.texts[i]
         if tag.role is None:
             continue
         per_page[t.page].append(elem(tag.role, t.page, NumberObject(tag.mcid)))
-    for page, ref in extra_widgets:
-        form(page, ref)
     page_nums = ArrayObject()
     for i, page_ref in enumerate(pages):
         page_ref.get_object()[NameObject("/StructParents")] = NumberObject(i)
