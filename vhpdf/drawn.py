@@ -278,11 +278,21 @@ def _matrix(args) -> Matrix | None:
 class _Painter:
     """Follows the text state of an appearance stream and collects the glyphs inside its box."""
 
-    def __init__(self, bbox: tuple[float, float, float, float], default_resources):
+    def __init__(self, bbox: tuple[float, float, float, float], default_resources,
+                 cache: dict | None = None):
         self.bbox = bbox
+        self.cache = {} if cache is None else cache  # font object -> decoder, per document
         self.default_resources = default_resources
         self.out: list[str] = []
         self.ops = 0
+
+    def decoder(self, font) -> _FontDecoder:
+        ref = getattr(font, "indirect_reference", None) or (
+            font if hasattr(font, "idnum") else None)
+        key = (ref.idnum, ref.generation) if ref is not None else id(font)
+        if key not in self.cache:
+            self.cache[key] = _FontDecoder(font)
+        return self.cache[key]
 
     def visible(self, trm: Matrix, width: float) -> bool:
         x0, y0, x1, y1 = self.bbox
@@ -345,7 +355,7 @@ class _Painter:
                 tm = lm = IDENTITY
             elif op == "Tf" and len(args) == 2 and isinstance(args[0], str):
                 if args[0] not in decoders:
-                    decoders[args[0]] = _FontDecoder(fonts.get(args[0]))
+                    decoders[args[0]] = self.decoder(fonts.get(args[0]))
                 font, size = decoders[args[0]], float(args[1]) if isinstance(args[1], float) else 0.0
             elif op in ("Tc", "Tw", "Tz", "TL", "Ts") and len(num) == 1:
                 v = num[0]
@@ -384,7 +394,7 @@ class _Painter:
                     self.draw(xo, _mul(m or IDENTITY, ctm), depth + 1)
 
 
-def printed_text(widget: DictionaryObject, default_resources) -> str:
+def printed_text(widget: DictionaryObject, default_resources, cache: dict | None = None) -> str:
     """The text a widget's normal appearance shows when printed ("" for none)."""
     flags = int(widget.get("/F", 0) or 0)
     if not flags & _PRINT or flags & _HIDDEN:
@@ -405,7 +415,7 @@ def printed_text(widget: DictionaryObject, default_resources) -> str:
                max(bbox[1], bbox[3]))
     except (TypeError, ValueError, IndexError):
         return ""
-    painter = _Painter(box, default_resources)
+    painter = _Painter(box, default_resources, cache)
     matrix = _matrix([float(v) for v in normal.get("/Matrix", IDENTITY)]) or IDENTITY
     painter.draw(normal, matrix, 0)
     lines = "".join(painter.out).split("\n")
@@ -422,7 +432,8 @@ class Appearance:
     multiline: bool
 
 
-def field_appearance(attrs: dict, widgets: list, default_resources) -> Appearance | None:
+def field_appearance(attrs: dict, widgets: list, default_resources,
+                     cache: dict | None = None) -> Appearance | None:
     """The printed appearance of a text/choice field's first widget (None for other types)."""
     if str(attrs.get("/FT", "")) not in ("/Tx", "/Ch") or not widgets:
         return None
@@ -433,7 +444,15 @@ def field_appearance(attrs: dict, widgets: list, default_resources) -> Appearanc
         return None
     multiline = bool(int(attrs.get("/Ff", 0) or 0) & _MULTILINE)
     try:
-        printed = printed_text(widget, default_resources)
+        printed = printed_text(widget, default_resources, cache)
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, UnicodeError):
         return None  # an unreadable appearance is not worth losing the values over
     return Appearance(printed, abs(x2 - x1), abs(y2 - y1), multiline)
+
+
+def read_appearances(fields: dict, default_resources) -> dict[str, Appearance]:
+    """name -> Appearance for every text/choice field of a field tree (name -> (attrs, node,
+    widgets)); fonts are decoded once per document."""
+    cache: dict = {}
+    return {name: ap for name, (attrs, _, widgets) in fields.items()
+            if (ap := field_appearance(attrs, widgets, default_resources, cache)) is not None}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .definition import FieldType, FormDefinition, Value, load_definition
-from .drawn import Appearance, field_appearance
+from .drawn import Appearance, read_appearances
 
 INFO_FORM_ID, INFO_FORM_VERSION = "/VhpdfFormId", "/VhpdfFormVersion"
 MAX_DEPTH = 32
@@ -157,8 +157,7 @@ def read_pdf(data: bytes, form: FormDefinition | None = None) -> Extraction:
             tree.walk(acro.get_object().get("/Fields"), "", {}, 0)
         values_raw = {name: _value(*entry) for name, entry in tree.fields.items()}
         dr = acro.get_object().get("/DR") if acro is not None else None
-        appearances = {name: ap for name, (attrs, _, widgets) in tree.fields.items()
-                       if (ap := field_appearance(attrs, widgets, dr)) is not None}
+        appearances = read_appearances(tree.fields, dr)
     except ExtractError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
