@@ -9,6 +9,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import BooleanObject, NameObject
 
 from vhpdf.check import check_file
 from vhpdf.cli import cli
@@ -166,3 +168,53 @@ def test_cli_fill_rejects_undrawable(tmp_path):
     result = CliRunner().invoke(cli, ["fill", str(data), "-o", str(tmp_path / "f.pdf")])
     assert result.exit_code == 1
     assert "person1.vorname" in result.output and "U+03A9" in result.output
+
+
+def _save_prompt_causes(pdf) -> list[str]:
+    """What would make a viewer redraw fields on open (and Acrobat ask to save)."""
+    reader = PdfReader(pdf)
+    acro = reader.trailer["/Root"]["/AcroForm"]
+    causes = ["NeedAppearances"] if acro.get("/NeedAppearances") else []
+
+    def walk(refs, inherited):
+        for ref in refs:
+            node = ref.get_object()
+            attrs = dict(inherited, **{k: node[k] for k in ("/FT", "/V", "/Ff") if k in node})
+            kids = node.get("/Kids", ())
+            if "/I" in node:
+                causes.append(f"{node.get('/T')}: /I")
+            if kids and "/T" in kids[0].get_object():
+                walk(kids, attrs)
+                continue
+            for w in [k.get_object() for k in kids] or [node]:
+                normal = w["/AP"]["/N"] if "/AP" in w else None
+                if attrs.get("/FT") in ("/Tx", "/Ch"):
+                    if normal is None or not hasattr(normal, "get_data"):
+                        causes.append(f"{node.get('/T')}: kein Erscheinungsbild")
+                elif attrs.get("/FT") == "/Btn" and not int(attrs.get("/Ff", 0)) & (1 << 16):
+                    states = set(normal.keys()) if normal is not None else set()
+                    v = str(attrs.get("/V", "/Off"))
+                    want = v if v in states else "/Off"
+                    if str(w.get("/AS")) != want or (v != "/Off" and not int(attrs.get("/Ff", 0))
+                                                     & (1 << 15) and v not in states):
+                        causes.append(f"{node.get('/T')}: /AS {w.get('/AS')} /V {v}")
+
+    walk(acro["/Fields"], {})
+    return causes
+
+
+def test_no_cause_for_redraw_or_save_prompt(form, blank_pdf, complete_values, tmp_path):
+    values = _values(form, complete_values)
+    filled = tmp_path / "vhpdf.pdf"
+    filled.write_bytes(fill_form(values))
+    from_pdftk = fill_pdftk(blank_pdf, values, tmp_path / "pdftk.pdf")
+    copy = tmp_path / "druck.pdf"
+    copy.write_bytes(print_copy(from_pdftk.read_bytes()))
+    for pdf in (blank_pdf, filled, copy):
+        assert _save_prompt_causes(pdf) == [], pdf.name
+    # the helper does find causes: a form asking viewers to redraw is reported
+    writer = PdfWriter(clone_from=filled)
+    writer._root_object["/AcroForm"][NameObject("/NeedAppearances")] = BooleanObject(True)
+    broken = tmp_path / "kaputt.pdf"
+    writer.write(broken)
+    assert _save_prompt_causes(broken) == ["NeedAppearances"]
