@@ -218,3 +218,15 @@ def test_no_cause_for_redraw_or_save_prompt(form, blank_pdf, complete_values, tm
     broken = tmp_path / "kaputt.pdf"
     writer.write(broken)
     assert _save_prompt_causes(broken) == ["NeedAppearances"]
+
+
+def test_druck_refuses_characters_no_font_draws(blank_pdf, tmp_path):
+    filled = fill_pymupdf(blank_pdf, {"person1.name": "Дмитриев", "person1.vorname": "Doğan"},
+                          tmp_path / "kyrillisch.pdf")
+    assert extract(filled).values["person1.name"] == "Дмитриев"
+    findings = [f for f in check_file(filled).findings if f.rule == "druck-zeichen"]
+    assert [f.fields for f in findings] == [("person1.name",)] and "U+0414" in findings[0].message
+    result = CliRunner().invoke(cli, ["druck", str(filled), "-o", str(tmp_path / "d.pdf")])
+    assert result.exit_code == 1
+    assert "person1.name" in result.output and "U+0414" in result.output
+    assert not (tmp_path / "d.pdf").exists()
