@@ -20,7 +20,8 @@ from vhpdf.fill import FillError
 from vhpdf.generate import fill_form
 
 from fillers import fill_pdftk, fill_pymupdf
-from viewers import crop, fill_pdfjs, render_gray, same_text, shown_by_poppler
+from viewers import (crop, fill_pdfium, fill_pdfjs, fonts_not_embedded, render_gray, same_text,
+                     shown_by_poppler)
 
 NAMES = {
     "person1.name": "Yılmaz", "person1.vorname": "Doğan",
@@ -82,8 +83,8 @@ def test_undrawable_character_names_field_and_character():
     assert "person1.name" in problem and "'Д'" in problem and "U+0414" in problem
 
 
-@pytest.mark.parametrize("filler", [fill_pdfjs, fill_pdftk, fill_pymupdf],
-                         ids=["pdfjs", "pdftk", "pymupdf"])
+@pytest.mark.parametrize("filler", [fill_pdfjs, fill_pdfium, fill_pdftk, fill_pymupdf],
+                         ids=["pdfjs", "pdfium", "pdftk", "pymupdf"])
 def test_filler_names_check_and_druck(form, blank_pdf, complete_values, tmp_path, filler):
     values = _values(form, complete_values)
     expected = _expected(form, values)
@@ -97,11 +98,17 @@ def test_filler_names_check_and_druck(form, blank_pdf, complete_values, tmp_path
     shown = shown_by_poppler(filled)
     misdrawn = {n for n in _text_fields(form) if not same_text(shown[n], expected[n])}
     flagged = {f.fields[0] for f in check_file(filled).findings if f.rule == DRAWN}
-    assert flagged == misdrawn
+    # poppler decodes a font the filler did not embed, but a printer may lack it: check counts
+    # such glyphs as unknown (PDFium draws – and „“ with a non-embedded CJK fallback font)
+    assert flagged - misdrawn <= fonts_not_embedded(filled)
+    assert misdrawn <= flagged
     if filler is fill_pdftk:  # pdftk writes unusable codes for the embedded font
         assert set(NAMES) <= flagged
     if filler is fill_pdfjs:  # Firefox draws the names right (it only cuts long lines)
         assert not set(NAMES) & flagged
+    if filler is fill_pdfium:  # Chrome/Edge drop ı, ğ, Ș, Ț and the Vietnamese letters
+        assert {"person1.name", "person1.vorname", "person3.name", "person3.vorname",
+                "kraefte.abh.leitung"} <= flagged
 
     # druck puts every field right and leaves the input alone
     copy = tmp_path / "druck.pdf"

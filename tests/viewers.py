@@ -7,6 +7,7 @@ its appearance streams, as a printer would. A missing tool fails the test.
 
 from __future__ import annotations
 
+import ctypes
 import html
 import json
 import re
@@ -27,6 +28,112 @@ def fill_pdfjs(blank: Path, values: dict, out: Path) -> Path:
                                ensure_ascii=False), encoding="utf-8")
     subprocess.run(["node", str(JS / "fill_pdfjs.mjs"), str(blank), str(data), str(out)],
                    check=True, capture_output=True, timeout=120)
+    return out
+
+
+def _wide(fn, *args) -> str:
+    """Call a PDFium getter that fills a UTF-16LE buffer; returns the string."""
+    n = fn(*args, None, 0)
+    buf = (ctypes.c_ushort * (n // 2 + 1))()
+    fn(*args, buf, n)
+    return bytes(buf)[:max(n - 2, 0)].decode("utf-16-le")
+
+
+def fill_pdfium(blank: Path, values: dict, out: Path) -> Path:
+    """Fill with PDFium (Chrome's and Edge's engine) as a user does: focus each text field and
+    type the value, pick list entries, click checkboxes and radio buttons; then save."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as r
+
+    pdf = pdfium.PdfDocument(str(blank))
+    pdf.init_forms()
+    env = pdf.formenv
+    filled = set()
+    for index in range(len(pdf)):
+        holder = pdf[index]  # keeps the page (and its form handle) open while we type
+        page = holder.raw
+        for i in range(r.FPDFPage_GetAnnotCount(page)):
+            annot = r.FPDFPage_GetAnnot(page, i)
+            try:
+                if r.FPDFAnnot_GetSubtype(annot) != r.FPDF_ANNOT_WIDGET:
+                    continue
+                name = _wide(r.FPDFAnnot_GetFormFieldName, env, annot)
+                value = values.get(name)
+                if value is None:
+                    continue
+                ftype = r.FPDFAnnot_GetFormFieldType(env, annot)
+                if ftype == r.FPDF_FORMFIELD_TEXTFIELD:
+                    r.FORM_SetFocusedAnnot(env, annot)
+                    r.FORM_SelectAllText(env, page)
+                    text = ctypes.create_string_buffer((value + "\0").encode("utf-16-le"))
+                    r.FORM_ReplaceSelection(env, page, ctypes.cast(text, r.FPDF_WIDESTRING))
+                    r.FORM_ForceToKillFocus(env)
+                elif ftype == r.FPDF_FORMFIELD_COMBOBOX:
+                    options = [_wide(r.FPDFAnnot_GetOptionLabel, env, annot, j)
+                               for j in range(r.FPDFAnnot_GetOptionCount(env, annot))]
+                    r.FORM_SetFocusedAnnot(env, annot)
+                    r.FORM_SetIndexSelected(env, page, options.index(value), True)
+                    r.FORM_ForceToKillFocus(env)
+                elif ftype in (r.FPDF_FORMFIELD_CHECKBOX, r.FPDF_FORMFIELD_RADIOBUTTON):
+                    if ftype == r.FPDF_FORMFIELD_RADIOBUTTON:
+                        want = _wide(r.FPDFAnnot_GetFormFieldExportValue, env, annot) == value
+                    else:
+                        want = bool(value)
+                    if bool(r.FPDFAnnot_IsChecked(env, annot)) != want:
+                        rect = r.FS_RECTF()
+                        r.FPDFAnnot_GetRect(annot, rect)
+                        x, y = (rect.left + rect.right) / 2, (rect.top + rect.bottom) / 2
+                        r.FORM_OnLButtonDown(env, page, 0, x, y)
+                        r.FORM_OnLButtonUp(env, page, 0, x, y)
+                        r.FORM_ForceToKillFocus(env)
+                else:
+                    continue
+                filled.add(name)
+            finally:
+                r.FPDFPage_CloseAnnot(annot)
+        holder.close()
+    missing = {k for k, v in values.items() if v is not None} - filled
+    assert not missing, f"PDFium fand diese Felder nicht: {sorted(missing)}"
+    pdf.save(str(out))
+    pdf.close()
+    return out
+
+
+def fonts_not_embedded(pdf: Path) -> set[str]:
+    """Fields whose appearance uses a font that is neither embedded nor one of the standard 14:
+    what it prints depends on the fonts of the printing machine."""
+    from pypdf import PdfReader
+
+    standard = {"Helvetica", "Times-Roman", "Courier", "Symbol", "ZapfDingbats"}
+
+    def embedded(font) -> bool:
+        font = font.get_object()
+        if font.get("/Subtype") == "/Type0":
+            font = font["/DescendantFonts"][0].get_object()
+        fd = font.get("/FontDescriptor")
+        base = str(font.get("/BaseFont", ""))[1:].split("+")[-1]
+        return (fd is not None and any(k in fd.get_object() for k in
+                                       ("/FontFile", "/FontFile2", "/FontFile3"))
+                or base.split("-")[0] in standard)
+
+    out = set()
+    reader = PdfReader(pdf)
+    for page in reader.pages:
+        for ref in page.get("/Annots", ()):
+            w = ref.get_object()
+            node, parts = w, []
+            while node is not None:
+                if "/T" in node:
+                    parts.append(str(node["/T"]))
+                node = node.get("/Parent").get_object() if "/Parent" in node else None
+            ap = w.get("/AP")
+            normal = ap["/N"] if ap is not None else None
+            fonts = (normal.get("/Resources") or {}).get("/Font") if hasattr(normal, "get_data") else None
+            if fonts and not all(embedded(f) for f in fonts.values()):
+                data = normal.get_data()
+                used = [k for k in fonts if (k.encode() + b" ") in data]
+                if any(not embedded(fonts[k]) for k in used):
+                    out.add(".".join(reversed(parts)))
     return out
 
 
