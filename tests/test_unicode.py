@@ -10,7 +10,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import BooleanObject, NameObject
+from pypdf.generic import ArrayObject, BooleanObject, NameObject, NumberObject
 
 from vhpdf.check import check_file
 from vhpdf.cli import cli
@@ -189,7 +189,10 @@ def _save_prompt_causes(pdf) -> list[str]:
             attrs = dict(inherited, **{k: node[k] for k in ("/FT", "/V", "/Ff") if k in node})
             kids = node.get("/Kids", ())
             if "/I" in node:
-                causes.append(f"{node.get('/T')}: /I")
+                opts = [str(o) for o in node.get("/Opt", ())]
+                index = [int(i) for i in node["/I"]]
+                if [opts[i] for i in index if i < len(opts)] != [str(attrs.get("/V"))]:
+                    causes.append(f"{node.get('/T')}: /I")
             if kids and "/T" in kids[0].get_object():
                 walk(kids, attrs)
                 continue
@@ -225,6 +228,21 @@ def test_no_cause_for_redraw_or_save_prompt(form, blank_pdf, complete_values, tm
     broken = tmp_path / "kaputt.pdf"
     writer.write(broken)
     assert _save_prompt_causes(broken) == ["NeedAppearances"]
+    # a stale selected index (left by some editors) is reported, and druck corrects it
+    writer = PdfWriter(clone_from=filled)
+    for field in writer._root_object["/AcroForm"]["/Fields"]:
+        for kid in field.get_object().get("/Kids", ()):
+            if kid.get_object().get("/T") == "kpb":
+                kid.get_object()[NameObject("/I")] = ArrayObject([NumberObject(0)])
+    stale = tmp_path / "veraltet.pdf"
+    writer.write(stale)
+    assert _save_prompt_causes(stale) == ["kpb: /I"]
+    fixed = tmp_path / "korrigiert.pdf"
+    fixed.write_bytes(print_copy(stale.read_bytes()))
+    kpb = [k.get_object() for f in PdfReader(fixed).trailer["/Root"]["/AcroForm"]["/Fields"]
+           for k in f.get_object().get("/Kids", ()) if k.get_object().get("/T") == "kpb"][0]
+    assert kpb["/V"] == values["empfaenger.kpb"]
+    assert kpb["/Opt"][kpb["/I"][0]] == values["empfaenger.kpb"]
 
 
 def test_druck_refuses_characters_no_font_draws(blank_pdf, tmp_path):

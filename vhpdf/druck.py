@@ -3,7 +3,8 @@
 Whatever program filled the form, its appearance streams may misdraw names (pdftk writes
 unusable codes, PDFium drops ı, ğ, Ș, Ț). The print copy keeps every field and value as they
 are and replaces only what is drawn: text and choice widgets get a fresh appearance in
-VhpdfSans, checkboxes and radio buttons show the state their value names, and
+VhpdfSans, checkboxes and radio buttons show the state their value names, a stale selected
+index (/I) is corrected, and
 /NeedAppearances is removed so no viewer redraws them with its own fonts again.
 """
 
@@ -14,7 +15,8 @@ import os
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import (ArrayObject, DictionaryObject, NameObject, NumberObject,
+                           TextStringObject)
 
 from .appearance import (MULTILINE_SIZE, SIZE, TEXT_FONT, UnencodableError, check_encodable,
                          text_stream)
@@ -94,6 +96,7 @@ def print_copy(data: bytes, form: FormDefinition | None = None) -> bytes:
         except UnencodableError as exc:
             problems.append(unencodable_message(name, exc.char))
             continue
+        _fix_selection(node, attrs, text)
         multiline = bool(flags & _MULTILINE)
         for w in widgets:
             width, height = widget_size(w)
@@ -107,6 +110,19 @@ def print_copy(data: bytes, form: FormDefinition | None = None) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _fix_selection(node, attrs: dict, text: str) -> None:
+    """A choice field's selected index (/I) must name its value, or some viewers show an old
+    choice; it is derived data, so it is set from the value or dropped."""
+    if "/I" not in node:
+        return
+    options = [str(o[0] if isinstance(o, list) else o) for o in
+               (attrs.get("/Opt").get_object() if attrs.get("/Opt") is not None else ())]
+    if text in options:
+        node[NameObject("/I")] = ArrayObject([NumberObject(options.index(text))])
+    else:
+        node.pop("/I")
 
 
 def _redraw_button(attrs: dict, widgets: list, flags: int) -> None:
