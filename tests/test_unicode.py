@@ -255,3 +255,28 @@ def test_druck_refuses_characters_no_font_draws(blank_pdf, tmp_path):
     assert result.exit_code == 1
     assert "person1.name" in result.output and "U+0414" in result.output
     assert not (tmp_path / "d.pdf").exists()
+
+
+def test_check_flags_buttons_printing_another_state(form, complete_values, tmp_path):
+    filled = tmp_path / "vhpdf.pdf"
+    filled.write_bytes(fill_form(complete_values))
+    writer = PdfWriter(clone_from=filled)
+    for page in writer.pages:
+        for ref in page["/Annots"]:
+            w = ref.get_object()
+            if w.get("/T") == "betreten":  # ticked in /V, shown unticked
+                w[NameObject("/AS")] = NameObject("/Off")
+            if w.get("/Parent") is not None and w["/Parent"].get("/T") == "status":
+                on = [k for k in w["/AP"]["/N"] if k != "/Off"][0]  # every option shown on
+                w[NameObject("/AS")] = NameObject(on)
+    odd = tmp_path / "abweichend.pdf"
+    writer.write(odd)
+    assert extract(odd).values == extract(filled).values
+    found = {f.fields[0]: f.message for f in check_file(odd).findings if f.rule == DRAWN}
+    assert set(found) == {"massnahme.betreten", "beschluss.status"}
+    assert "zeigt im Ausdruck nicht angekreuzt, gespeichert ist angekreuzt" in found[
+        "massnahme.betreten"]
+    copy = tmp_path / "druck.pdf"
+    copy.write_bytes(print_copy(odd.read_bytes()))
+    assert not [f for f in check_file(copy).findings if f.rule == DRAWN]
+    assert extract(copy).values == extract(filled).values

@@ -20,7 +20,7 @@ MAX_DEPTH = 4
 MAX_OPS = 20000
 UNKNOWN = "\ufffd"
 _PRINT, _HIDDEN = 4, 2
-_MULTILINE = 1 << 12
+_MULTILINE, _PUSHBUTTON = 1 << 12, 1 << 16
 
 class _FontDecoder:
     """Bytes shown with one font -> (character, advance in 1/1000 em) pairs."""
@@ -340,18 +340,48 @@ def printed_text(widget: DictionaryObject, default_resources, cache: dict | None
 
 @dataclass(frozen=True)
 class Appearance:
-    """What a text or choice field shows in print, and the box it has to fit."""
+    """What a field shows in print: the text of a text/choice field and the box it has to
+    fit, or for a checkbox/radio group (kind "button") the state name shown ticked ("" none)."""
 
     printed: str
     width: float
     height: float
     multiline: bool
+    kind: str = "text"
+
+
+def _printed_state(attrs: dict, widgets: list) -> str:
+    """The on-states a button field's widgets print, joined by "|" ("" if none is ticked)."""
+    shown: list[str] = []
+    for w in widgets:
+        flags = int(w.get("/F", 0) or 0)
+        ap = w.get("/AP")
+        normal = ap.get_object().get("/N") if ap is not None else None
+        normal = normal.get_object() if normal is not None else None
+        state = str(w.get("/AS", "/Off"))
+        if (not flags & _PRINT or flags & _HIDDEN or state == "/Off" or normal is None
+                or hasattr(normal, "get_data") or state not in normal):
+            continue
+        name = state[1:]
+        opts = attrs.get("/Opt")
+        if name.isdigit() and opts is not None and int(name) < len(opts.get_object()):
+            name = str(opts.get_object()[int(name)])
+        if name not in shown:
+            shown.append(name)
+    return "|".join(shown)
 
 
 def field_appearance(attrs: dict, widgets: list, default_resources,
                      cache: dict | None = None) -> Appearance | None:
-    """The printed appearance of a text/choice field's first widget (None for other types)."""
-    if str(attrs.get("/FT", "")) not in ("/Tx", "/Ch") or not widgets:
+    """The printed appearance of a text/choice field's first widget, or of a checkbox or radio
+    group's widgets (None for other types)."""
+    ft, flags = str(attrs.get("/FT", "")), int(attrs.get("/Ff", 0) or 0)
+    if ft == "/Btn" and widgets and not flags & _PUSHBUTTON:
+        try:
+            return Appearance(_printed_state(attrs, widgets), 0.0, 0.0, False, "button")
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+            return None
+    if ft not in ("/Tx", "/Ch") or not widgets:
         return None
     widget = widgets[0]
     try:
@@ -367,7 +397,7 @@ def field_appearance(attrs: dict, widgets: list, default_resources,
 
 
 def read_appearances(fields: dict, default_resources) -> dict[str, Appearance]:
-    """name -> Appearance for every text/choice field of a field tree (name -> (attrs, node,
+    """name -> Appearance for every text, choice and button field of a field tree (name -> (attrs, node,
     widgets)); fonts are decoded once per document."""
     cache: dict = {}
     return {name: ap for name, (attrs, _, widgets) in fields.items()

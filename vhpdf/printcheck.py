@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 
 from .appearance import MIN_SIZE, UnencodableError, check_encodable, layout_text
-from .definition import FormDefinition, Severity
+from .definition import FieldType, FormDefinition, Severity
 from .extract import Extraction
 
 RULE_DRAWN, RULE_CUT, RULE_FONT = "darstellung-abweichend", "druck-abgeschnitten", "druck-zeichen"
@@ -25,6 +25,26 @@ def _shown(text: str) -> str:
     return " ".join(text.split())
 
 
+def _button_finding(f, name: str, value, printed: str) -> list:
+    if f.type is FieldType.CHECKBOX:
+        if bool(value) == bool(printed):
+            return []
+        shown, stored = (("angekreuzt", "nicht angekreuzt") if printed
+                         else ("nicht angekreuzt", "angekreuzt"))
+    elif f.type is FieldType.RADIO:
+        if (value or "") == printed:
+            return []
+        labels = {o.value: o.label for o in f.options}
+        shown = " und ".join(f"„{labels.get(p, p)}“" for p in printed.split("|")) if printed \
+            else "keine Auswahl"
+        stored = f"„{labels.get(value, value)}“" if value else "keine Auswahl"
+    else:
+        return []
+    return [(RULE_DRAWN, Severity.WARNUNG, name,
+             f"{f.label} ({name}): Das Feld zeigt im Ausdruck {shown}, gespeichert ist {stored}. "
+             f"{_DRUCK}")]
+
+
 def print_findings(form: FormDefinition, ex: Extraction) -> list[tuple[str, Severity, str, str]]:
     """(rule, severity, field name, German message) for every field that misprints."""
     fields = form.field_map(ex.persons)
@@ -34,6 +54,9 @@ def print_findings(form: FormDefinition, ex: Extraction) -> list[tuple[str, Seve
         if f is None:
             continue
         value = ex.values.get(name)
+        if ap.kind == "button":
+            out += _button_finding(f, name, value, ap.printed)
+            continue
         stored = value if isinstance(value, str) else ""
         if _canonical(ap.printed) != _canonical(stored):
             drawn = _shown(ap.printed)
