@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(pdftk-java poppler-utils qpdf)
+command -v node >/dev/null 2>&1 || packages+=(nodejs npm)  # pdf.js filler (tests/js)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -16,3 +17,4 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 python3 -m pip install -q -e '.[test]'
+npm ci --prefix tests/js --no-audit --no-fund --loglevel=error

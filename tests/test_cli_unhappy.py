@@ -42,11 +42,11 @@ def test_fill_rejects_bad_data(tmp_path, data, expected):
 
 
 def test_fill_unencodable_character_is_named(tmp_path):
-    # Until the form embeds a Unicode font, a name the font cannot draw must be refused, not "?".
-    path = _json(tmp_path, {"person1.name": "Şahin"})
+    # A character the embedded font cannot draw is refused, never printed as "?".
+    path = _json(tmp_path, {"person1.name": "Дмитрий"})
     result = run("fill", path, "-o", tmp_path / "out.pdf")
     assert result.exit_code == 1
-    assert "person1.name: das Zeichen 'Ş' (U+015E)" in result.output
+    assert "person1.name: das Zeichen 'Д' (U+0414" in result.output
     assert not (tmp_path / "out.pdf").exists()
 
 

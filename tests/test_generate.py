@@ -12,10 +12,12 @@ from vhpdf.layout import footer_text
 
 
 def _widgets(reader):
+    """Widgets of form fields (the non-printing check button is no field of the request)."""
     for page in reader.pages:
         for annot in page.get("/Annots", []):
             annot = annot.get_object()
-            if annot.get("/Subtype") == "/Widget":
+            field = _terminal(annot) if annot.get("/Subtype") == "/Widget" else None
+            if field is not None and not int(field.get("/Ff", 0)) & (1 << 16):
                 yield page, annot
 
 
@@ -37,7 +39,7 @@ def test_a4_metadata_language_title(form, blank_pdf):
     assert len(reader.pages) == 3
     for page in reader.pages:
         assert [round(float(v)) for v in page.mediabox] == [0, 0, 595, 842]
-        assert page["/Tabs"] == "/R"
+        assert page["/Tabs"] == "/S"  # tab order follows the structure tree
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "de-DE"
     assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 (BooleanObject)

@@ -1,22 +1,26 @@
 """Appearance streams: what a field looks like on screen and on paper, written by us.
 
 Viewers that do not regenerate appearances (Chrome's preview, printing from most programs)
-show exactly these streams, so every value vhpdf writes gets one. Single-line text shrinks to
-fit down to MIN_SIZE; multi-line text wraps and shrinks likewise.
+show exactly these streams, so every value vhpdf writes gets one. Text is drawn with the
+embedded VhpdfSans (Type0, Identity-H: the codes are glyph ids), which covers the Latin script
+including Vietnamese. Single-line text shrinks to fit down to MIN_SIZE; multi-line text wraps
+and shrinks likewise. Only font metrics are needed here, so checks can lay out text without
+reportlab.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from .definition import FieldType
-from .layout import wrap
+from .font import load_font
 
-TEXT_FONT = "Helv"  # resource name in the AcroForm /DR
+TEXT_FONT = "VhSans"  # resource name in the AcroForm /DR
 CHECK_FONT = "ZaDb"
 SIZE, MULTILINE_SIZE, MIN_SIZE = 10.0, 9.0, 6.0
 PAD = 2.0
-ENCODING = "cp1252"  # Helvetica with /WinAnsiEncoding
+LEADING = 1.15
 
 
 class UnencodableError(ValueError):
@@ -27,22 +31,40 @@ class UnencodableError(ValueError):
         self.char = char
 
 
+def drawable(text: str) -> str:
+    """`text` as it is drawn: composed (NFC), so 'e' + U+0302 + U+0301 uses the glyph 'ế'."""
+    return unicodedata.normalize("NFC", text)
+
+
 def check_encodable(text: str) -> None:
-    for char in text:
-        try:
-            char.encode(ENCODING)
-        except UnicodeEncodeError:
-            raise UnencodableError(char) from None
+    """Raise UnencodableError naming the first character the embedded font cannot draw."""
+    missing = load_font().missing(drawable(text).replace("\t", " "))
+    if missing is not None:
+        raise UnencodableError(missing)
 
 
-def _width(text: str, size: float) -> float:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    return stringWidth(text, "Helvetica", size)
-
-
-def _hex(text: str) -> str:
-    return "<" + text.encode(ENCODING).hex().upper() + ">"
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """Greedy word wrap with the embedded font; words longer than a line are split."""
+    font = load_font()
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if font.width(candidate, size) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while font.width(word, size) > width and len(word) > 1:
+                cut = len(word)
+                while cut > 1 and font.width(word[:cut], size) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
 
 
 @dataclass(frozen=True)
@@ -56,15 +78,17 @@ class TextLayout:
 
 def layout_text(value: str, width: float, height: float, multiline: bool) -> TextLayout:
     """Choose the largest size (down to MIN_SIZE) at which `value` fits the box."""
+    font = load_font()
+    value = drawable(value).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     inner_w = width - 2 * PAD
     size = MULTILINE_SIZE if multiline else SIZE
     while True:
         if multiline:
             lines = wrap(value, inner_w, size)
-            fits = len(lines) * size * 1.15 <= height - PAD
+            fits = len(lines) * size * LEADING <= height - PAD
         else:
             lines = [" ".join(value.split("\n"))]
-            fits = _width(lines[0], size) <= inner_w and size <= height - PAD
+            fits = font.width(lines[0], size) <= inner_w and size <= height - PAD
         if fits or size <= MIN_SIZE:
             return TextLayout(size, tuple(lines), fits)
         size = max(MIN_SIZE, size - 0.5)
@@ -73,10 +97,11 @@ def layout_text(value: str, width: float, height: float, multiline: bool) -> Tex
 def text_stream(value: str, width: float, height: float, multiline: bool) -> bytes:
     """Content of the /N appearance of a text or combo field showing `value`."""
     check_encodable(value)
+    font = load_font()
     out = ["/Tx BMC", "q", f"1 1 {width - 2:.2f} {height - 2:.2f} re W n"]
     if value:
         tl = layout_text(value, width, height, multiline)
-        leading = tl.size * 1.15
+        leading = tl.size * LEADING
         if multiline:
             y = height - PAD - tl.size * 0.95
         else:
@@ -84,7 +109,7 @@ def text_stream(value: str, width: float, height: float, multiline: bool) -> byt
         out += ["BT", f"/{TEXT_FONT} {tl.size:g} Tf", "0 g", f"{leading:.2f} TL",
                 f"{PAD:g} {y:.2f} Td"]
         for i, line in enumerate(tl.lines):
-            out.append(("T* " if i else "") + f"{_hex(line)} Tj")
+            out.append(("T* " if i else "") + f"{font.encode(line)} Tj")
         out.append("ET")
     out += ["Q", "EMC"]
     return "\n".join(out).encode("ascii")
@@ -118,4 +143,3 @@ def default_da(ftype: FieldType, multiline: bool) -> str:
     if ftype in (FieldType.CHECKBOX, FieldType.RADIO):
         return f"/{CHECK_FONT} 0 Tf 0 g"
     return f"/{TEXT_FONT} {MULTILINE_SIZE if multiline else SIZE:g} Tf 0 g"
-

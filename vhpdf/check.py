@@ -219,6 +219,9 @@ def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_value
         annexes = tuple(annexes or ()) + tuple(f"{n} (im PDF eingebettet)" for n in ex.embedded)
     findings = [Finding("formular", Severity.HINWEIS, (), note, short="Formular") for note in ex.notes]
     findings += evaluate(form, ex.values, ex.persons, annexes)
+    from .printcheck import print_findings  # lazily: it imports the font metrics
+
+    findings += [Finding(rule, sev, (name,), msg) for rule, sev, name, msg in print_findings(form, ex, keep_values)]
     findings.sort(key=lambda f: f.severity.rank)
     status = (Status.UNVOLLSTAENDIG if any(f.severity is Severity.FEHLER for f in findings)
               else Status.VOLLSTAENDIG)

@@ -200,6 +200,27 @@ def rueckmeldung(paths: tuple[Path, ...], folder: Path, sender: str | None, forc
 
 
 @cli.command(options_metavar="[OPTIONEN]")
+@click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
+@click.option("-o", "--ausgabe", "output", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="Ausgabedatei (die Eingabedatei bleibt unverändert).")
+@_FORCE
+def druck(file: Path, output: Path, force: bool) -> None:
+    """Druckfassung schreiben: jedes Feld neu gezeichnet aus seinem gespeicherten Wert."""
+    from .druck import DruckError, print_file
+    from .extract import ExtractError
+
+    try:
+        pdf = print_file(file)
+    except ExtractError as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    except DruckError as exc:
+        lines = "\n".join(f"  - {p}" for p in exc.problems)
+        raise click.ClickException(f"{file}: Keine Druckfassung möglich:\n{lines}") from None
+    _write_pdf(pdf, output, force)
+    click.echo(f"Druckfassung geschrieben: {output}")
+
+
+@cli.command(options_metavar="[OPTIONEN]")
 def rules() -> None:
     """Den Prüfregelkatalog als Tabelle (Markdown) ausgeben."""
     from .definition import load_definition

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .definition import FieldType, FormDefinition, Value, load_definition
+from .drawn import Appearance, read_appearances
 
 INFO_FORM_ID, INFO_FORM_VERSION = "/VhpdfFormId", "/VhpdfFormVersion"
 MAX_DEPTH = 32
@@ -55,6 +56,7 @@ class Extraction:
     notes: list[str] = field(default_factory=list)
     source: str = "feld"
     embedded: tuple[str, ...] = ()  # files embedded in the PDF (/EmbeddedFiles, attachment annotations)
+    appearances: dict[str, Appearance] = field(default_factory=dict)
 
 
 def _text(value) -> str | None:
@@ -211,6 +213,8 @@ def read_pdf(data: bytes, form: FormDefinition | None = None) -> Extraction:
             tree.walk(acro.get_object().get("/Fields"), "", {}, 0)
         values_raw = {name: _value(*entry) for name, entry in tree.fields.items()}
         embedded = _embedded_files(root) if values_raw else ()
+        dr = acro.get_object().get("/DR") if acro is not None else None
+        appearances = read_appearances(tree.fields, dr)
     except ExtractError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
@@ -248,7 +252,8 @@ def read_pdf(data: bytes, form: FormDefinition | None = None) -> Extraction:
             v = None
         values[name] = v
     unknown = tuple(sorted(n for n in values_raw if n not in known))
-    return Extraction(form_id, form_version, persons, values, unknown, notes, embedded=embedded)
+    return Extraction(form_id, form_version, persons, values, unknown, notes, embedded=embedded,
+                      appearances=appearances)
 
 
 def extract(path: str | os.PathLike) -> Extraction:

@@ -7,6 +7,7 @@ widget — so nothing depends on /NeedAppearances and Acrobat does not ask to sa
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Callable
 
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject,
@@ -40,9 +41,14 @@ def _problem(field: Field, value: Any) -> str | None:
     try:
         check_encodable(value)
     except UnencodableError as exc:
-        return (f"{field.name}: das Zeichen {exc.char!r} (U+{ord(exc.char):04X}) kann die "
-                "Schrift des Formulars nicht darstellen")
+        return unencodable_message(field.name, exc.char)
     return None
+
+
+def unencodable_message(name: str, char: str) -> str:
+    return (f"{name}: das Zeichen {char!r} (U+{ord(char):04X}, "
+            f"{unicodedata.name(char, 'ohne Namen')}) kann die Schrift des Formulars nicht "
+            "darstellen")
 
 
 def validate_values(form: FormDefinition, data: Any) -> tuple[dict[str, Value], int]:

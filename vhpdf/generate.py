@@ -10,23 +10,33 @@ from __future__ import annotations
 import io
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, BooleanObject, DictionaryObject, FloatObject,
-                           NameObject, NumberObject, TextStringObject)
+from pypdf.generic import (ArrayObject, BooleanObject, DecodedStreamObject, DictionaryObject,
+                           FloatObject, NameObject, NumberObject, TextStringObject)
 
 from . import __version__
 from .appearance import CHECK_FONT, TEXT_FONT, default_da
 from .definition import FieldType, FormDefinition, Requirement, Value, load_definition
 from .extract import INFO_FORM_ID, INFO_FORM_VERSION
 from .fill import FillError, button_appearances, form_xobject, validate_values, write_value
-from .layout import PAGE_H, PAGE_W, Layout, compute_layout
+from .font import load_font
+from .jsgen import completeness_script
+from .layout import MARGIN_TOP, MARGIN_X, PAGE_H, PAGE_W, Layout, Rect, compute_layout
+from .pdffont import type0_font, zapf_font
+from .tagging import TextTag, add_structure, text_tags
 
 # Field flags (PDF 32000-1, 12.7.3.1 and 12.7.4)
 _REQUIRED, _MULTILINE, _NO_TOGGLE_OFF, _RADIO, _COMBO = 1 << 1, 1 << 12, 1 << 14, 1 << 15, 1 << 17
 _PRINT = 4
+_PUSHBUTTON = 1 << 16
 _CHECK_ON = "/Ja"
+CHECK_BUTTON_NAME = "vhpdf_vollstaendigkeit_pruefen"
+CHECK_BUTTON_TU = ("Vollständigkeit prüfen: listet fehlende oder fehlerhafte zwingende Angaben auf "
+                   "(nur in Programmen mit JavaScript; wird nicht gedruckt)")
+# Top right of page 1, beside the title (which ends near x = 405): free in every layout.
+CHECK_BUTTON = Rect(PAGE_W - MARGIN_X - 120, PAGE_H - MARGIN_TOP - 17, 120, 17)
 
 
-def _draw_pages(form: FormDefinition, layout: Layout) -> bytes:
+def _draw_pages(form: FormDefinition, layout: Layout, tags: list[TextTag]) -> bytes:
     from reportlab.pdfgen.canvas import Canvas
 
     buf = io.BytesIO()
@@ -37,9 +47,13 @@ def _draw_pages(form: FormDefinition, layout: Layout) -> bytes:
     canvas.setCreator(f"vhpdf {__version__}")
     canvas.setProducer(f"vhpdf {__version__}")
     canvas.setKeywords("")
+    def mark(operator: str) -> None:  # marked content: reportlab has no public call for it
+        canvas._code.append(operator)
+
     for page in range(layout.pages):
         canvas.setLineWidth(0.6)
         canvas.setStrokeGray(0)
+        mark("/Artifact BMC")
         for fr in (f for f in layout.frames if f.page == page):
             r = fr.rect
             if fr.shape == "rule":
@@ -48,10 +62,16 @@ def _draw_pages(form: FormDefinition, layout: Layout) -> bytes:
                 canvas.circle(r.x + r.w / 2, r.y + r.h / 2, r.w / 2, stroke=1, fill=0)
             else:
                 canvas.rect(r.x, r.y, r.w, r.h, stroke=1, fill=0)
-        for t in (t for t in layout.texts if t.page == page):
+        mark("EMC")
+        for t, tag in zip(layout.texts, tags):
+            if t.page != page:
+                continue
+            mark("/Artifact <</Type /Pagination>> BDC" if tag.role is None
+                 else f"/{tag.role} <</MCID {tag.mcid}>> BDC")
             canvas.setFont("Helvetica-Bold" if t.bold else "Helvetica", t.size)
             draw = canvas.drawRightString if t.align == "right" else canvas.drawString
             draw(t.x, t.y, t.text)
+            mark("EMC")
         canvas.showPage()
     canvas.save()
     return buf.getvalue()
@@ -62,15 +82,6 @@ def _js(code: str) -> DictionaryObject:
                              NameObject("/JS"): TextStringObject(code)})
 
 
-def _font(base: str, encoding: str | None) -> DictionaryObject:
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"),
-                             NameObject("/Subtype"): NameObject("/Type1"),
-                             NameObject("/BaseFont"): NameObject(base)})
-    if encoding:
-        font[NameObject("/Encoding")] = NameObject(encoding)
-    return font
-
-
 class _FormBuilder:
     """Adds the widgets of a layout to the drawn pages and builds the field hierarchy."""
 
@@ -79,12 +90,13 @@ class _FormBuilder:
         add = writer._add_object
         self.add = add
         self.resources = DictionaryObject({NameObject("/Font"): DictionaryObject({
-            NameObject("/" + TEXT_FONT): add(_font("/Helvetica", "/WinAnsiEncoding")),
-            NameObject("/" + CHECK_FONT): add(_font("/ZapfDingbats", None)),
+            NameObject("/" + TEXT_FONT): type0_font(add),
+            NameObject("/" + CHECK_FONT): zapf_font(add),
         })})
         self.top: list = []  # top-level field references, in form order
         self.nodes: dict[str, tuple] = {}  # qualified name -> (dict, reference)
         self.terminals: dict[str, tuple] = {}  # name -> (field dict, [widget dicts])
+        self.widget_refs: list = []  # parallel to the layout's widgets
 
     def _parent(self, qualified: str):
         """The (possibly new) non-terminal field for a dotted prefix."""
@@ -147,6 +159,7 @@ class _FormBuilder:
             group["/Kids"].append(ref)
             kids.append(w)
             self._annotate(page, ref)
+            self.widget_refs.append(ref)
             return
 
         w = self._widget(page_ref, rect, f.tooltip)
@@ -188,6 +201,42 @@ class _FormBuilder:
         if f.type in (FieldType.TEXT, FieldType.CHOICE):
             write_value(w, [w], f, None, self.resources, self.add)
         self._annotate(page, ref)
+        self.widget_refs.append(ref)
+
+    def add_check_button(self, script: str) -> tuple:
+        """The on-screen "Vollständigkeit prüfen" button (not printed); returns (page, rect, ref)."""
+        rect = CHECK_BUTTON
+        w = self._widget(self.writer.pages[0].indirect_reference, rect, CHECK_BUTTON_TU)
+        w[NameObject("/F")] = NumberObject(0)  # shown on screen, never printed
+        caption = "Vollständigkeit prüfen"
+        size = 8.0
+        font = load_font()
+        x = (rect.w - font.width(caption, size)) / 2
+        stream = (f"q 0.88 g 0 0 {rect.w:.2f} {rect.h:.2f} re f 0.4 G 0.8 w 0.4 0.4 "
+                  f"{rect.w - 0.8:.2f} {rect.h - 0.8:.2f} re S Q BT /{TEXT_FONT} {size:g} Tf 0 g "
+                  f"{x:.2f} {(rect.h - size * 0.72) / 2:.2f} Td {font.encode(caption)} Tj ET"
+                  ).encode("ascii")
+        js = DecodedStreamObject()
+        js.set_data(script.encode("ascii"))
+        w.update({
+            NameObject("/T"): TextStringObject(CHECK_BUTTON_NAME),
+            NameObject("/FT"): NameObject("/Btn"),
+            NameObject("/Ff"): NumberObject(_PUSHBUTTON),
+            NameObject("/DA"): TextStringObject(f"/{TEXT_FONT} {size:g} Tf 0 g"),
+            NameObject("/MK"): DictionaryObject({
+                NameObject("/CA"): TextStringObject(caption),
+                NameObject("/BG"): ArrayObject([FloatObject(0.88)]),
+                NameObject("/BC"): ArrayObject([FloatObject(0.4)])}),
+            NameObject("/AP"): DictionaryObject({NameObject("/N"): form_xobject(
+                stream, rect.w, rect.h, self.resources, self.add)}),
+            NameObject("/A"): DictionaryObject({
+                NameObject("/S"): NameObject("/JavaScript"),
+                NameObject("/JS"): self.add(js.flate_encode())}),
+        })
+        ref = self.add(w)
+        self.top.append(ref)
+        self._annotate(self.writer.pages[0], ref)
+        return 0, rect, ref
 
     @staticmethod
     def _annotate(page, ref) -> None:
@@ -202,7 +251,7 @@ class _FormBuilder:
             NameObject("/DR"): self.resources,
         }))
         for page in self.writer.pages:
-            page[NameObject("/Tabs")] = NameObject("/R")
+            page[NameObject("/Tabs")] = NameObject("/S")  # tab order = structure order
 
 
 def generate(persons: int | None = None, values: dict[str, Value] | None = None,
@@ -213,16 +262,20 @@ def generate(persons: int | None = None, values: dict[str, Value] | None = None,
     if not 1 <= persons <= form.repeat.max:
         raise FillError([f"Anzahl der Personen muss zwischen 1 und {form.repeat.max} liegen."])
     layout = compute_layout(form, persons)
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_draw_pages(form, layout))))
+    tags = text_tags(layout)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_draw_pages(form, layout, tags))))
     builder = _FormBuilder(writer)
     for widget in layout.widgets:
         builder.add_widget(widget)
+    button = builder.add_check_button(completeness_script(form, persons))
     builder.finish()
     fields = form.field_map(persons)
     for name, value in (values or {}).items():
         field_obj, widgets, _ = builder.terminals[name]
         write_value(field_obj, widgets, fields[name], value, builder.resources, builder.add)
 
+    add_structure(writer, layout, tags, builder.widget_refs, [button], title=form.title,
+                  lang=form.language)
     root = writer._root_object
     root[NameObject("/Lang")] = TextStringObject(form.language)
     root[NameObject("/ViewerPreferences")] = DictionaryObject(
