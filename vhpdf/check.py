@@ -64,6 +64,8 @@ class Result:
     error: str | None = None
     mail: dict | None = None
     annexes: tuple[str, ...] = ()
+    source: str | None = None  # feld | seitentext | ocr (None if unreadable)
+    sources: dict[str, str] = field(default_factory=dict)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -196,12 +198,19 @@ def evaluate(form: FormDefinition, values: dict[str, Value], persons: int | None
 
 def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_values: bool = False) -> Result:
     findings = [Finding("formular", Severity.HINWEIS, (), note) for note in ex.notes]
+    labels = form.field_map(ex.persons)
+    findings += [Finding("unsicher", Severity.WARNUNG, (name,),
+                         f"{labels[name].label} ({name}): Wert nicht sicher gelesen "
+                         f"({'Scan' if ex.sources.get(name, ex.source) == 'ocr' else 'Seitentext'})"
+                         " — bitte am Original prüfen.")
+                 for name in ex.uncertain if name in labels]
     findings += evaluate(form, ex.values, ex.persons)
     findings.sort(key=lambda f: f.severity.rank)
     status = (Status.UNVOLLSTAENDIG if any(f.severity is Severity.FEHLER for f in findings)
               else Status.VOLLSTAENDIG)
     return Result(name, status, ex.form_id or form.id, ex.form_version, findings,
-                  ex.values if keep_values else None, form.kpb_named(ex.values.get(form.kpb_field)))
+                  ex.values if keep_values else None, form.kpb_named(ex.values.get(form.kpb_field)),
+                  source=ex.source, sources=dict(ex.sources))
 
 
 def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool = False) -> Result:

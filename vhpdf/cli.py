@@ -106,7 +106,8 @@ def extract(file: Path, fmt: str, output: Path | None, force: bool) -> None:
         text = values_csv(ex.values)
     else:
         meta = {"file": str(file), "form": {"id": ex.form_id, "version": ex.form_version},
-                "source": ex.source, "notes": ex.notes}
+                "source": ex.source, "sources": ex.sources, "uncertain": list(ex.uncertain),
+                "notes": ex.notes}
         text = values_json(ex.values, meta)
     _emit(text, output, force)
 

@@ -8,6 +8,7 @@ import json
 
 from .check import Result, Status
 from .definition import FormDefinition, Severity, Value
+from .extract import SOURCE_LABEL
 
 _SYMBOL = {Status.VOLLSTAENDIG: "✔", Status.UNVOLLSTAENDIG: "✘", Status.UNLESBAR: "?"}
 _COLOR = {Status.VOLLSTAENDIG: "green", Status.UNVOLLSTAENDIG: "red", Status.UNLESBAR: "yellow"}
@@ -35,6 +36,10 @@ def render_table(results: list[Result], color: bool = False) -> str:
         out.append(head)
         if r.error:
             out.append(f"    {r.error}")
+        if r.source:
+            mixed = sorted({SOURCE_LABEL[s] for s in r.sources.values()})
+            out.append(f"    Quelle der Werte: {SOURCE_LABEL[r.source]}"
+                       + (f" (teils: {', '.join(mixed)})" if mixed else ""))
         if r.kpb:
             out.append(f"    Empfänger: {r.kpb.name} (Regierungsbezirk {r.kpb.bezirk}; bei Dissens "
                        f"vermitteln die Verbindungsbeamten der Bezirksregierung {r.kpb.bezirk}, Erlass Nr. 6)")
@@ -52,6 +57,8 @@ def result_dict(r: Result) -> dict:
         "form": {"id": r.form_id, "version": r.form_version},
         "kpb": {"name": r.kpb.name, "regierungsbezirk": r.kpb.bezirk} if r.kpb else None,
         "error": r.error,
+        "source": r.source,
+        "sources": r.sources,
         "findings": [{"rule": f.rule, "severity": f.severity.value, "fields": list(f.fields),
                       "message": f.message, "basis": f.basis} for f in r.findings],
         "values": r.values,
@@ -63,7 +70,7 @@ def render_json(results: list[Result]) -> str:
 
 
 CSV_COLUMNS = ["datei", "status", "formular", "version", "kpb", "regierungsbezirk", "fehler",
-               "warnungen", "hinweise", "befunde"]
+               "warnungen", "hinweise", "befunde", "quelle"]
 
 
 def _csv(rows: list[list], header: list[str]) -> str:
@@ -79,7 +86,8 @@ def render_csv(results: list[Result]) -> str:
     rows = [[r.file, r.status.value, r.form_id or "", r.form_version or "",
              r.kpb.name if r.kpb else "", r.kpb.bezirk if r.kpb else "",
              r.count(Severity.FEHLER), r.count(Severity.WARNUNG), r.count(Severity.HINWEIS),
-             " | ".join([r.error] if r.error else [f.message for f in r.findings])]
+             " | ".join([r.error] if r.error else [f.message for f in r.findings]),
+             r.source or ""]
             for r in results]
     return _csv(rows, CSV_COLUMNS)
 

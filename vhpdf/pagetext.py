@@ -1,0 +1,436 @@
+"""Reading a form without fields: values from the page text inside each field's rectangle.
+
+A printed-to-PDF or flattened copy keeps what the widgets showed as ordinary page content. The
+layout that drew the form (layout.compute_layout) says where every value was; the printed footer
+names form, version and page count, and the printed labels serve as anchors to correct any
+scaling or shift a printing program introduced. Text is read with pdfplumber.
+
+Multi-line values: the appearance wraps greedily, so a line break is taken as a typed newline
+exactly when the next line's first word would still have fitted on the line before; otherwise it
+was a wrap and becomes a space (or nothing, where a word longer than the line was split). A typed
+newline exactly where the text would have wrapped anyway therefore reads as a space.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .definition import Field, FieldType, FormDefinition, Value
+from .layout import Layout, Rect, Widget, compute_layout, footer_text
+
+FOOTER = re.compile(r"Formular\s+(\S+)\s*\S?\s*Version\s+(\d+[.,]\d+)")
+PAGE_NO = re.compile(r"Seite\s+(\d+)\s+von\s+(\d+)")
+SPACE_EM = 0.278  # width of a space in Helvetica-like fonts, in em, if none is measured
+
+
+@dataclass(frozen=True)
+class Transform:
+    """Maps layout coordinates (points, bottom-left origin) to page coordinates."""
+
+    sx: float = 1.0
+    tx: float = 0.0
+    sy: float = 1.0
+    ty: float = 0.0
+
+    def rect(self, r: Rect, grow: float = 0.0) -> Rect:
+        return Rect(r.x * self.sx + self.tx - grow, r.y * self.sy + self.ty - grow,
+                    r.w * self.sx + 2 * grow, r.h * self.sy + 2 * grow)
+
+
+def fit_axis(pairs: list[tuple[float, float]], default_scale: float = 1.0) -> tuple[float, float]:
+    """Robust scale and offset with page = scale * layout + offset from anchor pairs."""
+    if not pairs:
+        return default_scale, 0.0
+    if len(pairs) < 4:
+        offs = sorted(p - default_scale * l for l, p in pairs)
+        return default_scale, offs[len(offs) // 2]
+    slopes = sorted((p2 - p1) / (l2 - l1) for (l1, p1) in pairs for (l2, p2) in pairs
+                    if l2 - l1 > 50)
+    scale = slopes[len(slopes) // 2] if slopes else default_scale
+    offs = sorted(p - scale * l for l, p in pairs)
+    offset = offs[len(offs) // 2]
+    inliers = [(l, p) for l, p in pairs if abs(p - scale * l - offset) < 3 * max(scale, 1)]
+    if len(inliers) >= 4:  # least squares on the inliers
+        n = len(inliers)
+        ml = sum(l for l, _ in inliers) / n
+        mp = sum(p for _, p in inliers) / n
+        var = sum((l - ml) ** 2 for l, _ in inliers)
+        if var > 0:
+            scale = sum((l - ml) * (p - mp) for l, p in inliers) / var
+            offset = mp - scale * ml
+    return scale, offset
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass
+class PageInfo:
+    form_id: str | None = None
+    version: str | None = None
+    page_no: int | None = None
+    pages: int | None = None
+
+
+def parse_footer(text: str) -> PageInfo:
+    info = PageInfo()
+    if m := FOOTER.search(text):
+        info.form_id, info.version = m.group(1), m.group(2).replace(",", ".")
+    if m := PAGE_NO.search(text):
+        info.page_no, info.pages = int(m.group(1)), int(m.group(2))
+    return info
+
+
+def choose_persons(form: FormDefinition, pages: int, titles_found: set[int]) -> int:
+    """The person-block count: layout with `pages` pages whose block titles were seen."""
+    candidates = [p for p in range(1, form.repeat.max + 1)
+                  if compute_layout(form, p).pages == pages]
+    seen = max(titles_found, default=0)
+    fitting = [p for p in candidates if p >= seen]
+    if fitting:
+        return fitting[0]
+    return max(seen, form.repeat.default)
+
+
+def box_marked(objects: list[dict], box: Rect) -> bool:
+    """True if anything (glyph, path) is drawn inside a checkbox/radio box besides its frame."""
+    inset = box.w * 0.12
+    x0, y0, x1, y1 = box.x + inset, box.y + inset, box.x + box.w - inset, box.y + box.h - inset
+    for o in objects:
+        ox0, ox1, oy0, oy1 = o["x0"], o["x1"], o["y0"], o["y1"]
+        cx, cy = (ox0 + ox1) / 2, (oy0 + oy1) / 2
+        if not (x0 <= cx <= x1 and y0 <= cy <= y1):
+            continue
+        if o["object_type"] == "char":
+            if o["text"].strip():
+                return True
+            continue
+        if (ox1 - ox0) < box.w * 0.85 or (oy1 - oy0) < box.h * 0.85:
+            return True  # smaller than the frame: a mark, not the outline
+        if o.get("fill") and (ox1 - ox0) < box.w * 1.05:
+            return True
+    return False
+
+
+@dataclass
+class _Line:
+    base: float
+    chars: list = field(default_factory=list)
+
+    @property
+    def size(self) -> float:
+        return max(c["size"] for c in self.chars)
+
+    def visible(self) -> list:
+        return [c for c in self.chars if c["text"].strip()]
+
+    def text(self) -> str:
+        out, prev = [], None
+        for c in sorted(self.chars, key=lambda c: c["x0"]):
+            if not c["text"].strip():
+                if out and out[-1] != " ":
+                    out.append(" ")
+                prev = None
+                continue
+            if prev is not None and c["x0"] - prev["x1"] > 0.2 * c["size"] and out[-1] != " ":
+                out.append(" ")
+            out.append(c["text"])
+            prev = c
+        return "".join(out).strip()
+
+
+def _origin(c: dict) -> tuple[float, float]:
+    m = c.get("matrix")
+    return (m[4], m[5]) if m else (c["x0"], c["y0"])
+
+
+def group_lines(chars: list[dict]) -> list[_Line]:
+    """Chars (origin inside a field) grouped into text lines, top line first."""
+    lines: list[_Line] = []
+    for c in sorted(chars, key=lambda c: -_origin(c)[1]):
+        y = _origin(c)[1]
+        if lines and abs(lines[-1].base - y) < 0.4 * max(c["size"], 1):
+            lines[-1].chars.append(c)
+        else:
+            lines.append(_Line(y, [c]))
+    return [ln for ln in lines if ln.visible()]
+
+
+def join_lines(lines: list[_Line], rect: Rect) -> str:
+    """Rebuild a multi-line value, telling typed newlines from the appearance's wrapping."""
+    if not lines:
+        return ""
+    texts = [ln.text() for ln in lines]
+    left = min(min(c["x0"] for c in ln.visible()) for ln in lines)
+    pad = max(0.0, left - rect.x)
+    avail = rect.w - 2 * pad
+    out = texts[0]
+    for prev, line, text, prev_text in zip(lines, lines[1:], texts[1:], texts):
+        vis = sorted(line.visible(), key=lambda c: c["x0"])
+        pvis = sorted(prev.visible(), key=lambda c: c["x0"])
+        size = prev.size
+        spaces = [c["x1"] - c["x0"] for c in prev.chars + line.chars if not c["text"].strip()
+                  and c["x1"] > c["x0"]]
+        space = spaces[0] if spaces else SPACE_EM * size
+        used = pvis[-1]["x1"] - pvis[0]["x0"]
+        first_word = text.split(" ")[0]
+        word_chars = vis[:len(first_word)]
+        word_w = word_chars[-1]["x1"] - word_chars[0]["x0"] if word_chars else 0.0
+        if " " not in prev_text and used + (vis[0]["x1"] - vis[0]["x0"]) > avail - 0.3:
+            out += text  # a word longer than the line was split
+        elif used + space + word_w <= avail - 0.3:
+            out += "\n" + text  # the word would have fitted: the writer broke the line
+        else:
+            out += " " + text
+    return out
+
+
+def _inside(chars: list[dict], r: Rect, right: float | None = None) -> list[dict]:
+    tol = 0.5
+    x1 = r.x + r.w + tol if right is None else right
+    return [c for c in chars
+            if r.x - tol <= _origin(c)[0] <= x1
+            and r.y - tol <= _origin(c)[1] <= r.y + r.h + tol]
+
+
+def text_value(f: Field, chars: list[dict], rect: Rect, right: float | None = None) -> str | None:
+    """The text shown in `rect`; a single-line value running past the box is read up to `right`
+    (the next field in the row), as some fillers do not shrink long values to fit."""
+    lines = group_lines(_inside(chars, rect, None if f.multiline else right))
+    if not lines:
+        return None
+    if f.multiline:
+        text = join_lines(lines, rect)
+    else:
+        text = " ".join(ln.text() for ln in lines)
+    return text or None
+
+
+@dataclass
+class Decoding:
+    """Character corrections learnt from the printed labels, for copies with a wrong /ToUnicode.
+
+    Some programs (mutool convert 1.21) re-embed fonts with a broken text mapping: the glyphs are
+    right but the extracted characters are not. The labels are known text, so each label line
+    whose visible characters match one to one teaches what an extracted character really is.
+    Where the mapping was found broken, non-ASCII characters not confirmed by a label are doubtful.
+    """
+
+    table: dict[tuple[str, str], str] = field(default_factory=dict)
+    trusted: set[tuple[str, str]] = field(default_factory=set)
+    conflicts: set[tuple[str, str]] = field(default_factory=set)
+
+    def learn(self, layout: Layout, page: int, lines: list[dict]) -> None:
+        expected: dict[tuple[int, int], list[str]] = {}
+        for t in layout.texts:
+            if t.page == page:
+                expected.setdefault((round(t.y), len(t.text.replace(" ", ""))), []).append(t.text)
+        for ln in lines:
+            chars = [c for i, c in enumerate(ln.get("chars", []))
+                     if c["text"].strip() and (i == 0 or c is not ln["chars"][i - 1])]
+            vis = [(c["fontname"], c["text"]) for c in chars]
+            if not vis or all(len(t) == 1 and t.isascii() for _, t in vis):
+                continue
+            y = _origin(chars[0])[1]
+            for dy in (-1, 0, 1):
+                for cand in expected.get((round(y) + dy, len(vis)), []):
+                    pairs = list(zip(vis, cand.replace(" ", "")))
+                    if sum(a[1] == b for a, b in pairs) < 0.7 * len(pairs):
+                        continue
+                    for a, b in pairs:
+                        if a[1] == b:
+                            if not b.isascii():
+                                self.trusted.add(a)
+                        elif self.table.get(a, b) != b:
+                            self.conflicts.add(a)
+                        else:
+                            self.table[a] = b
+
+    @property
+    def broken(self) -> bool:
+        return bool(self.table)
+
+    def char(self, c: dict) -> str:
+        key = (c["fontname"], c["text"])
+        return self.table.get(key, c["text"]) if key not in self.conflicts else c["text"]
+
+    def doubtful(self, c: dict) -> bool:
+        key = (c["fontname"], c["text"])
+        if "(cid:" in c["text"] or "\ufffd" in c["text"]:
+            return key not in self.table or key in self.conflicts
+        return (self.broken and not c["text"].isascii() and key not in self.table
+                and key not in self.trusted)
+
+
+def page_anchors(layout: Layout, page: int, lines: list[dict]) -> Transform:
+    """Fit layout → page coordinates from printed texts found at their place."""
+    wanted: dict[str, list] = {}
+    for t in layout.texts:
+        if t.page == page and t.align == "left" and len(t.text) >= 6:
+            wanted.setdefault(normalise(t.text), []).append(t)
+    xs, ys = [], []
+    for ln in lines:
+        key = normalise(ln["text"])
+        if key in wanted and len(wanted[key]) == 1 and ln.get("chars"):
+            t = wanted[key][0]
+            ox, oy = _origin(ln["chars"][0])
+            xs.append((t.x, ox))
+            ys.append((t.y, oy))
+    sx, tx = fit_axis(xs)
+    sy, ty = fit_axis(ys)
+    return Transform(sx, tx, sy, ty)
+
+
+@dataclass
+class PageRead:
+    """Values read from the pages of one PDF, with per-value source and doubts."""
+
+    form_id: str | None
+    form_version: str | None
+    persons: int
+    values: dict[str, Value]
+    sources: dict[str, str]
+    uncertain: list[str]
+    notes: list[str]
+
+
+def footer_of(lines: list[dict], height: float) -> PageInfo:
+    bottom = " ".join(ln["text"] for ln in lines if ln["bottom"] > height * 0.9)
+    return parse_footer(bottom)
+
+
+def read_text_pages(pdf, form: FormDefinition) -> tuple[list[PageInfo], list]:
+    """Footer info and text lines for each page of an open pdfplumber document."""
+    infos, all_lines = [], []
+    for page in pdf.pages:
+        lines = page.extract_text_lines(return_chars=True) if page.chars else []
+        infos.append(footer_of(lines, float(page.height)))
+        all_lines.append(lines)
+    return infos, all_lines
+
+
+def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lines: list,
+                     values: dict[str, Value], uncertain: list[str], decoding: Decoding) -> None:
+    """Fill `values` with what page `index` (pdfplumber page) shows in its widgets."""
+    tr = page_anchors(layout, index, lines)
+    height = float(page.height)
+    chars = [dict(c, text=decoding.char(c), doubtful=decoding.doubtful(c)) for c in page.chars]
+    marks = chars + [dict(o, y0=height - o["bottom"], y1=height - o["top"])
+                     for o in page.curves + page.rects + page.lines]
+    widgets = [w for w in layout.widgets if w.page == index]
+    for w in widgets:
+        f = w.field
+        rect = tr.rect(w.rect)
+        if f.type is FieldType.CHECKBOX:
+            values[f.name] = box_marked(marks, rect)
+        elif f.type is FieldType.RADIO:
+            if box_marked(marks, rect):
+                values[f.name] = w.export
+            else:
+                values.setdefault(f.name, None)
+        elif f.type is FieldType.SIGNATURE:
+            values[f.name] = False  # a flattened or printed copy carries no valid signature
+        else:
+            nxt = [o.rect.x for o in widgets if o.rect.x > w.rect.x + w.rect.w
+                   and o.rect.y < w.rect.y + w.rect.h and o.rect.y + o.rect.h > w.rect.y]
+            right = tr.rect(Rect(min(nxt, default=float(page.width)) - 1, 0, 0, 0)).x
+            value = text_value(f, chars, rect, right)
+            doubt = any(c["doubtful"] for c in _inside(chars, rect, right))
+            if value and f.type is FieldType.CHOICE and value not in f.option_values:
+                value = next((o for o in f.option_values if normalise(o) == value), value)
+            values[f.name] = value
+            if value and doubt:
+                uncertain.append(f.name)
+
+
+def person_titles(form: FormDefinition, all_lines: list) -> set[int]:
+    pattern = re.compile(re.escape(form.repeat.title).replace(r"\{n\}", r"(\d+)") + "$")
+    return {int(m.group(1)) for lines in all_lines for ln in lines
+            if (m := pattern.match(normalise(ln["text"])))}
+
+
+class NotReadableError(Exception):
+    """Pages that look like the form but cannot be read (e.g. OCR missing); message German."""
+
+
+def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
+    """Read a copy without field values from its pages; None if no page shows the form's footer.
+
+    Pages with text are read from the text (source `seitentext`); pages without text are
+    image pages and go to OCR (source `ocr`), imported only when needed.
+    """
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        infos, all_lines = read_text_pages(pdf, form)
+        text_pages = [i for i, info in enumerate(infos) if info.form_id]
+        image_pages = [i for i, p in enumerate(pdf.pages)
+                       if i not in text_pages and len(p.chars) < 20 and p.images]
+        if not text_pages and not image_pages:
+            return None
+        ocr_pages = {}
+        if image_pages:
+            from .ocr import ocr_pages as run_ocr
+
+            ocr_pages = run_ocr(data, image_pages, form)
+        known = [i for i in text_pages] + [i for i in image_pages if ocr_pages[i].info.form_id]
+        if not known:
+            if image_pages and not text_pages:
+                unreadable = [i + 1 for i in image_pages]
+                raise NotReadableError(
+                    "Die Datei enthält nur Bilder; auf keiner Seite war der Formularfuß lesbar "
+                    f"(Seite {', '.join(map(str, unreadable))}). Handschrift und unlesbare Scans "
+                    "können nicht ausgewertet werden.")
+            return None
+        info_of = {i: (infos[i] if i in text_pages else ocr_pages[i].info) for i in known}
+        first = info_of[known[0]]
+        pages = next((info_of[i].pages for i in known if info_of[i].pages), len(pdf.pages))
+        titles = person_titles(form, all_lines)
+        for i in image_pages:
+            titles |= ocr_pages[i].titles
+        persons = choose_persons(form, pages, titles)
+        layout = compute_layout(form, persons)
+        values: dict[str, Value] = {f.name: None for f in form.fields(persons)}
+        sources: dict[str, str] = {}
+        uncertain: list[str] = []
+        notes: list[str] = []
+        seen_pages = set()
+        decoding = Decoding()
+        for i in text_pages:
+            info = info_of[i]
+            decoding.learn(layout, (info.page_no - 1) if info.page_no else i, all_lines[i])
+        for i in sorted(set(text_pages) | set(image_pages)):
+            info = info_of.get(i) or PageInfo()
+            index = (info.page_no - 1) if info.page_no else i
+            if index >= layout.pages or index in seen_pages:
+                notes.append(f"Seite {i + 1} passt nicht zum Formularaufbau und wurde übergangen.")
+                continue
+            seen_pages.add(index)
+            if i in text_pages:
+                got: dict[str, Value] = {}
+                values_from_page(form, layout, index, pdf.pages[i], all_lines[i], got, uncertain,
+                                 decoding)
+                values.update(got)
+                sources.update({n: "seitentext" for n in got})
+            else:
+                page = ocr_pages[i]
+                got = page.values_for(layout, index)
+                values.update(got)
+                sources.update({n: "ocr" for n in got})
+                uncertain += [n for n in page.uncertain if n in got]
+                notes += page.notes
+        if any(sources.get(n) == "seitentext" for n in uncertain):
+            notes.append("Der Seitentext der Datei ist fehlerhaft kodiert; nicht sicher lesbare "
+                         "Zeichen sind als unsicher markiert.")
+        missing = [p + 1 for p in range(layout.pages) if p not in seen_pages]
+        if missing:
+            notes.append("Seite(n) " + ", ".join(map(str, missing)) + f" von {layout.pages} "
+                         "fehlen in der Datei; deren Felder gelten als leer.")
+        for name, f in form.field_map(persons).items():
+            if f.type in (FieldType.CHECKBOX, FieldType.SIGNATURE):
+                values[name] = bool(values.get(name))
+    return PageRead(first.form_id, first.version, persons, values, sources, uncertain, notes)
