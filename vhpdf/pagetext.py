@@ -393,6 +393,19 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
         for i in image_pages:
             titles |= ocr_pages[i].titles
         persons = choose_persons(form, pages, titles)
+        if image_pages:  # scans: the block count whose printed frames match the pages best
+            seen = max(titles, default=0)
+            candidates = [p for p in range(max(seen, 1), form.repeat.max + 1)
+                          if compute_layout(form, p).pages == pages]
+
+            def score(p: int) -> float:
+                lay = compute_layout(form, p)
+                return sum(ocr_pages[i].align(lay, (ocr_pages[i].info.page_no or i + 1) - 1)[1]
+                           for i in image_pages if ocr_pages[i].info.form_id
+                           and (ocr_pages[i].info.page_no or i + 1) <= lay.pages)
+
+            if len(candidates) > 1:
+                persons = max(candidates, key=score)
         layout = compute_layout(form, persons)
         values: dict[str, Value] = {f.name: None for f in form.fields(persons)}
         sources: dict[str, str] = {}
@@ -433,4 +446,5 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
         for name, f in form.field_map(persons).items():
             if f.type in (FieldType.CHECKBOX, FieldType.SIGNATURE):
                 values[name] = bool(values.get(name))
-    return PageRead(first.form_id, first.version, persons, values, sources, uncertain, notes)
+    return PageRead(first.form_id, first.version, persons, values, sources, uncertain,
+                    list(dict.fromkeys(notes)))
