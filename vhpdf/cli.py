@@ -144,6 +144,27 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
 
 
 @cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--ausgabe", "output", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Ausgabedatei (Pflicht).")
+@click.option("--pdfa", is_flag=True, help="Als PDF/A-2b ausgeben (benötigt Ghostscript).")
+@_FORCE
+def flatten(file: Path, output: Path, pdfa: bool, force: bool) -> None:
+    """Werte fest in die Seiten einbrennen (für die Akte); Fußzeile bleibt erhalten."""
+    from .extract import ExtractError
+    from .flatten import FlattenError, flatten as burn
+
+    if output.resolve() == file.resolve():
+        raise click.ClickException("Die Ausgabedatei darf nicht die Eingabedatei sein.")
+    try:
+        data = burn(file.read_bytes(), pdfa=pdfa)
+    except (FlattenError, ExtractError) as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    _write_pdf(data, output, force)
+    click.echo(f"Flache Fassung geschrieben: {output}" + (" (PDF/A-2b)" if pdfa else ""))
+
+
+@cli.command()
 def rules() -> None:
     """Den Prüfregelkatalog als Tabelle (Markdown) ausgeben."""
     from .definition import load_definition
