@@ -8,7 +8,9 @@ scaling or shift a printing program introduced. Text is read with pdfplumber.
 Multi-line values: the appearance wraps greedily, so a line break is taken as a typed newline
 exactly when the next line's first word would still have fitted on the line before; otherwise it
 was a wrap and becomes a space (or nothing, where a word longer than the line was split). A typed
-newline exactly where the text would have wrapped anyway therefore reads as a space.
+newline exactly where the text would have wrapped anyway therefore reads as a space. Empty lines
+are counted from the distance between baselines. Trailing spaces and empty lines at the very end
+are not visible on the page and are lost.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from .definition import Field, FieldType, FormDefinition, Value
-from .layout import Layout, Rect, Widget, compute_layout, footer_text
+from .layout import LINE_H, Layout, Rect, compute_layout
 
 FOOTER = re.compile(r"Formular\s+(\S+)\s*\S?\s*Version\s+(\d+[.,]\d+)")
 PAGE_NO = re.compile(r"Seite\s+(\d+)\s+von\s+(\d+)")
@@ -166,8 +168,14 @@ def join_lines(lines: list[_Line], rect: Rect) -> str:
     left = min(min(c["x0"] for c in ln.visible()) for ln in lines)
     pad = max(0.0, left - rect.x)
     avail = rect.w - 2 * pad
+    gaps = [a.base - b.base for a, b in zip(lines, lines[1:])]
+    leading = min(gaps + [1.3 * lines[0].size])
     out = texts[0]
-    for prev, line, text, prev_text in zip(lines, lines[1:], texts[1:], texts):
+    for prev, line, text, prev_text, gap in zip(lines, lines[1:], texts[1:], texts, gaps):
+        blank = max(0, round(gap / leading) - 1)  # empty lines typed between the two
+        if blank:
+            out += "\n" * (blank + 1) + text
+            continue
         vis = sorted(line.visible(), key=lambda c: c["x0"])
         pvis = sorted(prev.visible(), key=lambda c: c["x0"])
         size = prev.size
@@ -264,6 +272,13 @@ class Decoding:
                 and key not in self.trusted)
 
 
+def _cut_off(chars: list[dict], rect: Rect, label_bases: list[float]) -> bool:
+    """Text drawn just below a box, not printed by the layout: a value the box clips."""
+    below = Rect(rect.x, rect.y - 2 * LINE_H, rect.w, 2 * LINE_H - 0.5)
+    return any(c["text"].strip() and all(abs(_origin(c)[1] - b) > 0.6 for b in label_bases)
+               for c in _inside(chars, below))
+
+
 def page_anchors(layout: Layout, page: int, lines: list[dict]) -> Transform:
     """Fit layout → page coordinates from printed texts found at their place."""
     wanted: dict[str, list] = {}
@@ -312,7 +327,8 @@ def read_text_pages(pdf, form: FormDefinition) -> tuple[list[PageInfo], list]:
 
 
 def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lines: list,
-                     values: dict[str, Value], uncertain: list[str], decoding: Decoding) -> None:
+                     values: dict[str, Value], uncertain: list[str], decoding: Decoding,
+                     notes: list[str]) -> None:
     """Fill `values` with what page `index` (pdfplumber page) shows in its widgets."""
     tr = page_anchors(layout, index, lines)
     height = float(page.height)
@@ -320,6 +336,7 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     marks = chars + [dict(o, y0=height - o["bottom"], y1=height - o["top"])
                      for o in page.curves + page.rects + page.lines]
     widgets = [w for w in layout.widgets if w.page == index]
+    label_bases = [t.y * tr.sy + tr.ty for t in layout.texts if t.page == index]
     for w in widgets:
         f = w.field
         rect = tr.rect(w.rect)
@@ -338,6 +355,10 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
             right = tr.rect(Rect(min(nxt, default=float(page.width)) - 1, 0, 0, 0)).x
             value = text_value(f, chars, rect, right)
             doubt = any(c["doubtful"] for c in _inside(chars, rect, right))
+            if value and _cut_off(chars, rect, label_bases):
+                doubt = True
+                notes.append(f"{f.label}: Der Text läuft über das Feld hinaus und ist auf dem "
+                             "Papier abgeschnitten; der gelesene Wert ist unvollständig.")
             if value and f.type is FieldType.CHOICE and value not in f.option_values:
                 value = next((o for o in f.option_values if normalise(o) == value), value)
             values[f.name] = value
@@ -426,7 +447,7 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
             if i in text_pages:
                 got: dict[str, Value] = {}
                 values_from_page(form, layout, index, pdf.pages[i], all_lines[i], got, uncertain,
-                                 decoding)
+                                 decoding, notes)
                 values.update(got)
                 sources.update({n: "seitentext" for n in got})
             else:
