@@ -210,8 +210,8 @@ class OcrPage:
     def _read_texts(self, crops, values: dict[str, Value]) -> None:
         if not crops:
             return
-        first = _read_sheet([(w, c) for w, c, _ in crops])
-        second = _read_sheet([(w, c) for w, _, c in crops])
+        sheet, first = _read_sheet([(w, c) for w, c, _ in crops])
+        _, second = _read_sheet([(w, c) for w, _, c in crops])
         low = 0
         for w, _, _ in crops:
             f = w.field
@@ -226,7 +226,8 @@ class OcrPage:
             conf = min(wd["conf"] for wd in mine)
             values[f.name] = value
             if (conf < CONFIDENT or not sure or check != value
-                    or any(d in value for d in DASHES)):
+                    or any(d in value for d in DASHES)
+                    or any(unexplained_marks(sheet, wd) for wd in mine)):
                 self.uncertain.append(f.name)
             if conf < 40:
                 low += 1
@@ -235,7 +236,7 @@ class OcrPage:
                               "ausgefüllt; Handschrift wird nicht ausgewertet.")
 
 
-def _read_sheet(crops) -> dict[str, list[dict]]:
+def _read_sheet(crops) -> tuple[object, dict[str, list[dict]]]:
     """OCR all crops of a page at once (stacked on one sheet); words per field name."""
     import numpy as np
     from PIL import Image
@@ -251,8 +252,62 @@ def _read_sheet(crops) -> dict[str, list[dict]]:
         y += c.shape[0] + gap
     words = [wd for wd in tesseract(Image.fromarray(sheet), psm=6)
              if any(ch.isalnum() for ch in wd["text"]) or wd["conf"] >= 60]
-    return {w.field.name: [wd for wd in words if top <= (wd["top"] + wd["bottom"]) / 2 < bottom]
-            for w, top, bottom in spans}
+    return sheet, {w.field.name: [wd for wd in words
+                                  if top <= (wd["top"] + wd["bottom"]) / 2 < bottom]
+                   for w, top, bottom in spans}
+
+
+def _components(mask) -> list[list[tuple[int, int]]]:
+    """8-connected components of a small boolean image."""
+    h, w = mask.shape
+    seen = set()
+    out = []
+    for r0, c0 in zip(*mask.nonzero()):
+        if (r0, c0) in seen:
+            continue
+        stack, comp = [(int(r0), int(c0))], []
+        seen.add((r0, c0))
+        while stack:
+            r, c = stack.pop()
+            comp.append((r, c))
+            for dr in (-1, 0, 1):
+                for dc in (-1, 0, 1):
+                    rr, cc = r + dr, c + dc
+                    if 0 <= rr < h and 0 <= cc < w and mask[rr, cc] and (rr, cc) not in seen:
+                        seen.add((rr, cc))
+                        stack.append((rr, cc))
+        out.append(comp)
+    return out
+
+
+_ONE_MARK = set("ijéèêáàâíìîóòôúùûñ\"'`´“”‘’^°*")
+_TWO_MARKS = set("äöüëïÿÄÖÜËÏ")
+
+
+def unexplained_marks(sheet, word: dict) -> bool:
+    """Detached marks above the letters (dots, accents) that the read text does not account for.
+
+    Tesseract's German model has no ë, ş or ć: it reads "Arbër" as "Arber" with high
+    confidence. Such a read leaves diacritics on the page that its text cannot explain.
+    """
+    import numpy as np
+
+    height = word["bottom"] - word["top"]
+    top = max(0, word["top"] - int(0.35 * height))
+    box = sheet[top:word["bottom"] + 1, word["x0"]:word["x1"] + 1] < 128
+    if box.size == 0 or height < 8:
+        return False
+    rows = box.sum(axis=1)
+    dense = np.nonzero(rows >= 0.45 * rows.max())[0]
+    body_top = int(dense[0]) if len(dense) else 0
+    if body_top < 3:
+        return False
+    above = box[:body_top]
+    groups = sum(1 for comp in _components(above)
+                 if len(comp) >= 4 and max(r for r, _ in comp) < body_top - 1)
+    text = word["text"]
+    allowed = sum(ch in _ONE_MARK for ch in text) + 2 * sum(ch in _TWO_MARKS for ch in text)
+    return groups > allowed
 
 
 def _pixel_box(tr: Transform, r: Rect) -> tuple[int, int, int, int]:
