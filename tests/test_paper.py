@@ -297,3 +297,50 @@ def test_blank_image_page_is_not_read_as_form(tmp_path):
     doc.save(tmp_path / "kritzel.pdf")
     with pytest.raises(NoFormError, match="Handschrift"):
         extract(tmp_path / "kritzel.pdf")
+
+
+def test_handwritten_page_is_said_so(form, blank_pdf, tmp_path):
+    """Scribbles in the boxes of a scanned blank form: reported, not read as text."""
+    import math
+
+    import pymupdf
+    from PIL import Image, ImageDraw
+
+    dpi, scale = 200, 200 / 72
+    layout = compute_layout(form, 4)
+    doc = pymupdf.open(blank_pdf)
+    out = pymupdf.open()
+    for index, page in enumerate(doc):
+        pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+        img = Image.frombytes("L", (pix.width, pix.height), pix.samples)
+        draw = ImageDraw.Draw(img)
+        for w in layout.widgets:
+            if w.page != index or w.field.type.value != "text" or w.rect.w < 60:
+                continue
+            r = w.rect
+            base = (841.8898 - r.y - r.h / 2) * scale
+            pts = [((r.x + 4 + t) * scale, base + 5 * math.sin(t / 3.0) * (1 + (t % 7) / 7))
+                   for t in range(0, int(r.w * 0.7), 2)]
+            draw.line(pts, fill=0, width=3)  # a handwritten-looking stroke
+        png = tmp_path / f"p{index}.png"
+        img.save(png)
+        new = out.new_page(width=page.rect.width, height=page.rect.height)
+        new.insert_image(new.rect, filename=str(png))
+    out.save(tmp_path / "handschrift.pdf")
+    ex = extract(tmp_path / "handschrift.pdf")
+    assert ex.source == "ocr"
+    assert any("Handschrift wird nicht ausgewertet" in n for n in ex.notes)
+    scribbled = [w.field.name for w in layout.widgets
+                 if w.field.type.value == "text" and w.rect.w >= 60]
+    for name in scribbled:  # never a confident value out of a scribble
+        assert ex.values[name] is None or name in ex.uncertain, (name, ex.values[name])
+
+
+def test_check_path_does_not_load_page_readers(complete_pdf):
+    code = ("import sys; from vhpdf.check import check_file; "
+            f"r = check_file({str(complete_pdf)!r}); "
+            "print(r.source, sorted(m for m in ('pdfplumber', 'pypdfium2', 'numpy', "
+            "'vhpdf.pagetext', 'vhpdf.ocr') if m in sys.modules))")
+    run = subprocess.run(["python3", "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert run.stdout.strip() == "feld []"
