@@ -53,6 +53,13 @@ def copy_gs(src: Path, out: Path) -> Path:
     return out
 
 
+def copy_gs_letter(src: Path, out: Path) -> Path:
+    """Printed to US Letter, scaled to fit: every position moves and shrinks."""
+    _run("gs", "-q", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-sDEVICE=pdfwrite", "-sPAPERSIZE=letter",
+         "-dFIXEDMEDIA", "-dPDFFitPage", f"-sOutputFile={out}", str(src))
+    return out
+
+
 def copy_pdftocairo(src: Path, out: Path) -> Path:
     _run("pdftocairo", "-pdf", str(src), str(out))
     return out
@@ -77,7 +84,7 @@ def copy_mutool(src: Path, out: Path) -> Path:
     return out
 
 
-COPIERS = {"gs-pdfwrite": copy_gs, "pdftocairo": copy_pdftocairo,
+COPIERS = {"gs-pdfwrite": copy_gs, "gs-letter-fit": copy_gs_letter, "pdftocairo": copy_pdftocairo,
            "pdftk-flatten": copy_pdftk_flatten, "pymupdf-bake": copy_pymupdf_bake}
 
 

@@ -279,8 +279,10 @@ def _cut_off(chars: list[dict], rect: Rect, label_bases: list[float]) -> bool:
                for c in _inside(chars, below))
 
 
-def page_anchors(layout: Layout, page: int, lines: list[dict]) -> Transform:
-    """Fit layout → page coordinates from printed texts found at their place."""
+def page_anchors(layout: Layout, page: int, lines: list[dict], shapes: list[dict]) -> Transform:
+    """Fit layout → page coordinates: y from printed lines of text found whole (headings,
+    labels), then x from the printed field boxes at those heights. Copies printed to another
+    paper size or with margins are scaled and shifted; this undoes it."""
     wanted: dict[str, list] = {}
     for t in layout.texts:
         if t.page == page and t.align == "left" and len(t.text) >= 6:
@@ -293,8 +295,15 @@ def page_anchors(layout: Layout, page: int, lines: list[dict]) -> Transform:
             ox, oy = _origin(ln["chars"][0])
             xs.append((t.x, ox))
             ys.append((t.y, oy))
-    sx, tx = fit_axis(xs)
     sy, ty = fit_axis(ys)
+    boxes = [f.rect for f in layout.frames if f.page == page and f.shape == "box" and f.rect.w > 30]
+    for r in boxes:
+        y0, y1 = r.y * sy + ty, (r.y + r.h) * sy + ty
+        hits = [s for s in shapes if abs(s["y0"] - y0) < 1.5 and abs(s["y1"] - y1) < 1.5
+                and s["x1"] - s["x0"] > 20]
+        if len(hits) == 1:
+            xs += [(r.x, hits[0]["x0"]), (r.x + r.w, hits[0]["x1"])]
+    sx, tx = fit_axis(xs)
     return Transform(sx, tx, sy, ty)
 
 
@@ -330,8 +339,9 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
                      values: dict[str, Value], uncertain: list[str], decoding: Decoding,
                      notes: list[str]) -> None:
     """Fill `values` with what page `index` (pdfplumber page) shows in its widgets."""
-    tr = page_anchors(layout, index, lines)
     height = float(page.height)
+    shapes = [dict(o, y0=height - o["bottom"], y1=height - o["top"]) for o in page.rects + page.curves]
+    tr = page_anchors(layout, index, lines, shapes)
     chars = [dict(c, text=decoding.char(c), doubtful=decoding.doubtful(c)) for c in page.chars]
     marks = chars + [dict(o, y0=height - o["bottom"], y1=height - o["top"])
                      for o in page.curves + page.rects + page.lines]
