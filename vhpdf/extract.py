@@ -74,7 +74,10 @@ def _from_pages(data: bytes, form: FormDefinition, meta_id: str | None) -> Extra
         paper = read_pages(data, form)
     except NotReadableError as exc:
         raise NoFormError(f"Die PDF-Datei enthält keine Formularfelder. {exc}") from None
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+    except Exception as exc:  # the page readers' own errors on broken files
+        if not (isinstance(exc, (ValueError, KeyError, IndexError, RecursionError))
+                or type(exc).__module__.split(".")[0] in ("pdfminer", "pdfplumber", "pypdfium2")):
+            raise
         raise DamagedError("Die Seiten der PDF-Datei sind beschädigt und nicht lesbar "
                            f"({type(exc).__name__}).") from None
     if paper is None:

@@ -29,6 +29,7 @@ SCALE = DPI / 72.0
 CONFIDENT = 75  # Tesseract word confidence (0–100) below which a value is doubtful
 EMPTY_INK, MARK_INK = 0.04, 0.12  # ink share inside a box: below = empty, above = marked
 DASHES = "-–—‐‑"  # a scan does not tell a hyphen from a dash: such values are always doubtful
+AMBIGUOUS = re.compile(r"[:;](\s|$)|\$")  # ; and : after a word look alike; $ is a misread §
 SCAN_NOTE = "Werte aus Scan — bitte prüfen."
 
 
@@ -210,8 +211,8 @@ class OcrPage:
     def _read_texts(self, crops, values: dict[str, Value]) -> None:
         if not crops:
             return
-        sheet, first = _read_sheet([(w, c) for w, c, _ in crops])
-        _, second = _read_sheet([(w, c) for w, _, c in crops])
+        sheet, first, spans = _read_sheet([(w, c) for w, c, _ in crops])
+        _, second, _ = _read_sheet([(w, c) for w, _, c in crops])
         low = 0
         for w, _, _ in crops:
             f = w.field
@@ -226,8 +227,9 @@ class OcrPage:
             conf = min(wd["conf"] for wd in mine)
             values[f.name] = value
             if (conf < CONFIDENT or not sure or check != value
-                    or any(d in value for d in DASHES)
-                    or any(unexplained_marks(sheet, wd) for wd in mine)):
+                    or any(d in value for d in DASHES) or AMBIGUOUS.search(value)
+                    or any(unexplained_marks(sheet, wd) for wd in mine)
+                    or unread_ink(sheet, spans[f.name], mine)):
                 self.uncertain.append(f.name)
             if conf < 40:
                 low += 1
@@ -236,7 +238,7 @@ class OcrPage:
                               "ausgefüllt; Handschrift wird nicht ausgewertet.")
 
 
-def _read_sheet(crops) -> tuple[object, dict[str, list[dict]]]:
+def _read_sheet(crops) -> tuple[object, dict[str, list[dict]], dict[str, tuple]]:
     """OCR all crops of a page at once (stacked on one sheet); words per field name."""
     import numpy as np
     from PIL import Image
@@ -252,9 +254,32 @@ def _read_sheet(crops) -> tuple[object, dict[str, list[dict]]]:
         y += c.shape[0] + gap
     words = [wd for wd in tesseract(Image.fromarray(sheet), psm=6)
              if any(ch.isalnum() for ch in wd["text"]) or wd["conf"] >= 60]
-    return sheet, {w.field.name: [wd for wd in words
-                                  if top <= (wd["top"] + wd["bottom"]) / 2 < bottom]
-                   for w, top, bottom in spans}
+    by_field = {w.field.name: [wd for wd in words if top <= (wd["top"] + wd["bottom"]) / 2 < bottom]
+                for w, top, bottom in spans}
+    return sheet, by_field, {w.field.name: (top, bottom, gap, gap + c.shape[1])
+                             for (w, top, bottom), (_, c) in zip(spans, crops)}
+
+
+def unread_ink(sheet, span: tuple, words: list[dict]) -> bool:
+    """Ink in a field that no read word covers: a dropped character (§, –, a period)."""
+    import numpy as np
+
+    top, bottom, left, right = span
+    dark = sheet[top:bottom, left:right] < 110
+    for wd in words:
+        dark[max(0, wd["top"] - top - 3):max(0, wd["bottom"] - top + 4),
+             max(0, wd["x0"] - left - 3):max(0, wd["x1"] - left + 4)] = False
+    cols = dark.sum(axis=0)
+    run = ink = 0
+    for c in list(cols) + [0]:
+        if c:
+            run += 1
+            ink += int(c)
+        else:
+            if run >= 3 and ink >= 20:
+                return True
+            run = ink = 0
+    return False
 
 
 def _components(mask) -> list[list[tuple[int, int]]]:
