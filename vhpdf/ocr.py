@@ -468,8 +468,13 @@ def _known_id(info: PageInfo, form: FormDefinition) -> PageInfo:
     return info
 
 
-def ocr_pages(data: bytes, indices: list[int], form: FormDefinition) -> dict[int, OcrPage]:
-    """Render, straighten and identify the image pages `indices` of a PDF."""
+def ocr_pages(data: bytes, indices: list[int], form: FormDefinition,
+              probe: bool = False) -> dict[int, OcrPage]:
+    """Render, straighten and identify the image pages `indices` of a PDF.
+
+    With `probe`, stop after the first page if it does not show the form's footer: a scan of
+    something else is not read page by page.
+    """
     _need_tools()
     import pypdfium2 as pdfium
     from PIL import Image
@@ -489,6 +494,8 @@ def ocr_pages(data: bytes, indices: list[int], form: FormDefinition) -> dict[int
             else:
                 page.notes.append(SCAN_NOTE)
             out[i] = page
+            if probe and not info.form_id and i == indices[0]:
+                break
     finally:
         doc.close()
     return out

@@ -329,8 +329,15 @@ def read_text_pages(pdf, form: FormDefinition) -> tuple[list[PageInfo], list]:
     """Footer info and text lines for each page of an open pdfplumber document."""
     infos, all_lines = [], []
     for page in pdf.pages:
-        lines = page.extract_text_lines(return_chars=True) if page.chars else []
-        infos.append(footer_of(lines, float(page.height)))
+        info, lines = PageInfo(), []
+        if page.chars:  # the footer strip first: pages of other documents cost little
+            height = float(page.height)
+            strip = page.crop((0, height * 0.9, float(page.width), height), strict=False)
+            info = parse_footer(" ".join((strip.extract_text() or "").split()))
+        if info.form_id:
+            lines = page.extract_text_lines(return_chars=True)
+            info = footer_of(lines, float(page.height))
+        infos.append(info)
         all_lines.append(lines)
     return infos, all_lines
 
@@ -407,15 +414,15 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
         if image_pages:
             from .ocr import ocr_pages as run_ocr
 
-            ocr_pages = run_ocr(data, image_pages, form)
+            ocr_pages = run_ocr(data, image_pages, form, probe=not text_pages)
+            image_pages = [i for i in image_pages if i in ocr_pages]
         known = [i for i in text_pages] + [i for i in image_pages if ocr_pages[i].info.form_id]
         if not known:
             if image_pages and not text_pages:
-                unreadable = [i + 1 for i in image_pages]
                 raise NotReadableError(
-                    "Die Datei enthält nur Bilder; auf keiner Seite war der Formularfuß lesbar "
-                    f"(Seite {', '.join(map(str, unreadable))}). Handschrift und unlesbare Scans "
-                    "können nicht ausgewertet werden.")
+                    "Die Datei enthält nur Bilder; auf der ersten Seite war der Formularfuß "
+                    f"(Formular {form.id}) nicht lesbar. Handschrift und unlesbare Scans können "
+                    "nicht ausgewertet werden.")
             return None
         info_of = {i: (infos[i] if i in text_pages else ocr_pages[i].info) for i in known}
         first = info_of[known[0]]
