@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from vhpdf.check import Item, check_item
+from vhpdf.definition import load_definition
 from vhpdf.cli import cli
 from vhpdf.extract import NoFormError, extract, read_pdf
 from vhpdf.layout import compute_layout, footer_text
@@ -351,3 +352,29 @@ def test_check_path_does_not_load_page_readers(complete_pdf):
     run = subprocess.run(["python3", "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent)
     assert run.stdout.strip() == "feld []"
+
+
+def test_mixed_copy_and_reordered_pages(filled, scans, tmp_path):
+    """Page 2 rescanned into a printed copy, pages out of order: footer numbers decide."""
+    import pymupdf
+
+    copy = copy_gs(filled["vhpdf"], tmp_path / "kopie.pdf")
+    scan, _ = scans["vhpdf"]
+    text_doc, scan_doc = pymupdf.open(copy), pymupdf.open(scan)
+    out = pymupdf.open()
+    out.insert_pdf(text_doc, from_page=2, to_page=2)
+    out.insert_pdf(scan_doc, from_page=1, to_page=1)
+    out.insert_pdf(text_doc, from_page=0, to_page=0)
+    out.save(tmp_path / "gemischt.pdf")
+    ex = extract(tmp_path / "gemischt.pdf")
+    original = extract(filled["vhpdf"])
+    layout = compute_layout(load_definition(), original.persons)
+    on_page2 = {w.field.name for w in layout.widgets if w.page == 1}
+    assert ex.source == "seitentext"
+    assert set(ex.sources) == on_page2 and set(ex.sources.values()) == {"ocr"}
+    assert "Werte aus Scan — bitte prüfen." in ex.notes
+    for name, value in ex.values.items():
+        if name in on_page2:
+            assert value == original.values[name] or name in ex.uncertain, name
+        else:
+            assert value == original.values[name], name
