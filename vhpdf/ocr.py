@@ -262,8 +262,6 @@ def _read_sheet(crops) -> tuple[object, dict[str, list[dict]], dict[str, tuple]]
 
 def unread_ink(sheet, span: tuple, words: list[dict]) -> bool:
     """Ink in a field that no read word covers: a dropped character (§, –, a period)."""
-    import numpy as np
-
     top, bottom, left, right = span
     dark = sheet[top:bottom, left:right] < 110
     for wd in words:
@@ -340,7 +338,8 @@ def _pixel_box(tr: Transform, r: Rect) -> tuple[int, int, int, int]:
     x1 = (r.x + r.w) * tr.sx + tr.tx
     y_top = (r.y + r.h) * tr.sy + tr.ty
     y_bot = r.y * tr.sy + tr.ty
-    return int(round(x0)), int(round(min(y_top, y_bot))), int(round(x1)), int(round(max(y_top, y_bot)))
+    return (int(round(x0)), int(round(min(y_top, y_bot))), int(round(x1)),
+            int(round(max(y_top, y_bot))))
 
 
 def _box_ink(arr, box) -> float:
@@ -366,7 +365,8 @@ def _clean_crop(arr, box):
     crop[:, dark.mean(axis=0) > 0.6] = 255  # remains of vertical frame lines
     dark = crop < 128
     # specks: a dark pixel with no dark neighbour on either side is noise
-    solid = dark & (np.roll(dark, 1, 0) | np.roll(dark, -1, 0)) & (np.roll(dark, 1, 1) | np.roll(dark, -1, 1))
+    solid = (dark & (np.roll(dark, 1, 0) | np.roll(dark, -1, 0))
+             & (np.roll(dark, 1, 1) | np.roll(dark, -1, 1)))
     if solid.sum() < 25:
         return None
     return np.where(crop < 150, crop, 255).astype(np.uint8)

@@ -45,22 +45,22 @@ def fit_axis(pairs: list[tuple[float, float]], default_scale: float = 1.0) -> tu
     if not pairs:
         return default_scale, 0.0
     if len(pairs) < 4:
-        offs = sorted(p - default_scale * l for l, p in pairs)
+        offs = sorted(p - default_scale * a for a, p in pairs)
         return default_scale, offs[len(offs) // 2]
-    slopes = sorted((p2 - p1) / (l2 - l1) for (l1, p1) in pairs for (l2, p2) in pairs
-                    if l2 - l1 > 50)
+    slopes = sorted((p2 - p1) / (a2 - a1) for (a1, p1) in pairs for (a2, p2) in pairs
+                    if a2 - a1 > 50)
     scale = slopes[len(slopes) // 2] if slopes else default_scale
-    offs = sorted(p - scale * l for l, p in pairs)
+    offs = sorted(p - scale * a for a, p in pairs)
     offset = offs[len(offs) // 2]
-    inliers = [(l, p) for l, p in pairs if abs(p - scale * l - offset) < 3 * max(scale, 1)]
+    inliers = [(a, p) for a, p in pairs if abs(p - scale * a - offset) < 3 * max(scale, 1)]
     if len(inliers) >= 4:  # least squares on the inliers
         n = len(inliers)
-        ml = sum(l for l, _ in inliers) / n
+        ma = sum(a for a, _ in inliers) / n
         mp = sum(p for _, p in inliers) / n
-        var = sum((l - ml) ** 2 for l, _ in inliers)
+        var = sum((a - ma) ** 2 for a, _ in inliers)
         if var > 0:
-            scale = sum((l - ml) * (p - mp) for l, p in inliers) / var
-            offset = mp - scale * ml
+            scale = sum((a - ma) * (p - mp) for a, p in inliers) / var
+            offset = mp - scale * ma
     return scale, offset
 
 
@@ -347,7 +347,8 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
                      notes: list[str]) -> None:
     """Fill `values` with what page `index` (pdfplumber page) shows in its widgets."""
     height = float(page.height)
-    shapes = [dict(o, y0=height - o["bottom"], y1=height - o["top"]) for o in page.rects + page.curves]
+    shapes = [dict(o, y0=height - o["bottom"], y1=height - o["top"])
+              for o in page.rects + page.curves]
     tr = page_anchors(layout, index, lines, shapes)
     chars = [dict(c, text=decoding.char(c), doubtful=decoding.doubtful(c)) for c in page.chars]
     marks = chars + [dict(o, y0=height - o["bottom"], y1=height - o["top"])
