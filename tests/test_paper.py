@@ -380,3 +380,32 @@ def test_mixed_copy_and_reordered_pages(filled, scans, tmp_path):
             assert value == original.values[name] or name in ex.uncertain, name
         else:
             assert value == original.values[name], name
+
+
+def test_text_as_outlines_is_read_like_a_scan(form, filled, tmp_path):
+    """Some printer drivers turn text into curves (here gs -dNoOutputFonts): no text, no image."""
+    out = tmp_path / "kurven.pdf"
+    _run("gs", "-q", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-sDEVICE=pdfwrite", "-dNoOutputFonts",
+         f"-sOutputFile={out}", str(filled["vhpdf"]))
+    assert not pdfplumber.open(out).pages[0].chars
+    ex, original = extract(out), extract(filled["vhpdf"])
+    assert ex.source == "ocr" and ex.persons == original.persons
+    wrong = {n for n, v in ex.values.items() if v != original.values[n]}
+    assert not wrong - set(ex.uncertain), sorted(wrong - set(ex.uncertain))
+    boxes = [f.name for f in form.fields(ex.persons) if f.type.value in ("checkbox", "radio")]
+    assert all(ex.values[n] == original.values[n] for n in boxes)
+
+
+def test_copy_with_pages_missing(filled, tmp_path):
+    out = tmp_path / "teil.pdf"
+    _run("gs", "-q", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-sDEVICE=pdfwrite", "-dLastPage=2",
+         f"-sOutputFile={out}", str(filled["pdftk"]))
+    ex, original = extract(out), extract(filled["pdftk"])
+    assert any("fehlen in der Datei" in n for n in ex.notes)
+    layout = compute_layout(load_definition(), original.persons)
+    for w in layout.widgets:
+        expected = original.values[w.field.name] if w.page < 2 else ex.values[w.field.name]
+        assert ex.values[w.field.name] == expected
+        if w.page == 2:
+            assert ex.values[w.field.name] in (None, False)
+    assert check_item(Item("teil.pdf", path=out)).status.value == "unvollständig"

@@ -407,8 +407,11 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         infos, all_lines = read_text_pages(pdf, form)
         text_pages = [i for i, info in enumerate(infos) if info.form_id]
+        # pages without text: scans (images), or text turned into outlines (curves) by a
+        # printer driver; both are read from their pixels
         image_pages = [i for i, p in enumerate(pdf.pages)
-                       if i not in text_pages and len(p.chars) < 20 and p.images]
+                       if i not in text_pages and len(p.chars) < 20
+                       and (p.images or len(p.curves) > 200)]
         if not text_pages and not image_pages:
             return None
         ocr_pages = {}
