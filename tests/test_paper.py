@@ -409,3 +409,25 @@ def test_copy_with_pages_missing(filled, tmp_path):
         if w.page == 2:
             assert ex.values[w.field.name] in (None, False)
     assert check_item(Item("teil.pdf", path=out)).status.value == "unvollständig"
+
+
+def test_flatten_says_a_signature_stays_with_the_original(complete_pdf, tmp_path):
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(complete_pdf))
+    for page in writer.pages:
+        for annot in page.get("/Annots", []):
+            annot = annot.get_object()
+            if annot.get("/FT") == "/Sig":  # a signature value as a signing program sets it
+                annot[NameObject("/V")] = writer._add_object(DictionaryObject(
+                    {NameObject("/Type"): NameObject("/Sig")}))
+    signed = tmp_path / "signiert.pdf"
+    with signed.open("wb") as fh:
+        writer.write(fh)
+    assert extract(signed).values["abschluss.signatur"] is True
+    result = CliRunner().invoke(cli, ["flatten", str(signed), "-o", str(tmp_path / "flach.pdf")])
+    assert result.exit_code == 0
+    assert "Signatur gilt nur für das Original" in result.output
+    plain = CliRunner().invoke(cli, ["flatten", str(complete_pdf), "-o", str(tmp_path / "b.pdf")])
+    assert "Signatur" not in plain.output

@@ -152,15 +152,19 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
 def flatten(file: Path, output: Path, pdfa: bool, force: bool) -> None:
     """Werte fest in die Seiten einbrennen (für die Akte); Fußzeile bleibt erhalten."""
     from .extract import ExtractError
-    from .flatten import FlattenError, flatten as burn
+    from .flatten import FlattenError, flatten as burn, flatten_notes
 
     if output.resolve() == file.resolve():
         raise click.ClickException("Die Ausgabedatei darf nicht die Eingabedatei sein.")
     try:
-        data = burn(file.read_bytes(), pdfa=pdfa)
+        source = file.read_bytes()
+        data = burn(source, pdfa=pdfa)
+        notes = flatten_notes(source)
     except (FlattenError, ExtractError) as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     _write_pdf(data, output, force)
+    for note in notes:
+        click.echo(f"Hinweis: {note}", err=True)
     click.echo(f"Flache Fassung geschrieben: {output}" + (" (PDF/A-2b)" if pdfa else ""))
 
 

@@ -190,6 +190,18 @@ def _srgb_profile() -> str:
     return str(found[-1])
 
 
+def flatten_notes(data: bytes) -> list[str]:
+    """What the user should know about a flat copy of this file (German)."""
+    form = load_definition()
+    ex = read_pdf(data, form)
+    signed = [f for f in form.fields(ex.persons)
+              if f.type is FieldType.SIGNATURE and ex.values.get(f.name)]
+    if signed:
+        return ["Die Datei ist elektronisch signiert; die Signatur gilt nur für das Original. "
+                "Die flache Fassung ist nicht signiert — das Original mit aufbewahren."]
+    return []
+
+
 def flatten(data: bytes, pdfa: bool = False) -> bytes:
     """Flatten a filled form for the file record; optionally as PDF/A-2b."""
     flat = flatten_pdf(data)
