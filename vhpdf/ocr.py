@@ -308,29 +308,51 @@ _TWO_MARKS = set("äöüëïÿÄÖÜËÏ")
 
 
 def unexplained_marks(sheet, word: dict) -> bool:
-    """Detached marks above the letters (dots, accents) that the read text does not account for.
+    """Marks around the letters (dots, accents, cedillas) that the read text does not explain.
 
-    Tesseract's German model has no ë, ş or ć: it reads "Arbër" as "Arber" with high
-    confidence. Such a read leaves diacritics on the page that its text cannot explain.
+    Tesseract's German model has no ë, å, ó or ç: it reads "Arbër" as "Arber", "Håkon" as
+    "Häkon", "Çelik" as "Gelik", all with high confidence. Such reads leave marks on the page
+    that their text cannot account for: small detached marks at the top of the word in another
+    number than its i/j dots, umlauts and quotes need, or a small mark below the baseline of a
+    word without descenders.
     """
     import numpy as np
 
     height = word["bottom"] - word["top"]
+    if height < 8:
+        return False
+    text = word["text"]
+    descends = any(ch in _DESCENDING for ch in text)
     top = max(0, word["top"] - int(0.35 * height))
-    box = sheet[top:word["bottom"] + 1, word["x0"]:word["x1"] + 1] < 128
-    if box.size == 0 or height < 8:
+    bottom = word["bottom"] + 1 + int(0.35 * height)
+    box = sheet[top:bottom, word["x0"]:word["x1"] + 1] < 128
+    if box.size == 0 or not box.any():
         return False
     rows = box.sum(axis=1)
-    dense = np.nonzero(rows >= 0.45 * rows.max())[0]
-    body_top = int(dense[0]) if len(dense) else 0
-    if body_top < 3:
-        return False
-    above = box[:body_top]
-    groups = sum(1 for comp in _components(above)
-                 if len(comp) >= 4 and max(r for r, _ in comp) < body_top - 1)
-    text = word["text"]
-    allowed = sum(ch in _ONE_MARK for ch in text) + 2 * sum(ch in _TWO_MARKS for ch in text)
-    return groups > allowed
+    baseline = top + int(np.nonzero(rows >= 0.3 * rows.max())[0][-1])  # last full row
+    span = max(baseline - word["top"], 1)  # cap top to baseline
+    if not descends and word["bottom"] > baseline + 0.12 * span:
+        return True  # ink hangs below the line of a word without descenders (Ç read as G)
+    above = below = 0
+    for comp in _components(box):
+        if len(comp) < 4:
+            continue
+        rs = [r + top for r, _ in comp]
+        cs = [c for _, c in comp]
+        h, w = max(rs) - min(rs) + 1, max(cs) - min(cs) + 1
+        if h > 0.3 * span or w > 0.4 * span:
+            continue  # a letter, not a mark
+        centre = (max(rs) + min(rs)) / 2
+        if centre < word["top"] + 0.3 * span:
+            above += 1
+        elif min(rs) > baseline + 2 and not descends:
+            below += 1
+    single = sum(ch in _ONE_MARK for ch in text)
+    double = sum(ch in _TWO_MARKS for ch in text)
+    return below > 0 or above != single + 2 * double
+
+
+_DESCENDING = set("gjpqyQ,;()[]{}/|@$§µçÇ_")
 
 
 def _pixel_box(tr: Transform, r: Rect) -> tuple[int, int, int, int]:
