@@ -68,7 +68,7 @@ def _filled(v) -> bool:
 
 def _from_pages(data: bytes, form: FormDefinition, meta_id: str | None) -> Extraction | None:
     """Values from the printed pages, for copies whose fields are gone or empty (lazy import)."""
-    from .pagetext import NotReadableError, read_pages
+    from .paper import NotReadableError, read_pages
 
     try:
         paper = read_pages(data, form)
