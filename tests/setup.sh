@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(pdftk-java poppler-utils qpdf)
+# ghostscript, mupdf-tools: copies as printing programs make them; tesseract: reading scans
+packages=(pdftk-java poppler-utils qpdf ghostscript mupdf-tools tesseract-ocr tesseract-ocr-deu)
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)  # pdf.js filler (tests/js)
 missing=()
 for p in "${packages[@]}"; do
@@ -16,5 +17,5 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-python3 -m pip install -q -e '.[test]'
+python3 -m pip install -q -e '.[test,ocr]'
 npm ci --prefix tests/js --no-audit --no-fund --loglevel=error

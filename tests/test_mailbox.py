@@ -102,7 +102,7 @@ def test_csv_report_for_german_excel(inbox, tmp_path):
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert list(rows[0]) == ["Datei", "E-Mail", "Status", "Fassung", "KPB", "Regierungsbezirk",
                              "Aktenzeichen", "Datum der Maßnahme", "Personen", "Fehler", "Warnungen",
-                             "Fehlende Angaben", "Anlagen"]
+                             "Fehlende Angaben", "Anlagen", "Quelle"]
     assert len(rows) == 7
     v2 = next(r for r in rows if r["Datei"].endswith("ersuchen_v2.pdf"))
     assert v2["Status"] == "unvollständig" and v2["Fassung"] == "aktuell"
@@ -203,7 +203,7 @@ def test_json_and_table_agree_with_library(inbox):
 
     assert render_table(lib, color=True).count("\x1b[") >= len(lib)  # the CLI asks for it on a TTY
     lines = table.splitlines()
-    assert lines[0].split()[:3] == ["Status", "Ersuchen", "KPB"]
+    assert lines[0].split()[:3] == ["Status", "Ersuchen", "Quelle"]
     assert lines[-1] == ("4 Ersuchen geprüft: 2 vollständig, 1 unvollständig, 1 unlesbar; "
                          "dazu 3 ältere Fassung(en), durch eine neuere ersetzt.")
     row = next(line for line in lines if "ersuchen_v2.pdf" in line and not line.startswith(" "))

@@ -72,6 +72,8 @@ class Result:
     facts: Facts | None = None
     superseded_by: str | None = None  # set by versions.organize
     changes: dict | None = None  # versions.organize: what changed against the previous version
+    source: str | None = None  # feld | seitentext | ocr (None if unreadable)
+    sources: dict[str, str] = field(default_factory=dict)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -218,6 +220,12 @@ def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_value
     if annexes is not None or ex.embedded:
         annexes = tuple(annexes or ()) + tuple(f"{n} (im PDF eingebettet)" for n in ex.embedded)
     findings = [Finding("formular", Severity.HINWEIS, (), note, short="Formular") for note in ex.notes]
+    labels = form.field_map(ex.persons)
+    findings += [Finding("unsicher", Severity.WARNUNG, (name,),
+                         f"{labels[name].label} ({name}): Wert nicht sicher gelesen "
+                         f"({'Scan' if ex.sources.get(name, ex.source) == 'ocr' else 'Seitentext'})"
+                         " — bitte am Original prüfen.", short="unsicher gelesen")
+                 for name in ex.uncertain if name in labels]
     findings += evaluate(form, ex.values, ex.persons, annexes)
     from .printcheck import print_findings  # lazily: it imports the font metrics
 
@@ -227,7 +235,8 @@ def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_value
               else Status.VOLLSTAENDIG)
     return Result(name, status, ex.form_id or form.id, ex.form_version, findings,
                   ex.values if keep_values else None, form.kpb_named(ex.values.get(form.kpb_field)),
-                  annexes=annexes or (), facts=key_facts(form, ex.values))
+                  annexes=annexes or (), facts=key_facts(form, ex.values),
+                  source=ex.source, sources=dict(ex.sources))
 
 
 def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool = False) -> Result:

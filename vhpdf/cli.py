@@ -109,7 +109,8 @@ def extract(file: Path, fmt: str, output: Path | None, force: bool) -> None:
         text = values_csv(ex.values)
     else:
         meta = {"file": str(file), "form": {"id": ex.form_id, "version": ex.form_version},
-                "source": ex.source, "notes": ex.notes}
+                "source": ex.source, "sources": ex.sources, "uncertain": list(ex.uncertain),
+                "notes": ex.notes}
         text = values_json(ex.values, meta)
     _emit(text, output, force)
 
@@ -218,6 +219,31 @@ def druck(file: Path, output: Path, force: bool) -> None:
         raise click.ClickException(f"{file}: Keine Druckfassung möglich:\n{lines}") from None
     _write_pdf(pdf, output, force)
     click.echo(f"Druckfassung geschrieben: {output}")
+
+
+@cli.command(options_metavar="[OPTIONEN]")
+@click.argument("file", metavar="DATEI", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--ausgabe", "output", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Ausgabedatei (Pflicht).")
+@click.option("--pdfa", is_flag=True, help="Als PDF/A-2b ausgeben (benötigt Ghostscript).")
+@_FORCE
+def flatten(file: Path, output: Path, pdfa: bool, force: bool) -> None:
+    """Werte fest in die Seiten einbrennen (für die Akte); Fußzeile bleibt erhalten."""
+    from .extract import ExtractError
+    from .flatten import FlattenError, flatten as burn, flatten_notes
+
+    if output.resolve() == file.resolve():
+        raise click.ClickException("Die Ausgabedatei darf nicht die Eingabedatei sein.")
+    try:
+        source = file.read_bytes()
+        data = burn(source, pdfa=pdfa)
+        notes = flatten_notes(source)
+    except (FlattenError, ExtractError) as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    _write_pdf(data, output, force)
+    for note in notes:
+        click.echo(f"Hinweis: {note}", err=True)
+    click.echo(f"Flache Fassung geschrieben: {output}" + (" (PDF/A-2b)" if pdfa else ""))
 
 
 @cli.command(options_metavar="[OPTIONEN]")

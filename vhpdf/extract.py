@@ -54,9 +54,51 @@ class Extraction:
     values: dict[str, Value]
     unknown_fields: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
-    source: str = "feld"
+    source: str = "feld"  # feld | seitentext | ocr: where the values were read
+    sources: dict[str, str] = field(default_factory=dict)  # values read from another source
+    uncertain: tuple[str, ...] = ()  # fields whose value could not be read with confidence
     embedded: tuple[str, ...] = ()  # files embedded in the PDF (/EmbeddedFiles, attachment annotations)
     appearances: dict[str, Appearance] = field(default_factory=dict)
+
+
+SOURCE_LABEL = {"feld": "Formularfelder", "seitentext": "Seitentext (Kopie ohne Formularfelder)",
+                "ocr": "Texterkennung (Scan)"}
+
+
+def _filled(v) -> bool:
+    return bool(v.strip()) if isinstance(v, str) else bool(v)
+
+
+def _from_pages(data: bytes, form: FormDefinition, meta_id: str | None) -> Extraction | None:
+    """Values from the printed pages, for copies whose fields are gone or empty (lazy import)."""
+    from .paper import NotReadableError, read_pages
+
+    try:
+        paper = read_pages(data, form)
+    except NotReadableError as exc:
+        raise NoFormError(f"Die PDF-Datei enthält keine Formularfelder. {exc}") from None
+    except Exception as exc:  # the page readers' own errors on broken files
+        if not (isinstance(exc, (ValueError, KeyError, IndexError, RecursionError))
+                or type(exc).__module__.split(".")[0] in ("pdfminer", "pdfplumber", "pypdfium2")):
+            raise
+        raise DamagedError("Die Seiten der PDF-Datei sind beschädigt und nicht lesbar "
+                           f"({type(exc).__name__}).") from None
+    if paper is None:
+        return None
+    if paper.form_id != form.id and meta_id is None:
+        raise ForeignFormError(f"Die Datei ist ein anderes Formular ({paper.form_id}), "
+                               "kein Vollzugshilfeersuchen.")
+    counts: dict[str, int] = {}
+    for src in paper.sources.values():
+        counts[src] = counts.get(src, 0) + 1
+    source = max(counts, key=counts.get) if counts else "seitentext"
+    notes = []
+    if paper.form_version != form.version:
+        notes.append(f"Formularversion {paper.form_version}, geprüft nach Version {form.version}.")
+    notes += paper.notes
+    sources = {n: s for n, s in paper.sources.items() if s != source}
+    return Extraction(paper.form_id, paper.form_version, paper.persons, paper.values, (), notes,
+                      source, sources, tuple(dict.fromkeys(paper.uncertain)))
 
 
 def _text(value) -> str | None:
@@ -228,8 +270,13 @@ def read_pdf(data: bytes, form: FormDefinition | None = None) -> Extraction:
     if form_id is not None and form_id != form.id:
         raise ForeignFormError(f"Die Datei ist ein anderes Formular ({form_id}), "
                                "kein Vollzugshilfeersuchen.")
+    if not any(_filled(v) for v in values_raw.values()):
+        paper = _from_pages(data, form, form_id)
+        if paper is not None and (not values_raw or any(_filled(v) for v in paper.values.values())):
+            return paper
     if not values_raw:
-        raise NoFormError("Die PDF-Datei enthält keine Formularfelder.")
+        raise NoFormError("Die PDF-Datei enthält keine Formularfelder, und auf keiner Seite ist "
+                          "der Formularfuß des Vollzugshilfeersuchens zu lesen.")
     persons = form.persons_in(values_raw)
     known = form.field_map(persons)
     matched = [name for name in values_raw if name in known]

@@ -9,6 +9,7 @@ import json
 
 from .check import Result, Status
 from .definition import FormDefinition, Severity, Value, load_definition
+from .extract import SOURCE_LABEL
 
 _SYMBOL = {Status.VOLLSTAENDIG: "✔", Status.UNVOLLSTAENDIG: "✘", Status.UNLESBAR: "?"}
 _COLOR = {Status.VOLLSTAENDIG: "green", Status.UNVOLLSTAENDIG: "red", Status.UNLESBAR: "yellow"}
@@ -70,6 +71,16 @@ def _cell(v: Value) -> str:
     return "" if v is None else ("ja" if v is True else "nein" if v is False else v)
 
 
+_SOURCE_SHORT = {"feld": "Felder", "seitentext": "Seitentext", "ocr": "Scan"}
+
+
+def source_short(r: Result) -> str:
+    """Where the values came from, in a word (with '+' when some came from elsewhere)."""
+    if not r.source:
+        return ""
+    return _SOURCE_SHORT.get(r.source, r.source) + ("+" if r.sources else "")
+
+
 def summary(results: list[Result]) -> str:
     live = [r for r in results if not r.superseded_by]
     counts = {s: sum(1 for r in live if r.status is s) for s in Status}
@@ -94,23 +105,23 @@ def render_table(results: list[Result], color: bool = False, with_values: bool =
     """
     import click
 
-    header = ["Status", "Ersuchen", "KPB", "Bez.-Reg.", "Aktenzeichen", "Maßnahme", "Fehlt"]
+    header = ["Status", "Ersuchen", "Quelle", "KPB", "Bez.-Reg.", "Aktenzeichen", "Maßnahme", "Fehlt"]
     rows = []
     for r in results:
         symbol = "⟲" if r.superseded_by else _SYMBOL[r.status]
         facts = r.facts
         kpb = (f"{'PP' if r.kpb.art == 'pp' else 'KPB'} {r.kpb.ort}") if r.kpb else ""
-        rows.append([f"{symbol} {r.status.value}", _clip(r.file, 48), kpb,
+        rows.append([f"{symbol} {r.status.value}", _clip(r.file, 48), source_short(r), kpb,
                      r.kpb.bezirk if r.kpb else "", (facts.aktenzeichen or "") if facts else "",
                      (facts.massnahme_datum or "") if facts else "", missing_text(r)])
-    widths = [max(len(row[i]) for row in rows + [header]) for i in range(6)]
-    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)) + "  " + header[6]]
+    widths = [max(len(row[i]) for row in rows + [header]) for i in range(7)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)) + "  " + header[7]]
     for r, row in zip(results, rows):
         cells = [c.ljust(w) for c, w in zip(row, widths)]
         if color:
             fg = "bright_black" if r.superseded_by else _COLOR[r.status]
             cells[0] = click.style(cells[0], fg=fg, bold=not r.superseded_by)
-        out.append("  ".join(cells) + "  " + row[6])
+        out.append("  ".join(cells) + "  " + row[7])
         indent = " " * (widths[0] + 2)
         if r.mail:
             out.append(f"{indent}✉ {mail_text(r)}")
@@ -141,6 +152,10 @@ def render_details(results: list[Result]) -> str:
         out.append(f"{_SYMBOL[r.status]} {status_text(r)}  {r.file}")
         if r.error:
             out.append(f"    {r.error}")
+        if r.source:
+            mixed = sorted({SOURCE_LABEL[s] for s in r.sources.values()})
+            out.append(f"    Quelle der Werte: {SOURCE_LABEL[r.source]}"
+                       + (f" (teils: {', '.join(mixed)})" if mixed else ""))
         if r.kpb:
             out.append(f"    Empfänger: {r.kpb.name} (Regierungsbezirk {r.kpb.bezirk}; bei Dissens "
                        f"vermitteln die Verbindungsbeamten der Bezirksregierung {r.kpb.bezirk}, Erlass Nr. 6)")
@@ -170,6 +185,8 @@ def result_dict(r: Result, with_values: bool = False) -> dict:
         "massnahme_datum": facts.massnahme_datum if facts else None,
         "persons": facts.personen if facts else None,
         "error": r.error,
+        "source": r.source,
+        "sources": r.sources,
         "findings": [{"rule": f.rule, "severity": f.severity.value, "fields": list(f.fields),
                       "short": f.short, "message": f.message, "basis": f.basis} for f in r.findings],
         "values": r.values if with_values else None,
@@ -181,7 +198,8 @@ def render_json(results: list[Result], with_values: bool = False) -> str:
 
 
 CSV_COLUMNS = ["Datei", "E-Mail", "Status", "Fassung", "KPB", "Regierungsbezirk", "Aktenzeichen",
-               "Datum der Maßnahme", "Personen", "Fehler", "Warnungen", "Fehlende Angaben", "Anlagen"]
+               "Datum der Maßnahme", "Personen", "Fehler", "Warnungen", "Fehlende Angaben", "Anlagen",
+               "Quelle"]
 
 
 def _csv(rows: list[list], header: list[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+from .extract import SOURCE_LABEL
 from .check import Result, Status
 from .definition import Severity
 from .report import (_SEVERITY_LABEL, _SYMBOL, _cell, changes_text, mail_text, missing_text,
@@ -92,6 +93,10 @@ def _detail(i: int, r: Result, with_values: bool) -> str:
                   ("Personen", str(facts.personen))]
     if r.form_version:
         items.append(("Formular", f"{r.form_id} {r.form_version}"))
+    if r.source:
+        mixed = sorted({SOURCE_LABEL[s] for s in r.sources.values()})
+        items.append(("Quelle der Werte", SOURCE_LABEL[r.source]
+                      + (f" (teils: {', '.join(mixed)})" if mixed else "")))
     items.append(("Anlagen", ", ".join(r.annexes) or "keine"))
     if r.superseded_by:
         items.append(("Ersetzt durch", r.superseded_by))
