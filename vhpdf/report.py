@@ -223,7 +223,7 @@ def render_csv(results: list[Result], with_values: bool = False) -> str:
                (facts.aktenzeichen or "") if facts else "", (facts.massnahme_datum or "") if facts else "",
                facts.personen if facts else "", r.count(Severity.FEHLER), r.count(Severity.WARNUNG),
                missing_text(r) if r.status is not Status.VOLLSTAENDIG or r.count(Severity.WARNUNG) else "",
-               " | ".join(r.annexes)]
+               " | ".join(r.annexes), SOURCE_LABEL.get(r.source, "") if r.source else ""]
         rows.append(row + [_cell((r.values or {}).get(n)) for n in names])
     return _csv(rows, CSV_COLUMNS + names)
 
