@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .definition import FieldType
 from .font import load_font
+from .layout import wrap_measured
 
 TEXT_FONT = "VhSans"  # resource name in the AcroForm /DR
 CHECK_FONT = "ZaDb"
@@ -44,27 +45,9 @@ def check_encodable(text: str) -> None:
 
 
 def wrap(text: str, width: float, size: float) -> list[str]:
-    """Greedy word wrap with the embedded font; words longer than a line are split."""
+    """Word wrap of a value in the embedded font."""
     font = load_font()
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if font.width(candidate, size) <= width:
-                line = candidate
-                continue
-            if line:
-                lines.append(line)
-            while font.width(word, size) > width and len(word) > 1:
-                cut = len(word)
-                while cut > 1 and font.width(word[:cut], size) > width:
-                    cut -= 1
-                lines.append(word[:cut])
-                word = word[cut:]
-            line = word
-        lines.append(line)
-    return lines
+    return wrap_measured(text, width, lambda t: font.width(t, size))
 
 
 @dataclass(frozen=True)

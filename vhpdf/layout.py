@@ -78,27 +78,32 @@ def _width(text: str, size: float, bold: bool = False) -> float:
     return stringWidth(text, FONT_BOLD if bold else FONT, size)
 
 
-def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
-    """Greedy word wrap for Helvetica; words longer than a line are split."""
+def wrap_measured(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """Greedy word wrap by any width measure; words longer than a line are split."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
         for word in paragraph.split(" "):
             candidate = f"{line} {word}" if line else word
-            if _width(candidate, size, bold) <= width:
+            if measure(candidate) <= width:
                 line = candidate
                 continue
             if line:
                 lines.append(line)
-            while _width(word, size, bold) > width and len(word) > 1:
+            while measure(word) > width and len(word) > 1:
                 cut = len(word)
-                while cut > 1 and _width(word[:cut], size, bold) > width:
+                while cut > 1 and measure(word[:cut]) > width:
                     cut -= 1
                 lines.append(word[:cut])
                 word = word[cut:]
             line = word
         lines.append(line)
     return lines
+
+
+def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """Wrap printed form text (labels, headings: Helvetica)."""
+    return wrap_measured(text, width, lambda t: _width(t, size, bold))
 
 
 # A unit is something placed as a whole: (height, place(page, top) -> elements).
