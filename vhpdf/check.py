@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 
 from .definition import (Condition, Field, FieldType, FormDefinition, Kpb, Rule, Severity, Test,
                          Value, load_definition)
-from .extract import ExtractError, Extraction, extract, read_pdf
+from .extract import ExtractError, Extraction, read_file, read_pdf
 from .formats import Format, parse_date, parse_time
 
 
@@ -64,6 +64,7 @@ class Result:
     error: str | None = None
     mail: dict | None = None
     annexes: tuple[str, ...] = ()
+    error_kind: str | None = None  # why unlesbar: the ExtractError class, or a runner reason
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -196,6 +197,7 @@ def evaluate(form: FormDefinition, values: dict[str, Value], persons: int | None
 
 def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_values: bool = False) -> Result:
     findings = [Finding("formular", Severity.HINWEIS, (), note) for note in ex.notes]
+    findings += [Finding("formular", Severity.WARNUNG, (), w) for w in ex.warnings]
     findings += evaluate(form, ex.values, ex.persons)
     findings.sort(key=lambda f: f.severity.rank)
     status = (Status.UNVOLLSTAENDIG if any(f.severity is Severity.FEHLER for f in findings)
@@ -204,17 +206,25 @@ def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_value
                   ex.values if keep_values else None, form.kpb_named(ex.values.get(form.kpb_field)))
 
 
-def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool = False) -> Result:
+MEMORY_MESSAGE = "Die Datei braucht beim Lesen mehr Speicher als erlaubt (Speichergrenze)."
+
+
+def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool = False,
+               password: str | None = None) -> Result:
     """Check one item; never raises for a bad file, it is reported as unlesbar."""
     form = form or load_definition()
     try:
-        ex = read_pdf(item.data, form) if item.data is not None else extract(item.path)
+        data = item.data if item.data is not None else read_file(item.path)
+        ex = read_pdf(data, form, password)
+        del data
         result = check_extraction(item.name, ex, form, keep_values)
     except ExtractError as exc:
-        result = Result(item.name, Status.UNLESBAR, error=str(exc))
+        result = Result(item.name, Status.UNLESBAR, error=str(exc), error_kind=type(exc).__name__)
+    except MemoryError:
+        result = Result(item.name, Status.UNLESBAR, error=MEMORY_MESSAGE, error_kind="memory")
     except Exception as exc:  # a reader bug must not stop a bulk run
         result = Result(item.name, Status.UNLESBAR, error="Die Datei konnte nicht gelesen werden "
-                        f"(interner Fehler: {type(exc).__name__}).")
+                        f"(interner Fehler: {type(exc).__name__}).", error_kind="internal")
     result.mail, result.annexes = item.mail, item.annexes
     return result
 
@@ -226,11 +236,15 @@ def check_file(path: str | os.PathLike, form: FormDefinition | None = None,
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Item]:
-    """Files as given, folders recursively (*.pdf, any case), in a stable order."""
+    """Files as given, folders recursively (*.pdf, any case), in a stable order.
+
+    Inside folders every *.pdf entry that is not itself a folder is yielded, so a FIFO, a link
+    to a device or a dangling link is reported (and never opened) rather than silently skipped.
+    """
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            files = sorted((f for f in p.rglob("*") if f.suffix.lower() == ".pdf" and f.is_file()),
+            files = sorted((f for f in p.rglob("*") if f.suffix.lower() == ".pdf" and not f.is_dir()),
                            key=str)
             yield from (Item(str(f), path=f) for f in files)
         else:
