@@ -18,6 +18,12 @@ from .output import OutputError, write_output
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+class UsageProblem(click.ClickException):
+    """An operator error (existing output, missing folder, nothing to check): exit status 2."""
+
+    exit_code = 2
+
+
 def _emit(text: str, output: Path | None, force: bool) -> None:
     if output is None:
         click.echo(text, nl=False)
@@ -25,7 +31,7 @@ def _emit(text: str, output: Path | None, force: bool) -> None:
     try:
         write_output(output, text.encode("utf-8"), force)
     except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UsageProblem(str(exc)) from None
     click.echo(f"Bericht geschrieben: {output}", err=True)
 
 
@@ -33,12 +39,15 @@ def _write_pdf(data: bytes, output: Path, force: bool) -> None:
     try:
         write_output(output, data, force)
     except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UsageProblem(str(exc)) from None
 
 
 _OUTPUT = click.option("-o", "--ausgabe", "output", type=click.Path(dir_okay=False, path_type=Path),
                        help="Ausgabedatei.")
 _FORCE = click.option("--force", is_flag=True, help="Eine vorhandene Ausgabedatei überschreiben.")
+_PASSWORD = click.option("--passwort", envvar="VHPDF_PASSWORT", default=None, metavar="KENNWORT",
+                         help="Kennwort für verschlüsselte PDF-Dateien (auch über VHPDF_PASSWORT; "
+                              "ohne Angabe wird am Terminal danach gefragt).")
 
 
 @click.group(context_settings=CONTEXT)
@@ -93,13 +102,14 @@ def fill(data: Path, output: Path | None, personen: int | None, force: bool) -> 
               show_default=True, help="Ausgabeformat.")
 @_OUTPUT
 @_FORCE
-def extract(file: Path, fmt: str, output: Path | None, force: bool) -> None:
+@_PASSWORD
+def extract(file: Path, fmt: str, output: Path | None, force: bool, passwort: str | None) -> None:
     """Die Werte eines ausgefüllten Formulars auslesen."""
     from .extract import ExtractError, extract as read
     from .report import values_csv, values_json
 
     try:
-        ex = read(file)
+        ex = read(file, password=passwort)
     except ExtractError as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     if fmt == "csv":
@@ -119,18 +129,48 @@ def extract(file: Path, fmt: str, output: Path | None, force: bool) -> None:
 @click.option("--mit-werten", is_flag=True,
               help="Ausgelesene Werte (personenbezogene Daten) in den Bericht aufnehmen (nur json).")
 @_FORCE
+@_PASSWORD
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Anzahl paralleler Prüfprozesse (Standard: Anzahl der Prozessorkerne).")
+@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
+              help="Zeitlimit je Datei in Sekunden.")
+@click.option("--speicher", type=click.IntRange(64, 65536), default=1024, show_default=True,
+              help="Speichergrenze je Prüfprozess in MB.")
 def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bool,
-          force: bool) -> None:
+          force: bool, passwort: str | None, jobs: int | None, timeout: float,
+          speicher: int) -> None:
     """Ersuchen auf Vollständigkeit und Plausibilität prüfen (Dateien und Ordner).
 
-    Exit-Status: 0 = alle vollständig, 1 = mindestens eines unvollständig oder unlesbar.
+    Jede Datei wird in einem eigenen Prüfprozess mit Zeitlimit und Speichergrenze gelesen.
+    Exit-Status: 0 = alle vollständig, 1 = mindestens eines unvollständig oder unlesbar,
+    2 = Bedienfehler.
     """
-    from .check import Status, check_paths
+    from .check import Status, expand_paths
     from .report import render_csv, render_json, render_table
+    from .runner import Limits, Progress, run
 
-    results = check_paths(paths, keep_values=mit_werten)
-    if not results:
-        raise click.ClickException("Keine PDF-Dateien gefunden.")
+    if output is not None and output.exists() and not force:  # fail before the work, not after
+        raise UsageProblem(f"{output}: Die Datei existiert bereits (mit --force überschreiben).")
+    items = list(expand_paths(paths))
+    if not items:
+        raise UsageProblem("Keine PDF-Dateien gefunden.")
+    limits = Limits(timeout, speicher)
+    options = {"keep_values": mit_werten, "password": passwort}
+    progress = Progress(len(items)) if Progress.wanted(sys.stderr) else None
+    try:
+        results = list(run(items, jobs=jobs, limits=limits, options=options, progress=progress))
+    finally:
+        if progress is not None:
+            progress.close()
+    locked = [i for i, r in enumerate(results) if r.error_kind == "EncryptedError"]
+    if locked and passwort is None and sys.stdin.isatty() and sys.stderr.isatty():
+        passwort = click.prompt(f"{len(locked)} Datei(en) verschlüsselt – Kennwort",
+                                hide_input=True, default="", show_default=False, err=True)
+        if passwort:
+            again = run([items[i] for i in locked], jobs=jobs, limits=limits,
+                        options={**options, "password": passwort})
+            for i, result in zip(locked, again):
+                results[i] = result
     if fmt == "json":
         text = render_json(results)
     elif fmt == "csv":
@@ -152,4 +192,23 @@ def rules() -> None:
 
 
 def main() -> None:
-    cli(prog_name="vhpdf")
+    """Run the CLI; whatever happens, the user sees a German sentence, never a traceback."""
+    try:
+        cli(prog_name="vhpdf", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Abgebrochen.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Abgebrochen.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (e.g. `| head`): nothing left to say
+        sys.exit(1)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug must not print personal data in a traceback
+        click.echo(f"vhpdf: interner Fehler ({type(exc).__name__}); bitte melden.", err=True)
+        sys.exit(3)
