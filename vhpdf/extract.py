@@ -272,8 +272,12 @@ def _value(attrs: dict, node, widgets: list) -> tuple[Value, bool]:
 
 # --- reading ---------------------------------------------------------------------------------
 
-def sniff(data: bytes) -> str:
-    """What a non-PDF file probably is, in German words."""
+def sniff(data: bytes) -> str | None:
+    """What a non-PDF file is, in German words, by its magic bytes (None: no known magic).
+
+    Checked before looking for the PDF header, because an uncompressed ZIP or a mail may well
+    carry a PDF within its first kilobyte.
+    """
     head = data[:1024]
     low = head.lstrip().lower()
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
@@ -287,7 +291,11 @@ def sniff(data: bytes) -> str:
     for magic, kind in images.items():
         if head.startswith(magic):
             return f"ein Bild ({kind})"
-    if low.startswith((b"<!doctype html", b"<html")) or b"<html" in low:
+    if low.startswith((b"<!doctype html", b"<html")):
+        return "eine HTML-Seite"
+    if b"%PDF-" in head:
+        return None
+    if b"<html" in low:
         return "eine HTML-Seite"
     try:
         head.decode("utf-8")
@@ -331,8 +339,11 @@ def _damaged(exc: Exception) -> DamagedError:
                               "unzulässigen Größe (Dekompressionsbombe).")
         return LimitError("Die PDF-Datei überschreitet eine Sicherheitsgrenze des Lesers "
                           "(zu viele oder zu tief verschachtelte Objekte).")
-    if isinstance(exc, RecursionError):
-        return LimitError("Die PDF-Datei ist unzulässig tief verschachtelt.")
+    cause, chain = exc, 0
+    while cause is not None and chain < 10:
+        if isinstance(cause, RecursionError):
+            return LimitError("Die PDF-Datei ist unzulässig tief verschachtelt.")
+        cause, chain = cause.__cause__ or cause.__context__, chain + 1
     return DamagedError(f"Die PDF-Datei ist beschädigt und nicht lesbar ({type(exc).__name__}).")
 
 
@@ -342,8 +353,9 @@ def read_pdf(data: bytes, form: FormDefinition | None = None,
     form = form or load_definition()
     if not data:
         raise NotPdfError("Die Datei ist leer.")
-    if b"%PDF-" not in data[:1024]:
-        raise NotPdfError(f"Die Datei ist keine PDF-Datei, sondern {sniff(data)}.")
+    kind = sniff(data)
+    if kind is not None or b"%PDF-" not in data[:1024]:
+        raise NotPdfError(f"Die Datei ist keine PDF-Datei, sondern {kind or 'ein unbekanntes Format'}.")
     if b"%%EOF" not in data[-1024:]:
         raise TruncatedError("Die PDF-Datei ist abgeschnitten: das Dateiende fehlt. Vermutlich "
                              "wurde sie nicht vollständig übertragen; bitte neu anfordern.")
