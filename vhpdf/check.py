@@ -241,13 +241,22 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Item]:
     Inside folders every *.pdf entry that is not itself a folder is yielded, so a FIFO, a link
     to a device or a dangling link is reported (and never opened) rather than silently skipped.
     """
+    seen: set[str] = set()
+
+    def first(f: Path) -> bool:  # a file named twice (or also found in a folder) counts once
+        key = os.path.abspath(f)
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for p in paths:
         p = Path(p)
         if p.is_dir():
             files = sorted((f for f in p.rglob("*") if f.suffix.lower() == ".pdf" and not f.is_dir()),
                            key=str)
-            yield from (Item(str(f), path=f) for f in files)
-        else:
+            yield from (Item(str(f), path=f) for f in files if first(f))
+        elif first(p):
             yield Item(str(p), path=p)
 
 
