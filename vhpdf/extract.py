@@ -119,7 +119,18 @@ def _decode_string(value) -> tuple[str, bool]:
             return raw.decode("utf-16-be", "surrogatepass"), True
         if not odd.strip(b"\x00") and even.strip(b"\x00"):
             return raw.decode("utf-16-le", "surrogatepass"), True
+    if getattr(value, "autodetect_utf16", False):  # pypdf guessed UTF-16 where there is no BOM
+        return _pdfdoc(raw), True
     return str(value), False
+
+
+def _pdfdoc(raw: bytes) -> str:
+    """PDFDocEncoding; bytes it leaves undefined are taken as Latin-1 (control bytes get removed)."""
+    try:
+        from pypdf._codecs.pdfdoc import _pdfdoc_encoding as table
+    except ImportError:  # a pypdf without it: Latin-1 is close enough
+        return raw.decode("latin-1")
+    return "".join(table[b] if table[b] != "\x00" else chr(b) for b in raw)
 
 
 def clean_text(text: str) -> tuple[str, bool]:
