@@ -173,7 +173,7 @@ ODD_VALUES = {
 
 def odd_unicode() -> bytes:
     fields = [text_field(name, value) for name, value in ODD_VALUES.items()]
-    fields.append(text_field("\u0000feld\u202e", pdf_string("y")))
+    fields.append(b"<< /FT /Tx /T " + pdf_string("\u0000feld\u202e") + b" /V (y) >>")
     return form_pdf(fields)
 
 
