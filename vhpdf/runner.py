@@ -14,6 +14,7 @@ tasks that hang, crash or allocate.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import signal
@@ -61,6 +62,10 @@ def _limit_memory(memory_mb: int | None) -> None:
 def _serve(task: Task, options: dict, memory_mb: int | None, inbox, outbox) -> None:
     """A worker's life: take (index, item), send (index, result), until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+    faulthandler.disable()  # a crash is reported by the parent, never as a traceback
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)  # whatever a library prints about a file (maybe its values) goes nowhere
+    os.close(devnull)
     _limit_memory(memory_mb)
     while True:
         try:
