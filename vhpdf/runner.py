@@ -180,9 +180,11 @@ def run(items: Iterable[Item], task: Task = check_item, *, jobs: int | None = No
             progress(result)
         w.done()
 
-    def replace_worker(w: _Worker) -> None:
+    def replace_worker(w: _Worker) -> _Worker:
         w.stop(kill=True)
-        workers[workers.index(w)] = _Worker(ctx, task, options, limits.memory_mb)
+        fresh = _Worker(ctx, task, options, limits.memory_mb)
+        workers[workers.index(w)] = fresh
+        return fresh
 
     try:
         while True:
@@ -199,7 +201,10 @@ def run(items: Iterable[Item], task: Task = check_item, *, jobs: int | None = No
                 except StopIteration:
                     exhausted = True
                     break
-                idle.give(index, item, limits.timeout)
+                try:
+                    idle.give(index, item, limits.timeout)
+                except OSError:  # the idle worker died meanwhile (e.g. killed from outside)
+                    replace_worker(idle).give(index, item, limits.timeout)
                 in_flight += 1
             while next_out in finished:
                 yield finished.pop(next_out)
@@ -213,18 +218,20 @@ def run(items: Iterable[Item], task: Task = check_item, *, jobs: int | None = No
             wait([w.outbox for w in busy] + [w.proc.sentinel for w in busy], timeout)
             now = time.monotonic()
             for w in busy:
-                got = None
+                got, torn = None, False
                 try:
                     if w.outbox.poll():
                         got = w.outbox.recv()
-                except (EOFError, OSError):
-                    got = None
+                except Exception:  # noqa: BLE001 - a torn or garbled answer: treat as a crash
+                    torn = True
                 if got is not None:
                     settle(w, got[1])
                     if got[1].error_kind == "memory":  # its heap may be fragmented: start afresh
                         replace_worker(w)
-                elif not w.proc.is_alive():
+                elif torn or not w.proc.is_alive():
                     message, kind = _crash_message(w.proc.exitcode)
+                    if torn:
+                        message = "Der Prüfprozess lieferte eine unlesbare Antwort (abgestürzt)."
                     settle(w, _failed(w.item, message, kind))
                     replace_worker(w)
                 elif now >= w.deadline:
