@@ -222,7 +222,9 @@ def run(items: Iterable[Item], task: Task = check_item, *, jobs: int | None = No
                 try:
                     if w.outbox.poll():
                         got = w.outbox.recv()
-                except Exception:  # noqa: BLE001 - a torn or garbled answer: treat as a crash
+                except (EOFError, OSError):  # the worker died: its exit status says how
+                    w.proc.join(5)
+                except Exception:  # noqa: BLE001 - a garbled answer: treat as a crash
                     torn = True
                 if got is not None:
                     settle(w, got[1])
