@@ -192,3 +192,32 @@ def test_password_prompt_on_a_tty(tmp_path, complete_pdf):
     assert code == 0 and "✔ vollständig" in out, out + tty
     code, out, _ = _run_on_tty(["check", str(path)], answer=b"falsch\n")
     assert code == 1 and "passt nicht" in out
+
+
+def test_call_isolated_limits():
+    from vhpdf.runner import IsolationError, call_isolated
+
+    assert call_isolated(pow, 2, 10) == 1024
+    with pytest.raises(ZeroDivisionError):  # the callee's own exception comes back as it is
+        call_isolated(divmod, 1, 0)
+    start = time.monotonic()
+    with pytest.raises(IsolationError, match="Zeitlimit von 0,5 s"):
+        call_isolated(time.sleep, 60, limits=Limits(timeout=0.5))
+    assert time.monotonic() - start < 5
+    with pytest.raises(IsolationError, match="Speicher"):
+        call_isolated(bytearray, 2 * 2**30, limits=Limits(memory_mb=400))
+    with pytest.raises(IsolationError, match="abgestürzt"):
+        call_isolated(os._exit, 3)
+
+
+def test_cli_extract_is_isolated_too(tmp_path):
+    import zlib
+
+    packed = zlib.compress(b"A" * (70 * 2**20), 9)
+    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    path = tmp_path / "gross.pdf"
+    path.write_bytes(corpus._with_stream(stream))
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "extract", "--speicher", "150", str(path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and "Speicher" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("Fehler: ")

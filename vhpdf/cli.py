@@ -45,6 +45,10 @@ def _write_pdf(data: bytes, output: Path, force: bool) -> None:
 _OUTPUT = click.option("-o", "--ausgabe", "output", type=click.Path(dir_okay=False, path_type=Path),
                        help="Ausgabedatei.")
 _FORCE = click.option("--force", is_flag=True, help="Eine vorhandene Ausgabedatei überschreiben.")
+_TIMEOUT = click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0,
+                        show_default=True, help="Zeitlimit je Datei in Sekunden.")
+_MEMORY = click.option("--speicher", type=click.IntRange(64, 65536), default=1024,
+                       show_default=True, help="Speichergrenze je Prüfprozess in MB.")
 _PASSWORD = click.option("--passwort", envvar="VHPDF_PASSWORT", default=None, metavar="KENNWORT",
                          help="Kennwort für verschlüsselte PDF-Dateien (auch über VHPDF_PASSWORT; "
                               "ohne Angabe wird am Terminal danach gefragt).")
@@ -103,14 +107,20 @@ def fill(data: Path, output: Path | None, personen: int | None, force: bool) -> 
 @_OUTPUT
 @_FORCE
 @_PASSWORD
-def extract(file: Path, fmt: str, output: Path | None, force: bool, passwort: str | None) -> None:
+@_TIMEOUT
+@_MEMORY
+def extract(file: Path, fmt: str, output: Path | None, force: bool, passwort: str | None,
+            timeout: float, speicher: int) -> None:
     """Die Werte eines ausgefüllten Formulars auslesen."""
     from .extract import ExtractError, extract as read
     from .report import values_csv, values_json
+    from .runner import IsolationError, Limits, call_isolated
 
+    if output is not None and output.exists() and not force:
+        raise UsageProblem(f"{output}: Die Datei existiert bereits (mit --force überschreiben).")
     try:
-        ex = read(file, password=passwort)
-    except ExtractError as exc:
+        ex = call_isolated(read, file, password=passwort, limits=Limits(timeout, speicher))
+    except (ExtractError, IsolationError) as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     if fmt == "csv":
         text = values_csv(ex.values)
@@ -132,10 +142,8 @@ def extract(file: Path, fmt: str, output: Path | None, force: bool, passwort: st
 @_PASSWORD
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
               help="Anzahl paralleler Prüfprozesse (Standard: Anzahl der Prozessorkerne).")
-@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
-              help="Zeitlimit je Datei in Sekunden.")
-@click.option("--speicher", type=click.IntRange(64, 65536), default=1024, show_default=True,
-              help="Speichergrenze je Prüfprozess in MB.")
+@_TIMEOUT
+@_MEMORY
 def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bool,
           force: bool, passwort: str | None, jobs: int | None, timeout: float,
           speicher: int) -> None:
@@ -198,8 +206,11 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("Abgebrochen.", err=True)
         sys.exit(130)
-    except click.ClickException as exc:
+    except click.UsageError as exc:
         exc.show()
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        click.echo(f"Fehler: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("Abgebrochen.", err=True)

@@ -246,6 +246,57 @@ def run(items: Iterable[Item], task: Task = check_item, *, jobs: int | None = No
             w.stop(kill=w.index is not None)
 
 
+class IsolationError(Exception):
+    """A call in a worker process timed out, ran out of memory or crashed; the message is German."""
+
+
+def _call_in_child(func, args, kwargs, memory_mb, outbox) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    faulthandler.disable()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    _limit_memory(memory_mb)
+    try:
+        outbox.send((True, func(*args, **kwargs)))
+    except MemoryError:
+        outbox.send((False, IsolationError(MEMORY_MESSAGE)))
+    except Exception as exc:  # noqa: BLE001 - handed to the parent, which re-raises it
+        outbox.send((False, exc))
+
+
+def call_isolated(func, *args, limits: Limits = Limits(), **kwargs):
+    """`func(*args, **kwargs)` in a worker process under the limits; its exception is re-raised.
+
+    For single-file commands such as `vhpdf extract`, so that one hostile file cannot hang or
+    exhaust the machine there either. Raises IsolationError on timeout, memory or crash.
+    """
+    ctx = _context()
+    inbox, outbox = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_call_in_child, args=(func, args, kwargs, limits.memory_mb, outbox),
+                       daemon=True, name="vhpdf-worker")
+    proc.start()
+    outbox.close()
+    try:
+        if not wait([inbox, proc.sentinel], limits.timeout):
+            seconds = f"{limits.timeout:g}".replace(".", ",")
+            raise IsolationError(f"Zeitlimit von {seconds} s beim Lesen überschritten; "
+                                 "das Lesen wurde abgebrochen.")
+        try:
+            ok, value = inbox.recv()
+        except (EOFError, OSError):
+            proc.join(5)
+            raise IsolationError(_crash_message(proc.exitcode)[0]) from None
+        if not ok:
+            raise value
+        return value
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        inbox.close()
+
+
 class Progress:
     """A one-line progress display on a terminal stream (stderr), shown for more than a few files."""
 
@@ -290,4 +341,5 @@ class Progress:
             self.stream.flush()
 
 
-__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "Limits", "Progress", "default_jobs", "run"]
+__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "IsolationError", "Limits", "Progress",
+           "call_isolated", "default_jobs", "run"]
