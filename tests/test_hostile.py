@@ -311,3 +311,26 @@ def test_bulk_check_over_the_whole_corpus(tmp_path, complete_bytes, incomplete_b
                            capture_output=True, text=True, timeout=120)
     assert table.returncode == 1 and "Traceback" not in table.stdout + table.stderr
     assert f"{len(expected)} Datei(en) geprüft" in table.stdout
+
+
+def test_incremental_update_is_neither_glued_nor_repaired(tmp_path, complete_pdf, form):
+    """Acrobat and others append changes to the file: several %%EOF, one header, one document."""
+    import shutil
+
+    import pymupdf
+
+    path = tmp_path / "inkrementell.pdf"
+    shutil.copyfile(complete_pdf, path)
+    doc = pymupdf.open(path)
+    for page in doc:
+        for widget in page.widgets():
+            if widget.field_name == "person1.vorname":
+                widget.field_value = "Neuer Vorname"
+                widget.update()
+    doc.saveIncr()
+    doc.close()
+    data = path.read_bytes()
+    assert data.startswith(complete_pdf.read_bytes()) and data.count(b"%%EOF") >= 2
+    ex = read_pdf(data, form)
+    assert ex.values["person1.vorname"] == "Neuer Vorname"
+    assert ex.warnings == []

@@ -53,6 +53,12 @@ def _limit_memory(memory_mb: int | None) -> None:
     except ImportError:  # not on a POSIX system: time limit only
         return
     limit = memory_mb * 2**20
+    try:  # a parent that is already large (vhpdf used as a library) must still leave room
+        with open("/proc/self/statm") as fh:
+            size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = max(limit, size + 128 * 2**20)
+    except (OSError, ValueError):
+        pass
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
