@@ -154,8 +154,8 @@ def _text(value) -> tuple[str | None, bool]:
     if isinstance(value, list):
         parts = [_decode_string(v) for v in value]
         value, odd = "\n".join(p[0] for p in parts), any(p[1] for p in parts)
-    elif isinstance(value, (str, bytes)) and not isinstance(value, type(None)):
-        value, odd = _decode_string(value) if hasattr(value, "original_bytes") else (str(value), False)
+    elif hasattr(value, "original_bytes"):  # a PDF string (text or bytes)
+        value, odd = _decode_string(value)
     else:
         value = str(value)
     text = value.replace("\r\n", "\n").replace("\r", "\n")
