@@ -135,3 +135,17 @@ def test_generate_refuses_to_overwrite(tmp_path):
 
 def test_unknown_option_is_a_usage_error(complete_pdf):
     assert_clean_failure(vhpdf("check", "--gibtsnicht", complete_pdf), 2, "No such option")
+
+
+def test_reader_going_away_is_no_traceback(tmp_path, complete_pdf):
+    """`vhpdf check … | head -1` on a long report."""
+    for i in range(300):
+        (tmp_path / f"e{i:03d}.pdf").symlink_to(complete_pdf)
+    proc = subprocess.Popen([sys.executable, "-m", "vhpdf", "check", "--jobs", "2", "--format", "json",
+                             "--mit-werten", str(tmp_path)],  # megabytes, more than a pipe holds
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(120) in (0, 1)
+    assert "Traceback" not in err and "Exception ignored" not in err, err

@@ -7,6 +7,7 @@ for the generator and `vhpdf --help` pays for neither.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -215,8 +216,8 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("Abgebrochen.", err=True)
         sys.exit(130)
-    except BrokenPipeError:
-        sys.stderr.close()  # the reader went away (e.g. `| head`): nothing left to say
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): nothing left to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
     except SystemExit:
         raise
