@@ -63,7 +63,7 @@ def test_generate_does_not_overwrite(tmp_path):
     out = tmp_path / "vorhanden.pdf"
     out.write_bytes(b"alt")
     result = run("generate", "-o", out)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an operator error, like a usage error
     assert "existiert bereits (mit --force überschreiben)" in result.output
     assert out.read_bytes() == b"alt"
     assert run("generate", "-o", out, "--force").exit_code == 0
@@ -73,7 +73,7 @@ def test_generate_does_not_overwrite(tmp_path):
 
 def test_generate_into_missing_folder(tmp_path):
     result = run("generate", "-o", tmp_path / "fehlt" / "x.pdf")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "existiert nicht" in result.output
 
 
@@ -82,7 +82,7 @@ def test_extract_not_a_pdf(tmp_path):
     bad.write_text("Sehr geehrte Damen und Herren", encoding="utf-8")
     result = run("extract", bad)
     assert result.exit_code == 1
-    assert f"{bad}: Die Datei ist keine PDF-Datei." in result.output
+    assert f"{bad}: Die Datei ist keine PDF-Datei, sondern eine Textdatei." in result.output
 
 
 def test_extract_pdf_without_form(tmp_path):
@@ -107,7 +107,7 @@ def test_check_bad_file_among_good_ones(tmp_path, complete_pdf):
     assert "Traceback" not in result.output
     assert result.output.count("? unlesbar") == 3
     assert "Die Datei existiert nicht." in result.output
-    assert "Die Datei ist keine PDF-Datei." in result.output
+    assert "Die Datei ist keine PDF-Datei, sondern eine Textdatei." in result.output
     assert "4 Ersuchen geprüft: 1 vollständig, 0 unvollständig, 3 unlesbar." in result.output
 
 
@@ -128,7 +128,7 @@ def test_check_other_form(tmp_path, form):
 
 def test_check_empty_folder(tmp_path):
     result = run("check", tmp_path)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "Keine PDF-Dateien oder E-Mails gefunden." in result.output
 
 
@@ -136,7 +136,7 @@ def test_check_report_not_overwritten(tmp_path, complete_pdf):
     report = tmp_path / "bericht.csv"
     report.write_text("alt", encoding="utf-8")
     result = run("check", complete_pdf, "--format", "csv", "-o", report)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "existiert bereits" in result.output
     assert report.read_text(encoding="utf-8") == "alt"
 

@@ -21,7 +21,7 @@ def test_no_requests_found_writes_nothing(tmp_path):
     (tmp_path / "leer" / "notiz.txt").write_text("keine Ersuchen", encoding="utf-8")
     out = tmp_path / "bericht.csv"
     result = _run("check", tmp_path / "leer", "--format", "csv", "-o", out)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "Keine PDF-Dateien oder E-Mails gefunden." in result.output
     assert not out.exists()
 
@@ -41,7 +41,7 @@ def test_unreadable_mail_sources_are_rows_not_crashes(tmp_path):
     assert all(r["status"] == "unlesbar" for r in rows.values())
     assert rows["/kaputt.mbox"]["error"] == "Die Datei ist kein Postfach im mbox-Format."
     assert rows["/kaputt.msg"]["error"].startswith("Die Outlook-Datei ist nicht lesbar")
-    assert rows["/defekt.eml › ersuchen.pdf"]["error"].startswith("Die PDF-Datei ist beschädigt")
+    assert rows["/defekt.eml › ersuchen.pdf"]["error"].startswith("Die PDF-Datei ist abgeschnitten")
     assert rows["/defekt.eml › ersuchen.pdf"]["mail"]["subject"] == "Ersuchen"
 
 
@@ -53,7 +53,7 @@ def test_reply_refuses_to_overwrite_and_leaves_nothing(tmp_path, incomplete_valu
     existing = out / "rueckmeldung-01-ersuchen.txt"
     existing.write_text("alt", encoding="utf-8")
     result = _run("rueckmeldung", tmp_path / "in", "-o", out)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "Die Datei existiert bereits (mit --force überschreiben)." in result.output
     assert sorted(p.name for p in out.iterdir()) == ["rueckmeldung-01-ersuchen.txt"]
     assert existing.read_text(encoding="utf-8") == "alt"
@@ -65,7 +65,7 @@ def test_reply_folder_that_cannot_be_made(tmp_path, incomplete_values):
     (tmp_path / "ersuchen.pdf").write_bytes(fill_form(incomplete_values))
     target = tmp_path / "fehlt" / "auch"
     result = _run("rueckmeldung", tmp_path / "ersuchen.pdf", "-o", target)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "Der Ordner kann nicht angelegt werden" in result.output
     assert not (tmp_path / "fehlt").exists()
 
@@ -76,7 +76,7 @@ def test_check_with_existing_report_writes_no_replies(tmp_path, incomplete_value
     report.write_text("alt", encoding="utf-8")
     result = _run("check", tmp_path / "ersuchen.pdf", "--format", "html", "-o", report,
                   "--rueckmeldung", tmp_path / "antworten")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "existiert bereits" in result.output
     assert not (tmp_path / "antworten").exists()
     assert report.read_text(encoding="utf-8") == "alt"

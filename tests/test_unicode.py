@@ -161,7 +161,7 @@ def test_cli_druck(tmp_path, blank_pdf, complete_values):
     assert _digest(filled) == digest
     assert same_text(shown_by_poppler(out)["person1.name"], "Yılmaz")
     again = runner.invoke(cli, ["druck", str(filled), "-o", str(out)])
-    assert again.exit_code == 1 and "existiert bereits" in again.output
+    assert again.exit_code == 2 and "existiert bereits" in again.output
     bad = tmp_path / "kein.pdf"
     bad.write_text("kein PDF")
     result = runner.invoke(cli, ["druck", str(bad), "-o", str(tmp_path / "x.pdf")])

@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 
 from .definition import (Condition, Field, FieldType, FormDefinition, Kpb, Rule, Severity, Test,
                          Value, load_definition)
-from .extract import ExtractError, Extraction, extract, read_pdf
+from .extract import ExtractError, Extraction, read_file, read_pdf
 from .facts import Facts, key_facts
 from .formats import Format, parse_date, parse_time
 
@@ -68,7 +68,7 @@ class Result:
     error: str | None = None
     mail: dict | None = None
     annexes: tuple[str, ...] = ()
-    error_kind: str | None = None  # class name of the ExtractError when unlesbar
+    error_kind: str | None = None  # why unlesbar: the ExtractError class, or a runner reason
     facts: Facts | None = None
     superseded_by: str | None = None  # set by versions.organize
     changes: dict | None = None  # versions.organize: what changed against the previous version
@@ -220,6 +220,7 @@ def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_value
     if annexes is not None or ex.embedded:
         annexes = tuple(annexes or ()) + tuple(f"{n} (im PDF eingebettet)" for n in ex.embedded)
     findings = [Finding("formular", Severity.HINWEIS, (), note, short="Formular") for note in ex.notes]
+    findings += [Finding("formular", Severity.WARNUNG, (), w, short="Formular") for w in ex.warnings]
     labels = form.field_map(ex.persons)
     findings += [Finding("unsicher", Severity.WARNUNG, (name,),
                          f"{labels[name].label} ({name}): Wert nicht sicher gelesen "
@@ -239,22 +240,31 @@ def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_value
                   source=ex.source, sources=dict(ex.sources))
 
 
-def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool = False) -> Result:
+MEMORY_MESSAGE = "Die Datei braucht beim Lesen mehr Speicher als erlaubt (Speichergrenze)."
+
+
+def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool = False,
+               password: str | None = None) -> Result:
     """Check one item; never raises for a bad file, it is reported as unlesbar."""
     form = form or load_definition()
     if item.error:
         return Result(item.name, Status.UNLESBAR, error=item.error, mail=item.mail,
                       annexes=item.annexes, error_kind="SourceError")
     try:
-        ex = read_pdf(item.data, form) if item.data is not None else extract(item.path)
+        data = item.data if item.data is not None else read_file(item.path)
+        ex = read_pdf(data, form, password)
+        del data
         result = check_extraction(item.name, ex, form, keep_values, tuple(item.annexes))
     except ExtractError as exc:
         result = Result(item.name, Status.UNLESBAR, error=str(exc), annexes=item.annexes,
                         error_kind=type(exc).__name__)
+    except MemoryError:
+        result = Result(item.name, Status.UNLESBAR, error=MEMORY_MESSAGE, annexes=item.annexes,
+                        error_kind="memory")
     except Exception as exc:  # a reader bug must not stop a bulk run
         result = Result(item.name, Status.UNLESBAR, error="Die Datei konnte nicht gelesen werden "
                         f"(interner Fehler: {type(exc).__name__}).", annexes=item.annexes,
-                        error_kind=type(exc).__name__)
+                        error_kind="internal")
     result.mail = item.mail
     return result
 

@@ -7,6 +7,7 @@ for the generator and `vhpdf --help` pays for neither.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +21,12 @@ cli_de.install()
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+class UsageProblem(click.ClickException):
+    """An operator error (existing output, missing folder, nothing to check): exit status 2."""
+
+    exit_code = 2
+
+
 def _emit(text: str, output: Path | None, force: bool) -> None:
     if output is None:
         click.echo(text, nl=False)
@@ -27,7 +34,7 @@ def _emit(text: str, output: Path | None, force: bool) -> None:
     try:
         write_output(output, text.encode("utf-8"), force)
     except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UsageProblem(str(exc)) from None
     click.echo(f"Bericht geschrieben: {output}", err=True)
 
 
@@ -35,12 +42,19 @@ def _write_pdf(data: bytes, output: Path, force: bool) -> None:
     try:
         write_output(output, data, force)
     except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UsageProblem(str(exc)) from None
 
 
 _OUTPUT = click.option("-o", "--ausgabe", "output", type=click.Path(dir_okay=False, path_type=Path),
                        help="Ausgabedatei.")
 _FORCE = click.option("--force", is_flag=True, help="Eine vorhandene Ausgabedatei überschreiben.")
+_TIMEOUT = click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0,
+                        show_default=True, help="Zeitlimit je Datei in Sekunden.")
+_MEMORY = click.option("--speicher", type=click.IntRange(64, 65536), default=1024,
+                       show_default=True, help="Speichergrenze je Prüfprozess in MB.")
+_PASSWORD = click.option("--passwort", envvar="VHPDF_PASSWORT", default=None, metavar="KENNWORT",
+                         help="Kennwort für verschlüsselte PDF-Dateien (auch über VHPDF_PASSWORT; "
+                              "ohne Angabe wird am Terminal danach gefragt).")
 
 
 @click.group(context_settings=CONTEXT, options_metavar="[OPTIONEN]",
@@ -96,14 +110,21 @@ def fill(data: Path, output: Path | None, personen: int | None, force: bool) -> 
               show_default=True, help="Ausgabeformat.")
 @_OUTPUT
 @_FORCE
-def extract(file: Path, fmt: str, output: Path | None, force: bool) -> None:
+@_PASSWORD
+@_TIMEOUT
+@_MEMORY
+def extract(file: Path, fmt: str, output: Path | None, force: bool, passwort: str | None,
+            timeout: float, speicher: int) -> None:
     """Die Werte eines ausgefüllten Formulars auslesen."""
     from .extract import ExtractError, extract as read
     from .report import values_csv, values_json
+    from .runner import IsolationError, Limits, call_isolated
 
+    if output is not None and output.exists() and not force:
+        raise UsageProblem(f"{output}: Die Datei existiert bereits (mit --force überschreiben).")
     try:
-        ex = read(file)
-    except ExtractError as exc:
+        ex = call_isolated(read, file, password=passwort, limits=Limits(timeout, speicher))
+    except (ExtractError, IsolationError) as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     if fmt == "csv":
         text = values_csv(ex.values)
@@ -113,6 +134,14 @@ def extract(file: Path, fmt: str, output: Path | None, force: bool) -> None:
                 "notes": ex.notes}
         text = values_json(ex.values, meta)
     _emit(text, output, force)
+
+
+def _ask_password(count: int) -> str | None:
+    """Ask for the password of encrypted files, only where someone can answer."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return None
+    return click.prompt(f"{count} Datei(en) verschlüsselt – Kennwort", hide_input=True,
+                        default="", show_default=False, err=True) or None
 
 
 _SENDER = click.option("--absender", "sender", metavar="ADRESSE",
@@ -125,7 +154,7 @@ def _write_replies(results, folder: Path, force: bool, sender: str | None) -> No
     try:
         written = write_replies(results, folder, force, sender)
     except ReplyError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UsageProblem(str(exc)) from None
     count = len(written) // 2
     click.echo(f"{count} Rückmeldung(en) geschrieben nach {folder} (je .txt und .eml, nicht versandt)."
                if count else "Keine Rückmeldung nötig: kein unvollständiges Ersuchen.", err=True)
@@ -145,19 +174,32 @@ def _write_replies(results, folder: Path, force: bool, sender: str | None) -> No
                    "schreiben (.txt und .eml; enthält Aktenzeichen und Kontaktdaten).")
 @_SENDER
 @_FORCE
+@_PASSWORD
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Anzahl paralleler Prüfprozesse (Standard: Anzahl der Prozessorkerne).")
+@_TIMEOUT
+@_MEMORY
 def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bool,
-          ausfuehrlich: bool, reply_dir: Path | None, sender: str | None, force: bool) -> None:
+          ausfuehrlich: bool, reply_dir: Path | None, sender: str | None, force: bool,
+          passwort: str | None, jobs: int | None, timeout: float, speicher: int) -> None:
     """Ersuchen prüfen: PDF-Dateien, Ordner, E-Mails (.eml, .msg) und Postfächer (.mbox, Maildir).
 
+    Jede Datei wird in einem eigenen Prüfprozess mit Zeitlimit und Speichergrenze gelesen.
     Exit-Status: 0 = alle aktuellen Ersuchen vollständig, 1 = mindestens eines unvollständig
-    oder unlesbar.
+    oder unlesbar, 2 = Bedienfehler.
     """
-    from .check import Status, check_paths
+    from .check import Status
     from .report import render_csv, render_details, render_json, render_table
+    from .runner import Limits, NothingFound, check_all
 
-    results = check_paths(paths, keep_values=mit_werten or reply_dir is not None)
-    if not results:
-        raise click.ClickException("Keine PDF-Dateien oder E-Mails gefunden.")
+    if output is not None and output.exists() and not force:  # fail before the work, not after
+        raise UsageProblem(f"{output}: Die Datei existiert bereits (mit --force überschreiben).")
+    try:
+        results = check_all(paths, jobs=jobs, limits=Limits(timeout, speicher),
+                            keep_values=mit_werten or reply_dir is not None, password=passwort,
+                            ask_password=_ask_password, progress_stream=sys.stderr)
+    except NothingFound as exc:
+        raise UsageProblem(str(exc)) from None
     if fmt == "json":
         text = render_json(results, mit_werten)
     elif fmt == "csv":
@@ -171,8 +213,6 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
         if ausfuehrlich:
             text += "\n" + render_details(results)
     if reply_dir is not None:
-        if output is not None and output.exists() and not force:  # fail before writing replies
-            raise click.ClickException(f"{output}: Die Datei existiert bereits (mit --force überschreiben).")
         _write_replies(results, reply_dir, force, sender)
     _emit(text, output, force)
     if any(r.status is not Status.VOLLSTAENDIG for r in results if not r.superseded_by):
@@ -192,11 +232,13 @@ def rueckmeldung(paths: tuple[Path, ...], folder: Path, sender: str | None, forc
     Die Rückmeldung nennt Aktenzeichen, Datum und Kontaktdaten aus dem Ersuchen; sie wird nur
     geschrieben, nie versandt.
     """
-    from .check import check_paths
+    from .runner import NothingFound, check_all
 
-    results = check_paths(paths, keep_values=True)
-    if not results:
-        raise click.ClickException("Keine PDF-Dateien oder E-Mails gefunden.")
+    try:
+        results = check_all(paths, keep_values=True, ask_password=_ask_password,
+                            progress_stream=sys.stderr)
+    except NothingFound as exc:
+        raise UsageProblem(str(exc)) from None
     _write_replies(results, folder, force, sender)
 
 
@@ -229,13 +271,13 @@ def druck(file: Path, output: Path, force: bool) -> None:
 @_FORCE
 def flatten(file: Path, output: Path, pdfa: bool, force: bool) -> None:
     """Werte fest in die Seiten einbrennen (für die Akte); Fußzeile bleibt erhalten."""
-    from .extract import ExtractError
+    from .extract import ExtractError, read_file
     from .flatten import FlattenError, flatten as burn, flatten_notes
 
     if output.resolve() == file.resolve():
         raise click.ClickException("Die Ausgabedatei darf nicht die Eingabedatei sein.")
     try:
-        source = file.read_bytes()
+        source = read_file(file)
         data = burn(source, pdfa=pdfa)
         notes = flatten_notes(source)
     except (FlattenError, ExtractError) as exc:
@@ -265,4 +307,26 @@ def fields() -> None:
 
 
 def main() -> None:
-    cli(prog_name="vhpdf")
+    """Run the CLI; whatever happens, the user sees a German sentence, never a traceback."""
+    try:
+        cli(prog_name="vhpdf", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Abgebrochen.", err=True)
+        sys.exit(130)
+    except click.UsageError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        click.echo(f"Fehler: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Abgebrochen.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): nothing left to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug must not print personal data in a traceback
+        click.echo(f"vhpdf: interner Fehler ({type(exc).__name__}); bitte melden.", err=True)
+        sys.exit(3)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import os
-from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, DictionaryObject, NameObject, NumberObject,
@@ -21,7 +20,7 @@ from pypdf.generic import (ArrayObject, DictionaryObject, NameObject, NumberObje
 from .appearance import (MULTILINE_SIZE, SIZE, TEXT_FONT, UnencodableError, check_encodable,
                          text_stream)
 from .definition import FormDefinition, load_definition
-from .extract import _RADIO, ExtractError, _Tree, _value, read_pdf
+from .extract import _RADIO, field_value, read_file, read_pdf, terminal_fields
 from .fill import form_xobject, on_state, unencodable_message, widget_size
 from .pdffont import type0_font
 
@@ -79,17 +78,15 @@ def print_copy(data: bytes, form: FormDefinition | None = None) -> bytes:
     resources = DictionaryObject({NameObject("/Font"): DictionaryObject(
         {NameObject("/" + TEXT_FONT): font_ref})})
 
-    tree = _Tree()
-    tree.walk(acro.get("/Fields"), "", {}, 0)
     problems = []
-    for name, (attrs, node, widgets) in tree.fields.items():
+    for name, (attrs, node, widgets) in terminal_fields(acro.get("/Fields")).items():
         ft, flags = str(attrs.get("/FT", "")), int(attrs.get("/Ff", 0) or 0)
         if ft == "/Btn" and not flags & _PUSHBUTTON:
             _redraw_button(attrs, widgets, flags)
             continue
         if ft not in ("/Tx", "/Ch"):
             continue
-        value = _value(attrs, node, widgets)
+        value = field_value(attrs, node, widgets)
         text = value if isinstance(value, str) else ""
         try:
             check_encodable(text)
@@ -144,14 +141,4 @@ def _redraw_button(attrs: dict, widgets: list, flags: int) -> None:
 
 def print_file(path: str | os.PathLike) -> bytes:
     """The print copy of a file on disk (read only; the file is never modified)."""
-    try:
-        data = Path(path).read_bytes()
-    except IsADirectoryError:
-        raise ExtractError("Der Pfad ist ein Ordner, keine Datei.") from None
-    except FileNotFoundError:
-        raise ExtractError("Die Datei existiert nicht.") from None
-    except OSError as exc:
-        raise ExtractError(f"Die Datei ist nicht lesbar ({exc.strerror}).") from None
-    if not data:
-        raise ExtractError("Die Datei ist leer.")
-    return print_copy(data)
+    return print_copy(read_file(path))

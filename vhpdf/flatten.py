@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
 from .definition import FieldType, FormDefinition, load_definition
-from .extract import _Tree, read_pdf
+from .extract import read_pdf, terminal_fields
 from .fill import button_appearances, on_state, widget_size, write_value
 
 _HIDDEN, _NOVIEW = 2, 32
@@ -69,10 +69,8 @@ def _refresh_values(writer: PdfWriter, form: FormDefinition, data: bytes) -> Non
     resources = acro.get("/DR")
     if resources is None:
         return
-    tree = _Tree()
-    tree.walk(acro.get("/Fields"), "", {}, 0)
     fields = form.field_map(ex.persons)
-    for name, (_attrs, node, widgets) in tree.fields.items():
+    for name, (_attrs, node, widgets) in terminal_fields(acro.get("/Fields")).items():
         f = fields.get(name)
         if f is None or f.type is FieldType.SIGNATURE:
             continue

@@ -38,13 +38,19 @@ def is_maildir(path: Path) -> bool:
 
 
 def iter_items(paths: Iterable[str | os.PathLike]) -> Iterator[Item]:
-    """Items for files as given and folders recursively, in a stable order."""
+    """Items for files as given and folders recursively, in a stable order.
+
+    A file named twice (or also found in a named folder) is checked once.
+    """
+    seen: set[str] = set()
     for p in paths:
         p = Path(p)
-        if p.is_dir():
-            yield from _folder(p)
-        else:
-            yield from _file(p, explicit=True)
+        found = _folder(p) if p.is_dir() else _file(p, explicit=True)
+        for item in found:
+            key = os.path.abspath(item.name) if item.mail is None else item.name
+            if key not in seen:
+                seen.add(key)
+                yield item
 
 
 def _folder(folder: Path) -> Iterator[Item]:
@@ -61,7 +67,8 @@ def _folder(folder: Path) -> Iterator[Item]:
         if entry.is_dir(follow_symlinks=False):
             if not (is_maildir(folder) and entry.name in ("cur", "new", "tmp")):
                 yield from _folder(path)
-        elif entry.is_file() and (path.suffix.lower() == ".pdf" or path.suffix.lower() in MAIL_SUFFIXES):
+        elif path.suffix.lower() == ".pdf" or (entry.is_file() and path.suffix.lower() in MAIL_SUFFIXES):
+            # a *.pdf that is a FIFO, device link or dangling link is reported, never opened
             yield from _file(path, explicit=False)
 
 

@@ -1,0 +1,224 @@
+"""The runner: per-file isolation in worker processes, limits, input order, flat memory.
+
+The tasks below really hang, crash and allocate in real worker processes; the last tests run
+the real check through the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import corpus
+from vhpdf.check import Item, Result, Status
+from vhpdf.runner import Limits, run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def behave(item: Item, **options) -> Result:
+    """A task that does what the item's name says."""
+    what = item.name.split(":")[0]
+    if what == "schlaf":
+        time.sleep(float(item.name.split(":")[1]))
+    elif what == "haengt":
+        time.sleep(600)
+    elif what == "absturz":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    elif what == "exit":
+        os._exit(7)
+    elif what == "speicher":
+        bytearray(2 * 2**30)  # 2 GB
+    return Result(item.name, Status.VOLLSTAENDIG, error=f"pid {os.getpid()}")
+
+
+def items(*names: str) -> list[Item]:
+    return [Item(n) for n in names]
+
+
+def test_results_in_input_order_with_parallel_workers():
+    names = [f"schlaf:{(7 * i) % 5 / 50}:{i}" for i in range(24)]
+    results = list(run(items(*names), behave, jobs=3))
+    assert [r.file for r in results] == names
+    assert len({r.error for r in results}) == 3  # three workers shared the work
+
+
+def test_workers_are_reused_not_spawned_per_file():
+    results = list(run(items(*[f"ok:{i}" for i in range(30)]), behave, jobs=1))
+    assert len({r.error for r in results}) == 1
+
+
+def test_timeout_is_reported_and_the_run_goes_on():
+    start = time.monotonic()
+    results = list(run(items("ok:1", "haengt", "ok:2", "ok:3"), behave, jobs=2,
+                       limits=Limits(timeout=1.0)))
+    assert time.monotonic() - start < 10
+    assert [r.status for r in results] == [Status.VOLLSTAENDIG, Status.UNLESBAR,
+                                           Status.VOLLSTAENDIG, Status.VOLLSTAENDIG]
+    assert results[1].error_kind == "timeout"
+    assert results[1].error.startswith("Zeitlimit von 1 s")
+
+
+@pytest.mark.parametrize("name,words", [("absturz", "Signal 11"), ("exit", "Status 7")])
+def test_crash_is_reported_and_the_worker_replaced(name, words):
+    results = list(run(items("ok:1", name, "ok:2", name, "ok:3"), behave, jobs=1))
+    assert [r.status for r in results] == [Status.VOLLSTAENDIG, Status.UNLESBAR,
+                                           Status.VOLLSTAENDIG, Status.UNLESBAR, Status.VOLLSTAENDIG]
+    assert results[1].error_kind == "crash" and words in results[1].error
+    assert "abgestürzt" in results[1].error
+    assert len({results[0].error, results[2].error, results[4].error}) == 3  # fresh workers
+
+
+def test_memory_cap():
+    results = list(run(items("speicher", "ok:1"), behave, jobs=1, limits=Limits(memory_mb=400)))
+    assert results[0].status is Status.UNLESBAR and results[0].error_kind == "memory"
+    assert "Speicher" in results[0].error
+    assert results[1].status is Status.VOLLSTAENDIG
+
+
+def test_items_are_pulled_lazily():
+    pulled = []
+
+    def source():
+        for i in range(1000):
+            pulled.append(i)
+            yield Item(f"ok:{i}")
+
+    stream = run(source(), behave, jobs=2)
+    next(stream)
+    assert len(pulled) <= 16  # a small window, not the whole input
+    assert sum(1 for _ in stream) == 999
+    stream.close()
+
+
+def test_no_worker_outlives_the_run():
+    stream = run(items("haengt", "ok:1"), behave, jobs=2, limits=Limits(timeout=30))
+    children_before = _children()
+    time.sleep(0.5)
+    stream.close()  # e.g. the user pressed Ctrl-C while a file was hanging
+    time.sleep(0.2)
+    assert _children() <= children_before
+
+
+def _children() -> set[int]:
+    me = os.getpid()
+    out = set()
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == me and " Z " not in stat:
+                out.add(int(d.name))
+    return out
+
+
+# --- through the CLI, with real files ---------------------------------------------------------
+
+def test_cli_memory_cap_on_a_real_file(tmp_path, complete_pdf):
+    """A stream inflating to 70 MB (below pypdf's own limit) meets a 150 MB cap."""
+    import zlib
+
+    packed = zlib.compress(b"A" * (70 * 2**20), 9)
+    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    (tmp_path / "gross.pdf").write_bytes(corpus._with_stream(stream))
+    (tmp_path / "gut.pdf").write_bytes(complete_pdf.read_bytes())
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "check", "--format", "json",
+                           "--speicher", "150", str(tmp_path)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    results = {Path(r["file"]).name: r for r in json.loads(proc.stdout)}
+    assert results["gross.pdf"]["status"] == "unlesbar"
+    assert "Speicher" in results["gross.pdf"]["error"]
+    assert results["gut.pdf"]["status"] == "vollständig"
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+
+
+def _run_on_tty(args: list[str], answer: bytes | None = None, cwd: Path = ROOT) -> tuple[int, str, str]:
+    """Run the CLI with stdin and stderr on a pseudo-terminal, stdout on a pipe."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "vhpdf", *args], cwd=cwd, stdin=slave,
+                            stderr=slave, stdout=subprocess.PIPE)
+    os.close(slave)
+    seen = b""
+    answered = False
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        if answer is not None and not answered and b"Kennwort" in seen:
+            os.write(master, answer)
+            answered = True
+        if proc.poll() is not None and not ready:
+            break
+    out = proc.stdout.read().decode()
+    proc.wait(10)
+    os.close(master)
+    return proc.returncode, out, seen.decode(errors="replace")
+
+
+def test_progress_on_a_tty_only(tmp_path, complete_pdf):
+    for i in range(8):
+        (tmp_path / f"ersuchen-{i}.pdf").write_bytes(complete_pdf.read_bytes())
+    code, out, tty = _run_on_tty(["check", "--jobs", "2", str(tmp_path)])
+    # eight copies of one request: the newest is current, seven are older versions of it
+    assert code == 0 and "1 Ersuchen geprüft: 1 vollständig" in out and "dazu 7 ältere" in out
+    assert "Prüfe" in tty and "8/8" in tty
+    plain = subprocess.run([sys.executable, "-m", "vhpdf", "check", str(tmp_path)], cwd=ROOT,
+                           capture_output=True, text=True, timeout=60)
+    assert plain.returncode == 0 and plain.stderr == ""
+
+
+def test_password_prompt_on_a_tty(tmp_path, complete_pdf):
+    path = tmp_path / "verschluesselt.pdf"
+    path.write_bytes(corpus.encrypt(complete_pdf.read_bytes(), "AES-256"))
+    code, out, tty = _run_on_tty(["check", str(path)], answer=b"geheim\n")
+    assert "Kennwort" in tty and "geheim" not in tty  # asked, input hidden
+    assert code == 0 and "✔ vollständig" in out, out + tty
+    code, out, _ = _run_on_tty(["check", str(path)], answer=b"falsch\n")
+    assert code == 1 and "passt nicht" in out
+
+
+def test_call_isolated_limits():
+    from vhpdf.runner import IsolationError, call_isolated
+
+    assert call_isolated(pow, 2, 10) == 1024
+    with pytest.raises(ZeroDivisionError):  # the callee's own exception comes back as it is
+        call_isolated(divmod, 1, 0)
+    start = time.monotonic()
+    with pytest.raises(IsolationError, match="Zeitlimit von 0,5 s"):
+        call_isolated(time.sleep, 60, limits=Limits(timeout=0.5))
+    assert time.monotonic() - start < 5
+    with pytest.raises(IsolationError, match="Speicher"):
+        call_isolated(bytearray, 2 * 2**30, limits=Limits(memory_mb=400))
+    with pytest.raises(IsolationError, match="abgestürzt"):
+        call_isolated(os._exit, 3)
+
+
+def test_cli_extract_is_isolated_too(tmp_path):
+    import zlib
+
+    packed = zlib.compress(b"A" * (70 * 2**20), 9)
+    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    path = tmp_path / "gross.pdf"
+    path.write_bytes(corpus._with_stream(stream))
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "extract", "--speicher", "150", str(path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and "Speicher" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("Fehler: ")
