@@ -14,7 +14,8 @@ from html.parser import HTMLParser
 import pytest
 from click.testing import CliRunner
 
-from vhpdf.check import Status, check_paths
+from vhpdf.check import Status
+from vhpdf.runner import check_paths
 from vhpdf.cli import cli
 
 from mails import build_inbox

@@ -14,11 +14,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .definition import (Condition, Field, FieldType, FormDefinition, Kpb, Rule, Severity, Test,
-                         Value, load_definition)
+from .definition import (
+    Condition,
+    Field,
+    FieldType,
+    FormDefinition,
+    Kpb,
+    Rule,
+    Severity,
+    Test,
+    Value,
+    load_definition,
+)
 from .extract import ExtractError, Extraction, read_file, read_pdf
 from .facts import Facts, key_facts
 from .formats import Format, parse_date, parse_time
+from .sources import Item, iter_items
 
 
 class Status(enum.Enum):
@@ -35,23 +46,6 @@ class Finding:
     message: str
     basis: str = ""
     short: str = ""  # a few words for tables (the rule's `short`)
-
-
-@dataclass(frozen=True)
-class Item:
-    """One PDF to check: a file on disk, or bytes taken from a mail attachment.
-
-    `mail` describes the mail it came from ({"id", "file", "from", "date", "subject",
-    "message_id"}); `annexes` names the other attachments of that mail (the files embedded in
-    the PDF are added when it is read). `error` is set when a source could not be read at all.
-    """
-
-    name: str
-    path: Path | None = None
-    data: bytes | None = None
-    mail: dict | None = None
-    annexes: tuple[str, ...] = ()
-    error: str | None = None
 
 
 @dataclass
@@ -277,18 +271,4 @@ def check_file(path: str | os.PathLike, form: FormDefinition | None = None,
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Item]:
     """Items from files, folders (recursive) and mails (.eml, .mbox, Maildir, .msg), stably ordered."""
-    from .sources import iter_items  # sources builds on Item, so it is imported here
-
     return iter_items(paths)
-
-
-def check_paths(paths: Iterable[str | os.PathLike], keep_values: bool = False) -> list[Result]:
-    """Check every request named or found below the given paths, then group versions.
-
-    A runner that checks the items another way must pass its results through
-    versions.organize as well.
-    """
-    from .versions import organize
-
-    form = load_definition()
-    return organize([check_item(item, form, keep_values) for item in expand_paths(paths)])

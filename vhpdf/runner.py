@@ -25,6 +25,7 @@ from multiprocessing.connection import wait
 from typing import Callable, Iterable, Iterator, TextIO
 
 from .check import MEMORY_MESSAGE, Finding, Item, Result, Status, check_item
+from .definition import load_definition
 
 DEFAULT_TIMEOUT = 30.0  # seconds per file
 DEFAULT_MEMORY_MB = 1024  # address space per worker
@@ -349,6 +350,16 @@ class Progress:
 
 __all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "IsolationError", "Limits", "Progress",
            "call_isolated", "default_jobs", "run"]
+
+
+def check_paths(paths: Iterable, keep_values: bool = False) -> list[Result]:
+    """Check every request found in `paths` in this process, one after another, grouped into
+    versions (for library use and tests; the CLI uses check_all's isolated workers)."""
+    from .check import expand_paths
+    from .versions import organize
+
+    form = load_definition()
+    return organize([check_item(item, form, keep_values) for item in expand_paths(paths)])
 
 
 def check_all(paths: Iterable, *, jobs: int | None = None, limits: Limits = Limits(),

@@ -15,10 +15,9 @@ import email.policy
 import email.utils
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
-
-from .check import Item
 
 MAIL_SUFFIXES = {".eml", ".mbox", ".msg"}
 # An mbox "From_" line: "From <sender> <asctime date>" (RFC 4155); a body line that merely starts
@@ -35,6 +34,23 @@ class SourceError(Exception):
 
 def is_maildir(path: Path) -> bool:
     return path.is_dir() and all((path / d).is_dir() for d in ("cur", "new", "tmp"))
+
+
+@dataclass(frozen=True)
+class Item:
+    """One PDF to check: a file on disk, or bytes taken from a mail attachment.
+
+    `mail` describes the mail it came from ({"id", "file", "from", "date", "subject",
+    "message_id"}); `annexes` names the other attachments of that mail (the files embedded in
+    the PDF are added when it is read). `error` is set when a source could not be read at all.
+    """
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+    mail: dict | None = None
+    annexes: tuple[str, ...] = ()
+    error: str | None = None
 
 
 def iter_items(paths: Iterable[str | os.PathLike]) -> Iterator[Item]:
