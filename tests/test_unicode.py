@@ -288,3 +288,22 @@ def test_misprint_warning_quotes_values_only_on_request(form, blank_pdf, complet
     assert default and not any("Yılmaz" in f.message or "Doğan" in f.message for f in default)
     with_values = [f for f in check_file(filled, keep_values=True).findings if f.rule == DRAWN]
     assert any("„Yılmaz“" in f.message for f in with_values)
+
+
+def test_value_changed_behind_vhpdf_appearance_is_flagged(tmp_path, complete_values):
+    """The shortcut for appearances vhpdf drew holds only while value and stream are untouched."""
+    import io
+
+    from pypdf.generic import TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(fill_form(complete_values))))
+    for page in writer.pages:
+        for annot in page.get("/Annots", []):
+            w = annot.get_object()
+            if w.get("/T") == "name" and w["/Parent"].get("/T") == "person1":
+                w[NameObject("/V")] = TextStringObject("Anders")  # a program changed only /V
+    changed = tmp_path / "geaendert.pdf"
+    with changed.open("wb") as fh:
+        writer.write(fh)
+    flagged = {f.fields[0] for f in check_file(changed).findings if f.rule == DRAWN}
+    assert flagged == {"person1.name"}

@@ -93,3 +93,19 @@ def operations(data: bytes):
             stack = []
             continue
         (arrays[-1] if arrays else stack).append(value)
+
+
+SHOWS_KEY = "/VhpdfShows"  # on appearance streams vhpdf drew: digest of (value, content)
+
+
+def shown_digest(text: str, content: bytes) -> str:
+    """Binds an appearance stream to the value it was drawn for.
+
+    vhpdf stores it on the streams it writes; a reader that finds it matching both the field's
+    current value and the stream's content knows what the stream prints without painting it.
+    Changing either the value or the content breaks the match, so only untouched vhpdf output
+    takes the shortcut.
+    """
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8") + b"\0" + content).hexdigest()[:32]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from pypdf.generic import DictionaryObject
 
+from .contentstream import SHOWS_KEY, shown_digest
 from .contentstream import operations as _operations
 
 MAX_DEPTH = 4
@@ -310,8 +311,16 @@ class _Painter:
                     self.draw(xo, _mul(m or IDENTITY, ctm), depth + 1)
 
 
-def printed_text(widget: DictionaryObject, default_resources, cache: dict | None = None) -> str:
-    """The text a widget's normal appearance shows when printed ("" for none)."""
+_SHOWS_SOMETHING = re.compile(rb"T[jJ]|['\"]|Do")
+
+
+def printed_text(widget: DictionaryObject, default_resources, cache: dict | None = None,
+                 stored: str | None = None) -> str:
+    """The text a widget's normal appearance shows when printed ("" for none).
+
+    An appearance vhpdf drew for exactly the `stored` value (see shown_digest) is not painted
+    again: checking many files, painting every appearance would cost more than parsing them.
+    """
     flags = int(widget.get("/F", 0) or 0)
     if not flags & _PRINT or flags & _HIDDEN:
         return ""
@@ -330,6 +339,12 @@ def printed_text(widget: DictionaryObject, default_resources, cache: dict | None
         box = (min(bbox[0], bbox[2]), min(bbox[1], bbox[3]), max(bbox[0], bbox[2]),
                max(bbox[1], bbox[3]))
     except (TypeError, ValueError, IndexError):
+        return ""
+    content = normal.get_data()
+    marker = normal.get(SHOWS_KEY)
+    if marker is not None and str(marker) == shown_digest(stored or "", content):
+        return "\n".join(ln for ln in (stored or "").split("\n") if ln.strip())
+    if not _SHOWS_SOMETHING.search(content):  # no text operator, no nested form: prints nothing
         return ""
     painter = _Painter(box, default_resources, cache)
     matrix = _matrix([float(v) for v in normal.get("/Matrix", IDENTITY)]) or IDENTITY
@@ -389,8 +404,11 @@ def field_appearance(attrs: dict, widgets: list, default_resources,
     except (KeyError, TypeError, ValueError):
         return None
     multiline = bool(int(attrs.get("/Ff", 0) or 0) & _MULTILINE)
+    stored = attrs.get("/V")
+    stored = stored.get_object() if stored is not None else None
+    stored = str(stored).replace("\r\n", "\n").replace("\r", "\n") if isinstance(stored, str) else None
     try:
-        printed = printed_text(widget, default_resources, cache)
+        printed = printed_text(widget, default_resources, cache, stored)
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, UnicodeError):
         return None  # an unreadable appearance is not worth losing the values over
     return Appearance(printed, abs(x2 - x1), abs(y2 - y1), multiline)

@@ -13,6 +13,7 @@ from typing import Any, Callable
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject,
                            NameObject, TextStringObject)
 
+from .contentstream import SHOWS_KEY, shown_digest
 from .appearance import (UnencodableError, check_encodable, check_stream, radio_stream,
                          text_stream)
 from .definition import Field, FieldType, FormDefinition, Value
@@ -134,5 +135,6 @@ def write_value(field_obj: DictionaryObject, widgets: list[DictionaryObject], fi
     for w in widgets:
         width, height = widget_size(w)
         stream = text_stream(text, width, height, field.multiline)
-        w[NameObject("/AP")] = DictionaryObject(
-            {NameObject("/N"): form_xobject(stream, width, height, resources, add)})
+        normal = form_xobject(stream, width, height, resources, add)
+        normal.get_object()[NameObject(SHOWS_KEY)] = TextStringObject(shown_digest(text, stream))
+        w[NameObject("/AP")] = DictionaryObject({NameObject("/N"): normal})
