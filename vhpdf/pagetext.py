@@ -328,6 +328,21 @@ def footer_of(lines: list[dict], height: float) -> PageInfo:
     return parse_footer(bottom)
 
 
+def _not_check_button(obj: dict) -> bool:
+    """False for the caption of the on-screen check button at the top right of page 1.
+
+    The button is not printed, but programs that copy the screen view (mutool convert, PyMuPDF
+    bake) draw it, and its caption would join the title's text line, which is a label anchor.
+    """
+    from .generate import CHECK_BUTTON
+
+    if obj.get("object_type") != "char" or not obj["fontname"].endswith(OWN_FONT):
+        return True
+    r = CHECK_BUTTON
+    cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["y0"] + obj["y1"]) / 2
+    return not (r.x - 2 <= cx <= r.x + r.w + 2 and r.y - 2 <= cy <= r.y + r.h + 2)
+
+
 def read_text_pages(pdf, form: FormDefinition) -> tuple[list[PageInfo], list]:
     """Footer info and text lines for each page of an open pdfplumber document."""
     infos, all_lines = [], []
@@ -338,6 +353,8 @@ def read_text_pages(pdf, form: FormDefinition) -> tuple[list[PageInfo], list]:
             strip = page.crop((0, height * 0.9, float(page.width), height), strict=False)
             info = parse_footer(" ".join((strip.extract_text() or "").split()))
         if info.form_id:
+            if info.page_no in (1, None):
+                page = page.filter(_not_check_button)
             lines = page.extract_text_lines(return_chars=True)
             info = footer_of(lines, float(page.height))
         infos.append(info)
