@@ -340,7 +340,7 @@ def unexplained_marks(sheet, word: dict) -> bool:
         rs = [r + top for r, _ in comp]
         cs = [c for _, c in comp]
         h, w = max(rs) - min(rs) + 1, max(cs) - min(cs) + 1
-        if h > 0.3 * span or w > 0.4 * span:
+        if h > 0.3 * span or w > 0.6 * span:
             continue  # a letter, not a mark
         centre = (max(rs) + min(rs)) / 2
         if centre < word["top"] + 0.3 * span:

@@ -23,6 +23,8 @@ from .layout import LINE_H, Layout, Rect
 
 FOOTER = re.compile(r"Formular\s+(\S+)\s*\S?\s*Version\s+(\d+[.,]\d+)")
 PAGE_NO = re.compile(r"Seite\s+(\d+)\s+von\s+(\d+)")
+OWN_FONT = "VhpdfSans"  # the embedded font of the form's text appearances (appearance.py)
+CID = re.compile(r"\(cid:\d+\)")
 SPACE_EM = 0.278  # width of a space in Helvetica-like fonts, in em, if none is measured
 
 
@@ -216,12 +218,20 @@ class Decoding:
     Some programs (mutool convert 1.21) re-embed fonts with a broken text mapping: the glyphs are
     right but the extracted characters are not. The labels are known text, so each label line
     whose visible characters match one to one teaches what an extracted character really is.
-    Where the mapping was found broken, non-ASCII characters not confirmed by a label are doubtful.
+    Where a font's mapping was found broken, its non-ASCII characters not confirmed by a label are
+    doubtful; so are those of fonts no label shows, except the form's own embedded font VhpdfSans
+    (a Type0 font whose /ToUnicode vhpdf writes; copy programs keep it, while the broken mapping
+    comes from re-embedding the simple label fonts).
+
+    Glyphs without any mapping — "(cid:N)" or U+FFFD, e.g. the empty boxes pdftk prints with an
+    embedded font — are undecodable: a value made only of them is not shown by the copy at all.
     """
 
     table: dict[tuple[str, str], str] = field(default_factory=dict)
     trusted: set[tuple[str, str]] = field(default_factory=set)
     conflicts: set[tuple[str, str]] = field(default_factory=set)
+    label_fonts: set[str] = field(default_factory=set)
+    unreadable: list[str] = field(default_factory=list)  # fields whose printed value has no text
 
     def learn(self, layout: Layout, page: int, lines: list[dict]) -> None:
         expected: dict[tuple[int, int], list[str]] = {}
@@ -240,6 +250,7 @@ class Decoding:
                     pairs = list(zip(vis, cand.replace(" ", "")))
                     if sum(a[1] == b for a, b in pairs) < 0.7 * len(pairs):
                         continue
+                    self.label_fonts |= {a[0] for a in vis}
                     for a, b in pairs:
                         if a[1] == b:
                             if not b.isascii():
@@ -253,16 +264,28 @@ class Decoding:
     def broken(self) -> bool:
         return bool(self.table)
 
+    def broken_font(self, font: str) -> bool:
+        """The font's mapping was found wrong, or (where any was) it cannot be checked."""
+        if any(f == font for f, _ in self.table) or any(f == font for f, _ in self.conflicts):
+            return True
+        return (self.broken and font not in self.label_fonts
+                and font.split("+")[-1] != OWN_FONT)
+
     def char(self, c: dict) -> str:
         key = (c["fontname"], c["text"])
         return self.table.get(key, c["text"]) if key not in self.conflicts else c["text"]
 
+    def undecodable(self, c: dict) -> bool:
+        key = (c["fontname"], c["text"])
+        return (("(cid:" in c["text"] or "\ufffd" in c["text"])
+                and (key not in self.table or key in self.conflicts))
+
     def doubtful(self, c: dict) -> bool:
         key = (c["fontname"], c["text"])
-        if "(cid:" in c["text"] or "\ufffd" in c["text"]:
-            return key not in self.table or key in self.conflicts
-        return (self.broken and not c["text"].isascii() and key not in self.table
-                and key not in self.trusted)
+        if self.undecodable(c):
+            return True
+        return (not c["text"].isascii() and key not in self.table and key not in self.trusted
+                and self.broken_font(c["fontname"]))
 
 
 def _cut_off(chars: list[dict], rect: Rect, label_bases: list[float]) -> bool:
@@ -305,6 +328,21 @@ def footer_of(lines: list[dict], height: float) -> PageInfo:
     return parse_footer(bottom)
 
 
+def _not_check_button(obj: dict) -> bool:
+    """False for the caption of the on-screen check button at the top right of page 1.
+
+    The button is not printed, but programs that copy the screen view (mutool convert, PyMuPDF
+    bake) draw it, and its caption would join the title's text line, which is a label anchor.
+    """
+    from .generate import CHECK_BUTTON
+
+    if obj.get("object_type") != "char" or not obj["fontname"].endswith(OWN_FONT):
+        return True
+    r = CHECK_BUTTON
+    cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["y0"] + obj["y1"]) / 2
+    return not (r.x - 2 <= cx <= r.x + r.w + 2 and r.y - 2 <= cy <= r.y + r.h + 2)
+
+
 def read_text_pages(pdf, form: FormDefinition) -> tuple[list[PageInfo], list]:
     """Footer info and text lines for each page of an open pdfplumber document."""
     infos, all_lines = [], []
@@ -315,6 +353,8 @@ def read_text_pages(pdf, form: FormDefinition) -> tuple[list[PageInfo], list]:
             strip = page.crop((0, height * 0.9, float(page.width), height), strict=False)
             info = parse_footer(" ".join((strip.extract_text() or "").split()))
         if info.form_id:
+            if info.page_no in (1, None):
+                page = page.filter(_not_check_button)
             lines = page.extract_text_lines(return_chars=True)
             info = footer_of(lines, float(page.height))
         infos.append(info)
@@ -330,7 +370,8 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     shapes = [dict(o, y0=height - o["bottom"], y1=height - o["top"])
               for o in page.rects + page.curves]
     tr = page_anchors(layout, index, lines, shapes)
-    chars = [dict(c, text=decoding.char(c), doubtful=decoding.doubtful(c)) for c in page.chars]
+    chars = [dict(c, text=decoding.char(c), doubtful=decoding.doubtful(c),
+                  undecodable=decoding.undecodable(c)) for c in page.chars]
     marks = chars + [dict(o, y0=height - o["bottom"], y1=height - o["top"])
                      for o in page.curves + page.rects + page.lines]
     widgets = [w for w in layout.widgets if w.page == index]
@@ -352,7 +393,16 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
                    and o.rect.y < w.rect.y + w.rect.h and o.rect.y + o.rect.h > w.rect.y]
             right = tr.rect(Rect(min(nxt, default=float(page.width)) - 1, 0, 0, 0)).x
             value = text_value(f, chars, rect, right)
-            doubt = any(c["doubtful"] for c in _inside(chars, rect, right))
+            shown = [c for c in _inside(chars, rect, right) if c["text"].strip()]
+            doubt = any(c["doubtful"] for c in shown)
+            if value and all(c["undecodable"] for c in shown):
+                # glyphs without text (pdftk's empty boxes): the copy does not show the value
+                decoding.unreadable.append(f.name)
+                uncertain.append(f.name)
+                values[f.name] = None
+                continue
+            if value:
+                value = CID.sub("\ufffd", value)
             if value and _cut_off(chars, rect, label_bases):
                 doubt = True
                 notes.append(f"{f.label}: Der Text läuft über das Feld hinaus und ist auf dem "

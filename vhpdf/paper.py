@@ -133,6 +133,20 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
                 sources.update({n: "ocr" for n in got})
                 uncertain += [n for n in page.uncertain if n in got]
                 notes += page.notes
+        if decoding.unreadable:
+            # The copy prints the values of some fields as glyphs without text (empty boxes: a
+            # form filled by pdftk or qpdf, whose appearances cannot use the embedded font). A box
+            # that looks empty may then hide a value as well: never report it as surely empty.
+            fields = form.field_map(persons)
+            hidden = [n for n, s in sources.items() if s == "seitentext" and values.get(n) is None
+                      and fields[n].type in (FieldType.TEXT, FieldType.CHOICE)]
+            uncertain += [n for n in hidden if n not in uncertain]
+            notes.append(
+                f"Die Kopie zeigt die Werte von {len(decoding.unreadable)} Feldern nur als leere "
+                "Kästchen oder nicht lesbare Zeichen (typisch für Formulare, die mit pdftk oder "
+                "qpdf ausgefüllt und dann gedruckt wurden). Diese Felder und die leer "
+                "erscheinenden Textfelder sind als unsicher markiert — bitte das ausgefüllte "
+                "Original mit Formularfeldern anfordern.")
         if any(sources.get(n) == "seitentext" for n in uncertain):
             notes.append("Der Seitentext der Datei ist fehlerhaft kodiert; nicht sicher lesbare "
                          "Zeichen sind als unsicher markiert.")
