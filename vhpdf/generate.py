@@ -20,7 +20,7 @@ from .extract import INFO_FORM_ID, INFO_FORM_VERSION
 from .fill import FillError, button_appearances, form_xobject, validate_values, write_value
 from .font import load_font
 from .jsgen import completeness_script
-from .layout import MARGIN_TOP, MARGIN_X, PAGE_H, PAGE_W, Layout, Rect, compute_layout
+from .layout import CHECK_BUTTON, PAGE_H, PAGE_W, Layout, compute_layout
 from .pdffont import type0_font, zapf_font
 from .tagging import TextTag, add_structure, text_tags
 
@@ -33,7 +33,6 @@ CHECK_BUTTON_NAME = "vhpdf_vollstaendigkeit_pruefen"
 CHECK_BUTTON_TU = ("Vollständigkeit prüfen: listet fehlende oder fehlerhafte zwingende Angaben auf "
                    "(nur in Programmen mit JavaScript; wird nicht gedruckt)")
 # Top right of page 1, beside the title (which ends near x = 405): free in every layout.
-CHECK_BUTTON = Rect(PAGE_W - MARGIN_X - 120, PAGE_H - MARGIN_TOP - 17, 120, 17)
 
 
 def _draw_pages(form: FormDefinition, layout: Layout, tags: list[TextTag]) -> bytes:

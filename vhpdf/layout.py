@@ -29,6 +29,10 @@ class Rect:
     h: float
 
 
+# The non-printing "Vollständigkeit prüfen" button, top right of page 1 (above the title).
+CHECK_BUTTON = Rect(PAGE_W - MARGIN_X - 120, PAGE_H - MARGIN_TOP - 17, 120, 17)
+
+
 @dataclass(frozen=True)
 class Widget:
     """Where a field (or, for radio groups, one of its options) is placed."""

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from .definition import Field, FieldType, FormDefinition, Value
-from .layout import LINE_H, Layout, Rect
+from .layout import CHECK_BUTTON, LINE_H, Layout, Rect
 
 FOOTER = re.compile(r"Formular\s+(\S+)\s*\S?\s*Version\s+(\d+[.,]\d+)")
 PAGE_NO = re.compile(r"Seite\s+(\d+)\s+von\s+(\d+)")
@@ -334,7 +334,6 @@ def _not_check_button(obj: dict) -> bool:
     The button is not printed, but programs that copy the screen view (mutool convert, PyMuPDF
     bake) draw it, and its caption would join the title's text line, which is a label anchor.
     """
-    from .generate import CHECK_BUTTON
 
     if obj.get("object_type") != "char" or not obj["fontname"].endswith(OWN_FONT):
         return True
