@@ -269,7 +269,7 @@ def test_flatten_burns_values_and_keeps_footer(form, filled, tmp_path, filler):
     assert ex.source == "seitentext" and ex.uncertain == ()
     assert ex.values == extract(src).values
     again = CliRunner().invoke(cli, ["flatten", str(src), "-o", str(out)])
-    assert again.exit_code == 1 and "existiert bereits" in again.output
+    assert again.exit_code == 2 and "existiert bereits" in again.output
     flat = CliRunner().invoke(cli, ["flatten", str(out), "-o", str(tmp_path / "x.pdf")])
     assert flat.exit_code == 1 and "bereits flach" in flat.output
 
