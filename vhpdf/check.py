@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .definition import (
+    filled,
     Condition,
     Field,
     FieldType,
@@ -71,12 +72,6 @@ class Result:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
-
-
-def filled(value: Value) -> bool:
-    if isinstance(value, str):
-        return bool(value.strip())
-    return bool(value)
 
 
 class _Evaluator:

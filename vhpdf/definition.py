@@ -21,6 +21,11 @@ from .formats import Format
 Value = str | bool | None
 
 
+def filled(value: Value) -> bool:
+    """Whether a value counts as given: non-blank text, a ticked box, a signature."""
+    return bool(value.strip()) if isinstance(value, str) else bool(value)
+
+
 class DefinitionError(Exception):
     """The form definition in forms/ is malformed."""
 

@@ -21,7 +21,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .definition import FieldType, FormDefinition, Value, load_definition
+from .definition import FieldType, FormDefinition, Value, filled, load_definition
 from .drawn import Appearance, read_appearances
 
 INFO_FORM_ID, INFO_FORM_VERSION = "/VhpdfFormId", "/VhpdfFormVersion"
@@ -306,10 +306,6 @@ SOURCE_LABEL = {"feld": "Formularfelder", "seitentext": "Seitentext (Kopie ohne 
                 "ocr": "Texterkennung (Scan)"}
 
 
-def _filled(v) -> bool:
-    return bool(v.strip()) if isinstance(v, str) else bool(v)
-
-
 def _from_pages(data: bytes, form: FormDefinition, meta_id: str | None) -> Extraction | None:
     """Values from the printed pages, for copies whose fields are gone or empty (lazy import)."""
     from .paper import NotReadableError, read_pages
@@ -550,9 +546,9 @@ def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFl
     if form_id is not None and form_id != form.id:
         raise ForeignFormError(f"Die Datei ist ein anderes Formular ({form_id[:80]}), "
                                "kein Vollzugshilfeersuchen.")
-    if not any(_filled(v) for vals in raw.values() for v, _ in vals) and not xfa:
+    if not any(filled(v) for vals in raw.values() for v, _ in vals) and not xfa:
         paper = _from_pages(data, form, form_id)  # a printed, flattened or scanned copy
-        if paper is not None and (not raw or any(_filled(v) for v in paper.values.values())):
+        if paper is not None and (not raw or any(filled(v) for v in paper.values.values())):
             return paper
     if not raw:
         if xfa or str(root.get("/NeedsRendering", "")) == "True":

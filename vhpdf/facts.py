@@ -10,11 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from .definition import FormDefinition, Value
-
-def _filled(value: Value) -> bool:
-    return bool(value.strip()) if isinstance(value, str) else bool(value)
-
+from .definition import FormDefinition, Value, filled
 
 def _hash(text: str, size: int = 16) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=size // 2).hexdigest()
@@ -45,10 +41,10 @@ def key_facts(form: FormDefinition, values: dict[str, Value]) -> Facts:
         return v.strip() if isinstance(v, str) and v.strip() else None
 
     persons = form.persons_in(values)
-    named = {n for n in range(1, persons + 1) if _filled(values.get(form.role("person_name", n)))}
+    named = {n for n in range(1, persons + 1) if filled(values.get(form.role("person_name", n)))}
     first = [form.role(r) for r in ("person_name", "person_vorname", "person_geburtsdatum")]
     parts = [_norm(values.get(form.role("aktenzeichen")))] + [_norm(values.get(n)) for n in first]
     version_key = _hash("\x1f".join(parts)) if parts[0] or parts[1] else None
-    fingerprints = "\n".join(f"{n}={_hash(repr(v), 12)}" for n, v in values.items() if _filled(v))
+    fingerprints = "\n".join(f"{n}={_hash(repr(v), 12)}" for n, v in values.items() if filled(v))
     return Facts(text(form.role("aktenzeichen")), text(form.role("ersuchen_datum")),
                  text(form.role("massnahme_datum")), len(named), version_key, fingerprints)
