@@ -19,7 +19,7 @@ from vhpdf.check import evaluate
 from vhpdf.definition import Severity
 from vhpdf.jsgen import HEAD, OK_MESSAGE, completeness_script
 
-from viewers import JS
+from viewers import JS, qualified_name
 
 _TYPES = {"text": "text", "choice": "combobox", "checkbox": "checkbox", "radio": "radiobutton",
           "signature": "signature"}
@@ -31,12 +31,7 @@ def _widgets(pdf):
     for page in reader.pages:
         for ref in page["/Annots"]:
             w = ref.get_object()
-            node, parts = w, []
-            while node is not None:
-                if "/T" in node:
-                    parts.append(str(node["/T"]))
-                node = node.get("/Parent").get_object() if "/Parent" in node else None
-            out.setdefault(".".join(reversed(parts)), w)
+            out.setdefault(qualified_name(w), w)
     return out
 
 

@@ -19,6 +19,16 @@ from pathlib import Path
 JS = Path(__file__).resolve().parent / "js"
 
 
+def qualified_name(widget) -> str:
+    """A widget's fully qualified field name, from the /T entries up its /Parent chain."""
+    node, parts = widget, []
+    while node is not None:
+        if "/T" in node:
+            parts.append(str(node["/T"]))
+        node = node.get("/Parent").get_object() if "/Parent" in node else None
+    return ".".join(reversed(parts))
+
+
 def fill_pdfjs(blank: Path, values: dict, out: Path) -> Path:
     """Fill with pdf.js: annotationStorage.setValue per widget, then saveDocument()."""
     assert shutil.which("node"), "node fehlt: bash tests/setup.sh ausführen"
@@ -121,11 +131,7 @@ def fonts_not_embedded(pdf: Path) -> set[str]:
     for page in reader.pages:
         for ref in page.get("/Annots", ()):
             w = ref.get_object()
-            node, parts = w, []
-            while node is not None:
-                if "/T" in node:
-                    parts.append(str(node["/T"]))
-                node = node.get("/Parent").get_object() if "/Parent" in node else None
+            name = qualified_name(w)
             ap = w.get("/AP")
             normal = ap["/N"] if ap is not None else None
             fonts = (normal.get("/Resources") or {}).get("/Font") if hasattr(normal, "get_data") else None
@@ -133,7 +139,7 @@ def fonts_not_embedded(pdf: Path) -> set[str]:
                 data = normal.get_data()
                 used = [k for k in fonts if (k.encode() + b" ") in data]
                 if any(not embedded(fonts[k]) for k in used):
-                    out.add(".".join(reversed(parts)))
+                    out.add(name)
     return out
 
 
