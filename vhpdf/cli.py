@@ -272,14 +272,13 @@ def druck(file: Path, output: Path, force: bool) -> None:
 def flatten(file: Path, output: Path, pdfa: bool, force: bool) -> None:
     """Werte fest in die Seiten einbrennen (für die Akte); Fußzeile bleibt erhalten."""
     from .extract import ExtractError, read_file
-    from .flatten import FlattenError, flatten as burn, flatten_notes
+    from .flatten import FlattenError, flatten as burn
 
     if output.resolve() == file.resolve():
         raise click.ClickException("Die Ausgabedatei darf nicht die Eingabedatei sein.")
     try:
         source = read_file(file)
-        data = burn(source, pdfa=pdfa)
-        notes = flatten_notes(source)
+        data, notes = burn(source, pdfa=pdfa)
     except (FlattenError, ExtractError) as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     _write_pdf(data, output, force)

@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
 from .definition import FieldType, FormDefinition, load_definition
-from .extract import read_pdf, terminal_fields
+from .extract import Extraction, read_pdf, terminal_fields
 from .fill import button_appearances, on_state, widget_size, write_value
 
 _HIDDEN, _NOVIEW = 2, 32
@@ -56,13 +56,12 @@ def _appearance(widget: DictionaryObject):
     return chosen.get_object() if chosen is not None else None
 
 
-def _refresh_values(writer: PdfWriter, form: FormDefinition, data: bytes) -> None:
+def _refresh_values(writer: PdfWriter, form: FormDefinition, ex: Extraction) -> None:
     """Give every known field vhpdf's appearance of its extracted value.
 
     PyMuPDF, for one, writes ZapfDingbats check marks with /WinAnsiEncoding, which poppler-based
     viewers draw as nothing; the archived copy must show the mark wherever it is opened.
     """
-    ex = read_pdf(data, form)
     if ex.source != "feld":
         return
     acro = writer._root_object["/AcroForm"].get_object()
@@ -87,16 +86,15 @@ def _refresh_values(writer: PdfWriter, form: FormDefinition, data: bytes) -> Non
                     writer._add_object)
 
 
-def flatten_pdf(data: bytes, form: FormDefinition | None = None) -> bytes:
+def flatten_pdf(data: bytes, form: FormDefinition, ex: Extraction) -> bytes:
     """The form with its widgets drawn into the page content and no fields left."""
-    form = form or load_definition()
     try:
         writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     except Exception as exc:  # pypdf raises many kinds for broken files
         raise FlattenError(f"Die PDF-Datei ist nicht lesbar ({type(exc).__name__}).") from None
     if "/AcroForm" not in writer._root_object:
         raise FlattenError("Die Datei enthält keine Formularfelder; sie ist bereits flach.")
-    _refresh_values(writer, form, data)
+    _refresh_values(writer, form, ex)
     for page in writer.pages:
         annots = page.get("/Annots")
         if annots is None:
@@ -188,10 +186,8 @@ def _srgb_profile() -> str:
     return str(found[-1])
 
 
-def flatten_notes(data: bytes) -> list[str]:
+def _notes(form: FormDefinition, ex: Extraction) -> list[str]:
     """What the user should know about a flat copy of this file (German)."""
-    form = load_definition()
-    ex = read_pdf(data, form)
     signed = [f for f in form.fields(ex.persons)
               if f.type is FieldType.SIGNATURE and ex.values.get(f.name)]
     if signed:
@@ -200,7 +196,12 @@ def flatten_notes(data: bytes) -> list[str]:
     return []
 
 
-def flatten(data: bytes, pdfa: bool = False) -> bytes:
-    """Flatten a filled form for the file record; optionally as PDF/A-2b."""
-    flat = flatten_pdf(data)
-    return to_pdfa(flat) if pdfa else flat
+def flatten(data: bytes, pdfa: bool = False) -> tuple[bytes, list[str]]:
+    """Flatten a filled form for the file record (optionally as PDF/A-2b), with notes for the user.
+
+    The file is read once: the same extraction redraws the values and yields the notes.
+    """
+    form = load_definition()
+    ex = read_pdf(data, form)
+    flat = flatten_pdf(data, form, ex)
+    return (to_pdfa(flat) if pdfa else flat), _notes(form, ex)
