@@ -71,7 +71,3 @@ def organize(results: list[Result]) -> list[Result]:
             newer.changes = changes(older, newer)
             older.superseded_by = current.file
     return results
-
-
-def current(results: list[Result]) -> list[Result]:
-    return [r for r in results if r.superseded_by is None]
