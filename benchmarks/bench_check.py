@@ -68,8 +68,8 @@ def variant(rng: random.Random, base: dict, form) -> dict:
 
 def make_corpus(folder: Path, n: int, pdftk_pool: int, seed: int = 4) -> dict[str, int]:
     from fillers import fill_pdftk, fill_pymupdf
-    from vhpdf.definition import load_definition
-    from vhpdf.generate import fill_form, generate
+    from vhpdf.form.definition import load_definition
+    from vhpdf.write.generate import fill_form, generate
 
     form = load_definition()
     base = json.loads((ROOT / "samples" / "vollstaendig.json").read_text(encoding="utf-8"))

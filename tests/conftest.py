@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from vhpdf.definition import load_definition
-from vhpdf.generate import fill_form, generate
+from vhpdf.form.definition import load_definition
+from vhpdf.write.generate import fill_form, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

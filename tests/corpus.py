@@ -16,7 +16,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from vhpdf.definition import load_definition
+from vhpdf.form.definition import load_definition
 
 FORM = load_definition()
 INFO = b"<< /VhpdfFormId (%s) /VhpdfFormVersion (%s) >>" % (FORM.id.encode(), FORM.version.encode())

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from vhpdf.generate import fill_form
+from vhpdf.write.generate import fill_form
 
 TZ = dt.timezone(dt.timedelta(hours=1))
 

@@ -8,9 +8,9 @@ import json
 
 from click.testing import CliRunner
 
-from vhpdf.check import Status, check_file
-from vhpdf.cli import cli
-from vhpdf.extract import extract
+from vhpdf.check.rules import Status, check_file
+from vhpdf.cli.commands import cli
+from vhpdf.read.extract import extract
 
 from conftest import SAMPLES
 

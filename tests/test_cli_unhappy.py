@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from vhpdf.cli import cli
+from vhpdf.cli.commands import cli
 
 
 def run(*args):
@@ -114,7 +114,7 @@ def test_check_bad_file_among_good_ones(tmp_path, complete_pdf):
 def test_check_other_form(tmp_path, form):
     from pypdf import PdfWriter
 
-    from vhpdf.generate import generate
+    from vhpdf.write.generate import generate
 
     writer = PdfWriter(clone_from=__import__("io").BytesIO(generate()))
     writer.add_metadata({"/VhpdfFormId": "anderes-formular"})

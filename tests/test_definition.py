@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from vhpdf.definition import DefinitionError, forms_dir, load_definition
+from vhpdf.form.definition import DefinitionError, forms_dir, load_definition
 
 
 @pytest.fixture

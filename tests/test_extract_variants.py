@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-from vhpdf.extract import LimitError, read_pdf
+from vhpdf.read.extract import LimitError, read_pdf
 
 
 def _fields(writer):

@@ -8,8 +8,8 @@ import time
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from vhpdf.extract import ExtractError, Extraction, read_pdf
-from vhpdf.generate import fill_form
+from vhpdf.read.extract import ExtractError, Extraction, read_pdf
+from vhpdf.write.generate import fill_form
 
 import json
 from pathlib import Path

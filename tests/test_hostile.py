@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 import corpus
-from vhpdf.check import Item, Status, check_item
-from vhpdf.extract import read_pdf
+from vhpdf.check.rules import Item, Status, check_item
+from vhpdf.read.extract import read_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,7 +30,7 @@ def complete_bytes(complete_pdf) -> bytes:
 
 @pytest.fixture(scope="session")
 def incomplete_bytes(incomplete_values) -> bytes:
-    from vhpdf.generate import fill_form
+    from vhpdf.write.generate import fill_form
 
     return fill_form(incomplete_values)
 
@@ -165,7 +165,7 @@ def test_odd_unicode(form):
                                                  "person1.staatsangehoerigkeit", "massnahme.grund")}
     assert "feld" in ex.unknown_fields  # NUL and RTL override stripped from names too
     # the result must survive every report format (a lone surrogate would break UTF-8 output)
-    from vhpdf.report import render_csv, render_json, render_table
+    from vhpdf.report.text import render_csv, render_json, render_table
 
     result = verdict(corpus.odd_unicode(), keep_values=True)
     for text in (render_json([result]), render_csv([result]), render_table([result])):

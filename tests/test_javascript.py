@@ -15,9 +15,9 @@ import zlib
 import pytest
 from pypdf import PdfReader
 
-from vhpdf.check import evaluate
-from vhpdf.definition import Severity
-from vhpdf.jsgen import HEAD, OK_MESSAGE, completeness_script
+from vhpdf.check.rules import evaluate
+from vhpdf.form.definition import Severity
+from vhpdf.write.viewer_script import HEAD, OK_MESSAGE, completeness_script
 
 from viewers import JS, qualified_name
 

@@ -14,9 +14,9 @@ from html.parser import HTMLParser
 import pytest
 from click.testing import CliRunner
 
-from vhpdf.check import Status
-from vhpdf.runner import check_paths
-from vhpdf.cli import cli
+from vhpdf.check.rules import Status
+from vhpdf.batch.pool import check_paths
+from vhpdf.cli.commands import cli
 
 from mails import build_inbox
 
@@ -200,7 +200,7 @@ def test_json_and_table_agree_with_library(inbox):
 
     table = _run("check", root).output
     assert "\x1b[" not in table  # no colour when not on a TTY
-    from vhpdf.report import render_table
+    from vhpdf.report.text import render_table
 
     assert render_table(lib, color=True).count("\x1b[") >= len(lib)  # the CLI asks for it on a TTY
     lines = table.splitlines()
@@ -264,7 +264,7 @@ def test_inputs_are_never_modified(inbox, tmp_path):
 def test_file_attachment_annotation_is_an_annex(complete_pdf, tmp_path):
     import pymupdf
 
-    from vhpdf.check import check_file
+    from vhpdf.check.rules import check_file
 
     doc = pymupdf.open(complete_pdf)
     doc[0].add_file_annot(pymupdf.Point(500, 50), b"%PDF-1.4 Beschluss", "Durchsuchungsbeschluss.pdf")
@@ -279,7 +279,7 @@ def test_file_attachment_annotation_is_an_annex(complete_pdf, tmp_path):
 def test_forwarded_mail_and_maildir_subfolder(tmp_path, incomplete_values):
     import datetime as dt
 
-    from vhpdf.generate import fill_form
+    from vhpdf.write.generate import fill_form
 
     from mails import TZ, mail, write_maildir
 
@@ -298,7 +298,7 @@ def test_forwarded_mail_and_maildir_subfolder(tmp_path, incomplete_values):
 def test_thunderbird_mbox_without_suffix_named_explicitly(tmp_path, incomplete_values):
     import datetime as dt
 
-    from vhpdf.generate import fill_form
+    from vhpdf.write.generate import fill_form
 
     from mails import TZ, mail, write_mbox
 
@@ -315,7 +315,7 @@ def test_thunderbird_mbox_without_suffix_named_explicitly(tmp_path, incomplete_v
 
 
 def test_exit_status_counts_current_versions_only(tmp_path, complete_values):
-    from vhpdf.generate import fill_form
+    from vhpdf.write.generate import fill_form
 
     old = dict(complete_values, **{"ersuchen.datum": "12.10.2026", "massnahme.grund": None})
     (tmp_path / "a_alt.pdf").write_bytes(fill_form(old))

@@ -6,8 +6,8 @@ import datetime as dt
 
 from click.testing import CliRunner
 
-from vhpdf.cli import cli
-from vhpdf.generate import fill_form
+from vhpdf.cli.commands import cli
+from vhpdf.write.generate import fill_form
 
 from mails import TZ, mail, write_mbox
 

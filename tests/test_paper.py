@@ -20,12 +20,12 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from vhpdf.check import Item, check_item
-from vhpdf.definition import load_definition
-from vhpdf.cli import cli
-from vhpdf.extract import SOURCE_LABEL, NoFormError, extract, read_pdf
-from vhpdf.layout import compute_layout, footer_text
-from vhpdf.report import render_csv, render_details, render_json, render_table
+from vhpdf.check.rules import Item, check_item
+from vhpdf.form.definition import load_definition
+from vhpdf.cli.commands import cli
+from vhpdf.read.extract import SOURCE_LABEL, NoFormError, extract, read_pdf
+from vhpdf.form.layout import compute_layout, footer_text
+from vhpdf.report.text import render_csv, render_details, render_json, render_table
 
 from fillers import fill_pdftk, fill_pymupdf
 from scans import simulate_scan
@@ -98,7 +98,7 @@ def values(complete_values) -> dict:
 
 @pytest.fixture(scope="session")
 def filled(tmp_path_factory, blank_pdf, values) -> dict[str, Path]:
-    from vhpdf.generate import fill_form
+    from vhpdf.write.generate import fill_form
 
     folder = tmp_path_factory.mktemp("filled")
     (folder / "vhpdf.pdf").write_bytes(fill_form(values))
@@ -173,7 +173,7 @@ def test_mutool_copy_repairs_its_text_or_says_unsure(filled, tmp_path, filler):
 
 
 def test_multiline_newlines_and_wraps(filled, tmp_path, values):
-    from vhpdf.generate import fill_form
+    from vhpdf.write.generate import fill_form
 
     ex = extract(copy_pdftocairo(filled["vhpdf"], tmp_path / "k.pdf"))
     for name in EXTRA:
@@ -399,10 +399,10 @@ def test_handwritten_page_is_said_so(form, blank_pdf, tmp_path):
 
 
 def test_check_path_does_not_load_page_readers(complete_pdf):
-    code = ("import sys; from vhpdf.check import check_file; "
+    code = ("import sys; from vhpdf.check.rules import check_file; "
             f"r = check_file({str(complete_pdf)!r}); "
             "print(r.source, sorted(m for m in ('pdfplumber', 'pypdfium2', 'numpy', "
-            "'vhpdf.pagetext', 'vhpdf.ocr') if m in sys.modules))")
+            "'vhpdf.read.paper.pagetext', 'vhpdf.read.paper.ocr') if m in sys.modules))")
     run = subprocess.run(["python3", "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent)
     assert run.stdout.strip() == "feld []"
@@ -488,7 +488,7 @@ def test_flatten_says_a_signature_stays_with_the_original(complete_pdf, tmp_path
 
 def test_scan_foreign_names_right_or_uncertain(values, tmp_path):
     """Letters the German OCR model lacks (ç ë š ø å ó ñ) are never returned as confident reads."""
-    from vhpdf.generate import fill_form
+    from vhpdf.write.generate import fill_form
 
     names = [("Çelik", "Arbër"), ("Dušan", "Šaric"), ("Jørgen", "Håkon"), ("Ramón", "Muñoz")]
     data = dict(values)

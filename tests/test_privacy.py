@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 import corpus
-from vhpdf.generate import fill_form, generate
+from vhpdf.write.generate import fill_form, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "Zyxqwv"  # stands for a name, a criminal finding, a diagnosis
@@ -47,7 +47,7 @@ AUDIT = textwrap.dedent("""
         import socket
         socket.socket().close()
         sys.exit(0)
-    from vhpdf.cli import main
+    from vhpdf.cli.commands import main
     sys.argv = ["vhpdf", *sys.argv[2:]]
     main()
 """)

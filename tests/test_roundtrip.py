@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vhpdf.extract import extract
+from vhpdf.read.extract import extract
 
 from fillers import fill_pdftk, fill_pymupdf
 

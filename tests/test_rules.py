@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from vhpdf.check import Status, check_file, evaluate
-from vhpdf.definition import Severity
-from vhpdf.generate import fill_form
+from vhpdf.check.rules import Status, check_file, evaluate
+from vhpdf.form.definition import Severity
+from vhpdf.write.generate import fill_form
 
 NO_SOURCES = {"kraefte.fremd.zab": False, "kraefte.fremd.sonstige": None}
 NIGHT = {"massnahme.uhrzeit": "05:59", "meldung.uhrzeit": "05:00"}

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 import corpus
-from vhpdf.check import Item, Result, Status
-from vhpdf.runner import Limits, run
+from vhpdf.check.rules import Item, Result, Status
+from vhpdf.batch.pool import Limits, run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -196,7 +196,7 @@ def test_password_prompt_on_a_tty(tmp_path, complete_pdf):
 
 
 def test_call_isolated_limits():
-    from vhpdf.runner import IsolationError, call_isolated
+    from vhpdf.batch.pool import IsolationError, call_isolated
 
     assert call_isolated(pow, 2, 10) == 1024
     with pytest.raises(ZeroDivisionError):  # the callee's own exception comes back as it is

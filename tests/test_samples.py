@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from vhpdf.check import Status, check_file
-from vhpdf.extract import extract
+from vhpdf.check.rules import Status, check_file
+from vhpdf.read.extract import extract
 
 from conftest import SAMPLES
 

@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, BooleanObject, NameObject, NumberObject
 
-from vhpdf.check import check_file
-from vhpdf.cli import cli
-from vhpdf.druck import print_copy
-from vhpdf.extract import extract
-from vhpdf.fill import FillError
-from vhpdf.generate import fill_form
+from vhpdf.check.rules import check_file
+from vhpdf.cli.commands import cli
+from vhpdf.write.druck import print_copy
+from vhpdf.read.extract import extract
+from vhpdf.write.fill import FillError
+from vhpdf.write.generate import fill_form
 
 from fillers import fill_pdftk, fill_pymupdf
 from viewers import (crop, fill_pdfium, fill_pdfjs, fonts_not_embedded, render_gray, same_text,

@@ -1,5 +1,5 @@
 """`python -m vhpdf` runs the CLI."""
 
-from .cli import main
+from vhpdf.cli.commands import main
 
 main()

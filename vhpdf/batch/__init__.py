@@ -1,0 +1,1 @@
+"""Many inputs: files, folders and mails as items, isolated worker processes, orchestration."""

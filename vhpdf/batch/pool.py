@@ -1,0 +1,416 @@
+"""Running checks over many items: worker processes, per-file limits, results in input order.
+
+Each item is checked in a worker process under a time limit and an address-space cap
+(RLIMIT_AS), so one hostile or broken file can neither stop, hang nor starve the run: a worker
+that times out, runs out of memory or crashes is killed and replaced, and its file is reported
+as unlesbar with the reason. Workers are long-lived (one per job, not one per file) and take
+one item at a time; items are pulled lazily from the input iterable and only a small window of
+them is in flight or waiting for its turn in the output order, so memory stays flat however
+many files there are.
+
+The runner is generic over the task (by default `check.check_item`), so tests can drive it with
+tasks that hang, crash or allocate.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from typing import Callable, Iterable, Iterator, TextIO
+
+from vhpdf.check.rules import MEMORY_MESSAGE, Finding, Item, Result, Status, check_item
+from vhpdf.form.definition import load_definition
+
+DEFAULT_TIMEOUT = 30.0  # seconds per file
+DEFAULT_MEMORY_MB = 1024  # address space per worker
+
+Task = Callable[..., Result]
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float = DEFAULT_TIMEOUT
+    memory_mb: int | None = DEFAULT_MEMORY_MB
+
+
+def _limit_memory(memory_mb: int | None) -> None:
+    if not memory_mb:
+        return
+    try:
+        import resource
+    except ImportError:  # not on a POSIX system: time limit only
+        return
+    limit = memory_mb * 2**20
+    try:  # a parent that is already large (vhpdf used as a library) must still leave room
+        with open("/proc/self/statm") as fh:
+            size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = max(limit, size + 128 * 2**20)
+    except (OSError, ValueError):
+        pass
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _serve(task: Task, options: dict, memory_mb: int | None, inbox, outbox) -> None:
+    """A worker's life: take (index, item), send (index, result), until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+    faulthandler.disable()  # a crash is reported by the parent, never as a traceback
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)  # whatever a library prints about a file (maybe its values) goes nowhere
+    os.close(devnull)
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            message = inbox.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        index, item = message
+        try:
+            result = task(item, **options)
+        except MemoryError:
+            result = Result(item.name, Status.UNLESBAR, error=MEMORY_MESSAGE, error_kind="memory")
+        outbox.send((index, result))
+
+
+class _Worker:
+    def __init__(self, ctx, task: Task, options: dict, memory_mb: int | None):
+        inbox_r, self.inbox = ctx.Pipe(duplex=False)  # one-way pipes, no sockets at all
+        self.outbox, outbox_w = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_serve, args=(task, options, memory_mb, inbox_r, outbox_w),
+                                daemon=True, name="vhpdf-worker")
+        self.proc.start()
+        inbox_r.close()
+        outbox_w.close()
+        self.index: int | None = None
+        self.item: Item | None = None
+        self.deadline = 0.0
+
+    def give(self, index: int, item: Item, timeout: float) -> None:
+        self.index, self.item = index, item
+        self.deadline = time.monotonic() + timeout
+        self.inbox.send((index, item))
+
+    def done(self) -> None:
+        self.index = self.item = None
+
+    def stop(self, kill: bool = False) -> None:
+        if not kill:
+            try:
+                self.inbox.send(None)
+            except OSError:
+                kill = True
+        if kill and self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(1 if not kill else None)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.inbox.close()
+        self.outbox.close()
+
+
+def _failed(item: Item, message: str, kind: str) -> Result:
+    return Result(item.name, Status.UNLESBAR, error=message, error_kind=kind, mail=item.mail,
+                  annexes=item.annexes)
+
+
+def _crash_message(exitcode: int | None) -> tuple[str, str]:
+    if exitcode is not None and exitcode == -signal.SIGKILL:
+        return ("Der Prüfprozess wurde vom System beendet, vermutlich wegen Speichermangels.",
+                "memory")
+    how = f"Signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"Status {exitcode}"
+    return f"Der Prüfprozess ist beim Lesen der Datei abgestürzt ({how}).", "crash"
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+class _Interner:
+    """Shares equal findings between results, so thousands of results stay small."""
+
+    def __init__(self):
+        self.seen: dict[Finding, Finding] = {}
+
+    def __call__(self, result: Result) -> Result:
+        if len(self.seen) < 100_000:
+            result.findings = [self.seen.setdefault(f, f) for f in result.findings]
+        return result
+
+
+def run(items: Iterable[Item], task: Task = check_item, *, jobs: int | None = None,
+        limits: Limits = Limits(), options: dict | None = None,
+        progress: Callable[[Result], None] | None = None) -> Iterator[Result]:
+    """Yield one Result per item, in input order, each computed in a worker process.
+
+    `options` are passed to `task` as keyword arguments (e.g. keep_values, password). Never
+    raises for a bad item; the workers are stopped when the iterator is exhausted or closed.
+    """
+    jobs = max(1, jobs or default_jobs())
+    options = options or {}
+    if task is check_item:  # load once here, so forked workers inherit it
+        from vhpdf.form.definition import load_definition
+        from vhpdf.read.extract import read_pdf  # noqa: F401  (imports pypdf before forking)
+
+        options = {"form": load_definition(), **options}
+    ctx = _context()
+    window = max(8, 4 * jobs)
+    source = iter(enumerate(items))
+    workers: list[_Worker] = []
+    finished: dict[int, Result] = {}
+    next_out = 0
+    exhausted = False
+    intern = _Interner()
+
+    def settle(w: _Worker, result: Result) -> None:
+        result.mail, result.annexes = w.item.mail, w.item.annexes
+        finished[w.index] = intern(result)
+        if progress is not None:
+            progress(result)
+        w.done()
+
+    def replace_worker(w: _Worker) -> _Worker:
+        w.stop(kill=True)
+        fresh = _Worker(ctx, task, options, limits.memory_mb)
+        workers[workers.index(w)] = fresh
+        return fresh
+
+    try:
+        while True:
+            in_flight = sum(1 for w in workers if w.index is not None)
+            while not exhausted and in_flight + len(finished) < window:
+                idle = next((w for w in workers if w.index is None), None)
+                if idle is None and len(workers) < jobs:
+                    idle = _Worker(ctx, task, options, limits.memory_mb)
+                    workers.append(idle)
+                if idle is None:
+                    break
+                try:
+                    index, item = next(source)
+                except StopIteration:
+                    exhausted = True
+                    break
+                try:
+                    idle.give(index, item, limits.timeout)
+                except OSError:  # the idle worker died meanwhile (e.g. killed from outside)
+                    replace_worker(idle).give(index, item, limits.timeout)
+                in_flight += 1
+            while next_out in finished:
+                yield finished.pop(next_out)
+                next_out += 1
+            busy = [w for w in workers if w.index is not None]
+            if not busy:
+                if exhausted:
+                    return
+                continue
+            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            wait([w.outbox for w in busy] + [w.proc.sentinel for w in busy], timeout)
+            now = time.monotonic()
+            for w in busy:
+                got, torn = None, False
+                try:
+                    if w.outbox.poll():
+                        got = w.outbox.recv()
+                except (EOFError, OSError):  # the worker died: its exit status says how
+                    w.proc.join(5)
+                except Exception:  # noqa: BLE001 - a garbled answer: treat as a crash
+                    torn = True
+                if got is not None:
+                    settle(w, got[1])
+                    if got[1].error_kind == "memory":  # its heap may be fragmented: start afresh
+                        replace_worker(w)
+                elif torn or not w.proc.is_alive():
+                    message, kind = _crash_message(w.proc.exitcode)
+                    if torn:
+                        message = "Der Prüfprozess lieferte eine unlesbare Antwort (abgestürzt)."
+                    settle(w, _failed(w.item, message, kind))
+                    replace_worker(w)
+                elif now >= w.deadline:
+                    seconds = f"{limits.timeout:g}".replace(".", ",")
+                    settle(w, _failed(w.item, f"Zeitlimit von {seconds} s beim Lesen überschritten; "
+                                      "die Prüfung wurde abgebrochen.", "timeout"))
+                    replace_worker(w)
+    finally:
+        for w in workers:
+            w.stop(kill=w.index is not None)
+
+
+class IsolationError(Exception):
+    """A call in a worker process timed out, ran out of memory or crashed; the message is German."""
+
+
+def _call_in_child(func, args, kwargs, memory_mb, outbox) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    faulthandler.disable()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    _limit_memory(memory_mb)
+    try:
+        outbox.send((True, func(*args, **kwargs)))
+    except MemoryError:
+        outbox.send((False, IsolationError(MEMORY_MESSAGE)))
+    except Exception as exc:  # noqa: BLE001 - handed to the parent, which re-raises it
+        outbox.send((False, exc))
+
+
+def call_isolated(func, *args, limits: Limits = Limits(), **kwargs):
+    """`func(*args, **kwargs)` in a worker process under the limits; its exception is re-raised.
+
+    For single-file commands such as `vhpdf extract`, so that one hostile file cannot hang or
+    exhaust the machine there either. Raises IsolationError on timeout, memory or crash.
+    """
+    ctx = _context()
+    inbox, outbox = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_call_in_child, args=(func, args, kwargs, limits.memory_mb, outbox),
+                       daemon=True, name="vhpdf-worker")
+    proc.start()
+    outbox.close()
+    try:
+        if not wait([inbox, proc.sentinel], limits.timeout):
+            seconds = f"{limits.timeout:g}".replace(".", ",")
+            raise IsolationError(f"Zeitlimit von {seconds} s beim Lesen überschritten; "
+                                 "das Lesen wurde abgebrochen.")
+        try:
+            ok, value = inbox.recv()
+        except (EOFError, OSError):
+            proc.join(5)
+            raise IsolationError(_crash_message(proc.exitcode)[0]) from None
+        if not ok:
+            raise value
+        return value
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        inbox.close()
+
+
+class Progress:
+    """A one-line progress display on a terminal stream (stderr), shown for more than a few files."""
+
+    def __init__(self, total: int | None, stream: TextIO = sys.stderr, threshold: int = 5):
+        self.total, self.stream, self.threshold = total, stream, threshold
+        self.done = 0
+        self.counts = {s: 0 for s in Status}
+        self.shown = False
+        self.start = time.monotonic()
+
+    @staticmethod
+    def wanted(stream: TextIO = sys.stderr) -> bool:
+        try:
+            return stream.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    def __call__(self, result: Result) -> None:
+        self.done += 1
+        self.counts[result.status] += 1
+        if self.total is not None and self.total <= self.threshold:
+            return
+        if self.total is None and self.done <= self.threshold:
+            return
+        self.shown = True
+        if self.total:
+            width = 30
+            filled = width * self.done // self.total
+            bar = "█" * filled + "·" * (width - filled)
+            head = f"Prüfe {bar} {self.done}/{self.total}"
+        else:
+            head = f"Prüfe … {self.done}"
+        rate = self.done / max(time.monotonic() - self.start, 1e-6)
+        tail = (f"  ✔ {self.counts[Status.VOLLSTAENDIG]}  ✘ {self.counts[Status.UNVOLLSTAENDIG]}"
+                f"  ? {self.counts[Status.UNLESBAR]}  {rate:.0f}/s")
+        self.stream.write("\r" + head + tail + "\033[K")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "IsolationError", "Limits", "Progress",
+           "call_isolated", "default_jobs", "run"]
+
+
+def check_paths(paths: Iterable, keep_values: bool = False) -> list[Result]:
+    """Check every request found in `paths` in this process, one after another, grouped into
+    versions (for library use and tests; the CLI uses check_all's isolated workers)."""
+    from vhpdf.check.rules import expand_paths
+    from vhpdf.check.versions import organize
+
+    form = load_definition()
+    return organize([check_item(item, form, keep_values) for item in expand_paths(paths)])
+
+
+def check_all(paths: Iterable, *, jobs: int | None = None, limits: Limits = Limits(),
+              keep_values: bool = False, password: str | None = None,
+              ask_password: Callable[[int], str | None] | None = None,
+              progress_stream: TextIO | None = None) -> list[Result]:
+    """Check every request found in `paths` in isolated workers, grouped into versions.
+
+    `ask_password(count)` is asked once for a password when encrypted files could not be
+    opened; `progress_stream` gets a progress bar when it is a terminal and the run is long.
+    Raises NothingFound when the paths hold no PDF or mail at all.
+    """
+    from vhpdf.check.rules import expand_paths
+    from vhpdf.check.versions import organize
+
+    items: Iterable[Item] = expand_paths(paths)
+    progress = None
+    if progress_stream is not None and Progress.wanted(progress_stream):
+        items = list(items)  # the bar needs the total; only paths and mail parts are held
+        progress = Progress(len(items), progress_stream)
+    options = {"keep_values": keep_values, "password": password}
+    pending: dict[int, Item] = {}  # in flight; only encrypted ones are kept for a second try
+
+    def remember(source: Iterable[Item]) -> Iterator[Item]:
+        for index, item in enumerate(source):
+            pending[index] = item
+            yield item
+
+    results: list[Result] = []
+    retry: list[tuple[int, Item]] = []
+    try:
+        for result in run(remember(items), jobs=jobs, limits=limits, options=options,
+                          progress=progress):
+            item = pending.pop(len(results))  # results come in input order
+            if result.error_kind == "EncryptedError":
+                retry.append((len(results), item))
+            results.append(result)
+    finally:
+        if progress is not None:
+            progress.close()
+    if not results:
+        raise NothingFound("Keine PDF-Dateien oder E-Mails gefunden.")
+    if retry and password is None and ask_password is not None:
+        password = ask_password(len(retry))
+        if password:
+            again = run([it for _, it in retry], jobs=jobs, limits=limits,
+                        options={**options, "password": password})
+            for (i, _), result in zip(retry, again):
+                results[i] = result
+    return organize(results)
+
+
+class NothingFound(Exception):
+    """The paths given hold no PDF file or mail."""

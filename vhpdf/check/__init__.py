@@ -1,0 +1,1 @@
+"""Judging one request: result model, rules engine, print check, key facts, versions."""

@@ -1,0 +1,73 @@
+"""After checking: one row per request.
+
+- A PDF attachment that is no form at all (e.g. the court order sent with the request) is not a
+  request of its own when its mail carries a form: it is already listed as that form's annex.
+- Requests with the same Aktenzeichen and the same first person (name, first name, date of birth)
+  are versions of one request. The newest by request date, then by mail date, is current; the
+  others are marked superseded, and each newer version says which fields changed against the
+  version before it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from vhpdf.check.rules import Result, Status
+from vhpdf.form.formats import parse_date
+
+NOT_A_FORM = {"NoFormError", "ForeignFormError", "NotPdfError"}
+
+
+def _is_form(r: Result) -> bool:
+    return not (r.status is Status.UNLESBAR and r.error_kind in NOT_A_FORM)
+
+
+def _fold_annex_pdfs(results: list[Result]) -> list[Result]:
+    mails_with_form = {r.mail["id"] for r in results if r.mail and _is_form(r)}
+    return [r for r in results if _is_form(r) or not (r.mail and r.mail["id"] in mails_with_form)]
+
+
+def _order_key(indexed: tuple[int, Result]):
+    i, r = indexed
+    request = parse_date(r.facts.ersuchen_datum) if r.facts else None
+    mail_date = None
+    if r.mail and r.mail.get("date"):
+        try:
+            mail_date = dt.datetime.fromisoformat(r.mail["date"])
+            if mail_date.tzinfo is None:
+                mail_date = mail_date.replace(tzinfo=dt.timezone.utc)
+        except ValueError:
+            mail_date = None
+    return (request or dt.date.min, mail_date or dt.datetime.min.replace(tzinfo=dt.timezone.utc), i)
+
+
+def changes(old: Result, new: Result) -> dict:
+    """Field names added, changed and removed from `old` to `new` (values only if both kept them)."""
+    a, b = old.facts.fingerprint_map(), new.facts.fingerprint_map()
+    out = {"against": old.file,
+           "added": sorted(n for n in b if n not in a),
+           "changed": sorted(n for n in b if n in a and a[n] != b[n]),
+           "removed": sorted(n for n in a if n not in b)}
+    if old.values is not None and new.values is not None:
+        out["values"] = {n: [old.values.get(n), new.values.get(n)]
+                         for n in out["added"] + out["changed"] + out["removed"]}
+    return out
+
+
+def organize(results: list[Result]) -> list[Result]:
+    """Fold annex PDFs into their mail's request and mark superseded versions (order kept)."""
+    results = _fold_annex_pdfs(results)
+    groups: dict[str, list[tuple[int, Result]]] = {}
+    for i, r in enumerate(results):
+        r.superseded_by, r.changes = None, None
+        if r.status is not Status.UNLESBAR and r.facts and r.facts.version_key:
+            groups.setdefault(r.facts.version_key, []).append((i, r))
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        ordered = [r for _, r in sorted(members, key=_order_key)]
+        current = ordered[-1]
+        for older, newer in zip(ordered, ordered[1:]):
+            newer.changes = changes(older, newer)
+            older.superseded_by = current.file
+    return results

@@ -1,0 +1,1 @@
+"""The form as data: definition, value formats, page layout (no PDF objects)."""

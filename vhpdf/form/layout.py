@@ -1,0 +1,275 @@
+"""Page layout computed from the form definition: where every heading, label and field sits.
+
+The generator draws exactly this, and readers of printed copies can call it again to know
+where each value was. Coordinates are PDF points, origin bottom left, A4 portrait.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from vhpdf.form.definition import Field, FieldType, FormDefinition, Section
+
+PAGE_W, PAGE_H = 595.2756, 841.8898  # A4
+MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 51.0, 42.0, 48.0
+CONTENT_W = PAGE_W - 2 * MARGIN_X
+GAP = 6.0  # horizontal space between fields in a row
+LABEL_SIZE, HINT_SIZE, HEADING_SIZE = 7.5, 6.5, 10.0
+LINE_H = 11.0  # height of one text line inside a field
+BOX = 9.0  # checkbox / radio size
+FONT, FONT_BOLD = "Helvetica", "Helvetica-Bold"
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+# The non-printing "Vollständigkeit prüfen" button, top right of page 1 (above the title).
+CHECK_BUTTON = Rect(PAGE_W - MARGIN_X - 120, PAGE_H - MARGIN_TOP - 17, 120, 17)
+
+
+@dataclass(frozen=True)
+class Widget:
+    """Where a field (or, for radio groups, one of its options) is placed."""
+
+    field: Field
+    page: int
+    rect: Rect
+    export: str | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    page: int
+    x: float
+    y: float  # baseline
+    text: str
+    size: float
+    bold: bool = False
+    align: str = "left"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A printed outline: a field box, a checkbox, a radio circle or a rule under a heading."""
+
+    page: int
+    rect: Rect
+    shape: str  # "box" | "circle" | "rule"
+
+
+@dataclass(frozen=True)
+class Layout:
+    pages: int
+    widgets: tuple[Widget, ...]
+    texts: tuple[Text, ...]
+    frames: tuple[Frame, ...]
+
+
+def footer_text(form: FormDefinition) -> str:
+    """The footer printed on every page; it names form id and version even on paper."""
+    return f"{form.title} · Formular {form.id} · Version {form.version}"
+
+
+def _width(text: str, size: float, bold: bool = False) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(text, FONT_BOLD if bold else FONT, size)
+
+
+def wrap_measured(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """Greedy word wrap by any width measure; words longer than a line are split."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if measure(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while measure(word) > width and len(word) > 1:
+                cut = len(word)
+                while cut > 1 and measure(word[:cut]) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
+
+
+def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """Wrap printed form text (labels, headings: Helvetica)."""
+    return wrap_measured(text, width, lambda t: _width(t, size, bold))
+
+
+# A unit is something placed as a whole: (height, place(page, top) -> elements).
+Elements = list
+Unit = tuple[float, Callable[[int, float], Elements]]
+
+
+def _label_lines(f: Field, width: float) -> list[str]:
+    return wrap(f.label + f.requirement.mark, width, LABEL_SIZE)
+
+
+def _field_height(f: Field) -> float:
+    if f.type in (FieldType.CHECKBOX, FieldType.RADIO):
+        return BOX
+    return f.lines * LINE_H + 4.0
+
+
+def _cell(f: Field, width: float) -> tuple[float, Callable[[int, float, float], Elements]]:
+    """A field with its label (and hint) in a cell of `width`; returns height and placer."""
+    if f.type is FieldType.CHECKBOX:
+        lines = wrap(f.label + f.requirement.mark, width - BOX - 4, LABEL_SIZE)
+        height = max(BOX, len(lines) * (LABEL_SIZE + 1.5))
+
+        def place(page: int, x: float, top: float) -> Elements:
+            rect = Rect(x, top - BOX, BOX, BOX)
+            out: Elements = [Frame(page, rect, "box"), Widget(f, page, rect)]
+            out += [Text(page, x + BOX + 4, top - 7 - i * (LABEL_SIZE + 1.5), ln, LABEL_SIZE)
+                    for i, ln in enumerate(lines)]
+            return out
+
+        return height, place
+
+    label = _label_lines(f, width)
+    label_h = len(label) * (LABEL_SIZE + 1.5) + 1.5
+    hint = wrap(f.hint, width, HINT_SIZE) if f.hint else []
+    hint_h = len(hint) * (HINT_SIZE + 1.5) + (2 if hint else 0)
+    body_h = _field_height(f)
+
+    def place(page: int, x: float, top: float) -> Elements:
+        out: Elements = [Text(page, x, top - LABEL_SIZE - i * (LABEL_SIZE + 1.5), ln, LABEL_SIZE)
+                         for i, ln in enumerate(label)]
+        body_top = top - label_h
+        if f.type is FieldType.RADIO:
+            ox = x
+            for opt in f.options:
+                rect = Rect(ox, body_top - BOX, BOX, BOX)
+                out += [Frame(page, rect, "circle"), Widget(f, page, rect, export=opt.value),
+                        Text(page, ox + BOX + 3, body_top - 7.5, opt.label, LABEL_SIZE)]
+                ox += BOX + 3 + _width(opt.label, LABEL_SIZE) + 14
+        else:
+            rect = Rect(x, body_top - body_h, width, body_h)
+            out += [Frame(page, rect, "box"), Widget(f, page, rect)]
+        hint_top = body_top - body_h - 2
+        out += [Text(page, x, hint_top - HINT_SIZE - i * (HINT_SIZE + 1.5), ln, HINT_SIZE)
+                for i, ln in enumerate(hint)]
+        return out
+
+    return label_h + body_h + hint_h, place
+
+
+def _rows(fields: list[Field]) -> list[list[Field]]:
+    rows: list[list[Field]] = []
+    used = 2.0
+    for f in fields:
+        if used + f.width > 1.0001:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(f)
+        used += f.width
+    return rows
+
+
+def _row_unit(row: list[Field]) -> Unit:
+    free = CONTENT_W - GAP * (len(row) - 1)
+    cells = [_cell(f, free * f.width) for f in row]
+    height = max(h for h, _ in cells) + 7.0
+
+    def place(page: int, top: float) -> Elements:
+        out: Elements = []
+        x = MARGIN_X
+        for f, (_, placer) in zip(row, cells):
+            out += placer(page, x, top)
+            x += free * f.width + GAP
+        return out
+
+    return height, place
+
+
+def _text_unit(text: str, size: float, bold: bool = False, rule: bool = False,
+               space_before: float = 0.0) -> Unit:
+    lines = wrap(text, CONTENT_W, size, bold)
+    step = size + 2.0
+    height = space_before + len(lines) * step + (5.0 if rule else 3.0)
+
+    def place(page: int, top: float) -> Elements:
+        top -= space_before
+        out: Elements = [Text(page, MARGIN_X, top - size - i * step, ln, size, bold)
+                         for i, ln in enumerate(lines)]
+        if rule:
+            y = top - len(lines) * step - 1.5
+            out.append(Frame(page, Rect(MARGIN_X, y, CONTENT_W, 0), "rule"))
+        return out
+
+    return height, place
+
+
+def _join(units: list[Unit]) -> Unit:
+    """Several units that must stay on one page (a heading with its first row)."""
+    height = sum(h for h, _ in units)
+
+    def place(page: int, top: float) -> Elements:
+        out: Elements = []
+        for h, placer in units:
+            out += placer(page, top)
+            top -= h
+        return out
+
+    return height, place
+
+
+def _section_units(section: Section, persons: int, form: FormDefinition) -> list[Unit]:
+    units: list[Unit] = []
+    block = [f for f in section.fields if "{n}" in f.name]
+    for n in range(1, persons + 1 if block else 1):
+        rows = [_row_unit(r) for r in _rows([f.expand(n) for f in block])]
+        title = _text_unit(section.repeat.title.replace("{n}", str(n)), 8.5, bold=True)
+        units.append(_join([title, *rows]))
+    units += [_row_unit(r) for r in _rows([f for f in section.fields if "{n}" not in f.name])]
+    head = [_text_unit(section.heading, HEADING_SIZE, bold=True, rule=True, space_before=6.0)]
+    if section.intro:
+        head.append(_text_unit(section.intro, LABEL_SIZE))
+    return [_join(head + units[:1]), *units[1:]]
+
+
+def compute_layout(form: FormDefinition, persons: int | None = None) -> Layout:
+    """Lay the whole form out on A4 pages; deterministic for a given definition and count."""
+    persons = form.repeat.default if persons is None else persons
+    units: list[Unit] = [
+        _text_unit(form.title, 15.0, bold=True),
+        _text_unit(form.subtitle, 8.5),
+        _text_unit(form.legend, HINT_SIZE, space_before=2.0),
+    ]
+    for section in form.sections:
+        units += _section_units(section, persons, form)
+    units.append(_text_unit(form.closing_note, HINT_SIZE, space_before=4.0))
+
+    elements: Elements = []
+    page, top = 0, PAGE_H - MARGIN_TOP
+    for height, place in units:
+        if top - height < MARGIN_BOTTOM and top < PAGE_H - MARGIN_TOP:
+            page, top = page + 1, PAGE_H - MARGIN_TOP
+        elements += place(page, top)
+        top -= height
+    pages = page + 1
+    footer = footer_text(form)
+    for p in range(pages):
+        elements.append(Text(p, MARGIN_X, 24.0, footer, HINT_SIZE))
+        elements.append(Text(p, PAGE_W - MARGIN_X, 24.0, f"Seite {p + 1} von {pages}", HINT_SIZE,
+                             align="right"))
+    return Layout(
+        pages=pages,
+        widgets=tuple(e for e in elements if isinstance(e, Widget)),
+        texts=tuple(e for e in elements if isinstance(e, Text)),
+        frames=tuple(e for e in elements if isinstance(e, Frame)),
+    )

@@ -1,0 +1,1 @@
+"""Copies without field values: page text and OCR, read inside the known layout."""

@@ -1,0 +1,161 @@
+"""Copies without field values: which pages show the form, and their values read page by page.
+
+Text pages are read from their page text (pagetext), image pages and pages whose text became
+outlines by OCR (ocr, imported only when such a page turns up). Form id, version and page count
+come from the printed footer; the person-block count from the pages and the block titles seen.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from vhpdf.form.definition import FieldType, FormDefinition, Value
+from vhpdf.form.layout import compute_layout
+from vhpdf.read.paper.pagetext import (Decoding, NotReadableError, PageInfo, normalise, read_text_pages,
+                       values_from_page)
+
+__all__ = ["PageRead", "NotReadableError", "read_pages"]
+
+
+@dataclass
+class PageRead:
+    """Values read from the pages of one PDF, with per-value source and doubts."""
+
+    form_id: str | None
+    form_version: str | None
+    persons: int
+    values: dict[str, Value]
+    sources: dict[str, str]
+    uncertain: list[str]
+    notes: list[str]
+
+
+def choose_persons(form: FormDefinition, pages: int, titles_found: set[int]) -> int:
+    """The person-block count: layout with `pages` pages whose block titles were seen."""
+    candidates = [p for p in range(1, form.repeat.max + 1)
+                  if compute_layout(form, p).pages == pages]
+    seen = max(titles_found, default=0)
+    fitting = [p for p in candidates if p >= seen]
+    if fitting:
+        return fitting[0]
+    return max(seen, form.repeat.default)
+
+
+
+def person_titles(form: FormDefinition, all_lines: list) -> set[int]:
+    pattern = re.compile(re.escape(form.repeat.title).replace(r"\{n\}", r"(\d+)") + "$")
+    return {int(m.group(1)) for lines in all_lines for ln in lines
+            if (m := pattern.match(normalise(ln["text"])))}
+
+
+def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
+    """Read a copy without field values from its pages; None if no page shows the form's footer.
+
+    Pages with text are read from the text (source `seitentext`); pages without text are
+    image pages and go to OCR (source `ocr`), imported only when needed.
+    """
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        infos, all_lines = read_text_pages(pdf, form)
+        text_pages = [i for i, info in enumerate(infos) if info.form_id]
+        # pages without text: scans (images), or text turned into outlines (curves) by a
+        # printer driver; both are read from their pixels
+        image_pages = [i for i, p in enumerate(pdf.pages)
+                       if i not in text_pages and len(p.chars) < 20
+                       and (p.images or len(p.curves) > 200)]
+        if not text_pages and not image_pages:
+            return None
+        ocr_pages = {}
+        if image_pages:
+            from vhpdf.read.paper.ocr import ocr_pages as run_ocr
+
+            ocr_pages = run_ocr(data, image_pages, form, probe=not text_pages)
+            image_pages = [i for i in image_pages if i in ocr_pages]
+        known = [i for i in text_pages] + [i for i in image_pages if ocr_pages[i].info.form_id]
+        if not known:
+            if image_pages and not text_pages:
+                raise NotReadableError(
+                    "Die Datei enthält nur Bilder; auf der ersten Seite war der Formularfuß "
+                    f"(Formular {form.id}) nicht lesbar. Handschrift und unlesbare Scans können "
+                    "nicht ausgewertet werden.")
+            return None
+        info_of = {i: (infos[i] if i in text_pages else ocr_pages[i].info) for i in known}
+        first = info_of[known[0]]
+        pages = next((info_of[i].pages for i in known if info_of[i].pages), len(pdf.pages))
+        titles = person_titles(form, all_lines)
+        for i in image_pages:
+            titles |= ocr_pages[i].titles
+        persons = choose_persons(form, pages, titles)
+        if image_pages:  # scans: the block count whose printed frames match the pages best
+            seen = max(titles, default=0)
+            candidates = [p for p in range(max(seen, 1), form.repeat.max + 1)
+                          if compute_layout(form, p).pages == pages]
+
+            def score(p: int) -> float:
+                lay = compute_layout(form, p)
+                return sum(ocr_pages[i].align(lay, (ocr_pages[i].info.page_no or i + 1) - 1)[1]
+                           for i in image_pages if ocr_pages[i].info.form_id
+                           and (ocr_pages[i].info.page_no or i + 1) <= lay.pages)
+
+            if len(candidates) > 1:
+                persons = max(candidates, key=score)
+        layout = compute_layout(form, persons)
+        values: dict[str, Value] = {f.name: None for f in form.fields(persons)}
+        sources: dict[str, str] = {}
+        uncertain: list[str] = []
+        notes: list[str] = []
+        seen_pages = set()
+        decoding = Decoding()
+        for i in text_pages:
+            info = info_of[i]
+            decoding.learn(layout, (info.page_no - 1) if info.page_no else i, all_lines[i])
+        for i in sorted(set(text_pages) | set(image_pages)):
+            info = info_of.get(i) or PageInfo()
+            index = (info.page_no - 1) if info.page_no else i
+            if index >= layout.pages or index in seen_pages:
+                notes.append(f"Seite {i + 1} passt nicht zum Formularaufbau und wurde übergangen.")
+                continue
+            seen_pages.add(index)
+            if i in text_pages:
+                got: dict[str, Value] = {}
+                values_from_page(form, layout, index, pdf.pages[i], all_lines[i], got, uncertain,
+                                 decoding, notes)
+                values.update(got)
+                sources.update({n: "seitentext" for n in got})
+            else:
+                page = ocr_pages[i]
+                got = page.values_for(layout, index)
+                values.update(got)
+                sources.update({n: "ocr" for n in got})
+                uncertain += [n for n in page.uncertain if n in got]
+                notes += page.notes
+        if decoding.unreadable:
+            # The copy prints the values of some fields as glyphs without text (empty boxes: a
+            # form filled by pdftk or qpdf, whose appearances cannot use the embedded font). A box
+            # that looks empty may then hide a value as well: never report it as surely empty.
+            fields = form.field_map(persons)
+            hidden = [n for n, s in sources.items() if s == "seitentext" and values.get(n) is None
+                      and fields[n].type in (FieldType.TEXT, FieldType.CHOICE)]
+            uncertain += [n for n in hidden if n not in uncertain]
+            notes.append(
+                f"Die Kopie zeigt die Werte von {len(decoding.unreadable)} Feldern nur als leere "
+                "Kästchen oder nicht lesbare Zeichen (typisch für Formulare, die mit pdftk oder "
+                "qpdf ausgefüllt und dann gedruckt wurden). Diese Felder und die leer "
+                "erscheinenden Textfelder sind als unsicher markiert — bitte das ausgefüllte "
+                "Original mit Formularfeldern anfordern.")
+        if any(sources.get(n) == "seitentext" for n in uncertain):
+            notes.append("Der Seitentext der Datei ist fehlerhaft kodiert; nicht sicher lesbare "
+                         "Zeichen sind als unsicher markiert.")
+        missing = [p + 1 for p in range(layout.pages) if p not in seen_pages]
+        if missing:
+            notes.append("Seite(n) " + ", ".join(map(str, missing)) + f" von {layout.pages} "
+                         "fehlen in der Datei; deren Felder gelten als leer.")
+        for name, f in form.field_map(persons).items():
+            if f.type in (FieldType.CHECKBOX, FieldType.SIGNATURE):
+                values[name] = bool(values.get(name))
+    return PageRead(first.form_id, first.version, persons, values, sources, uncertain,
+                    list(dict.fromkeys(notes)))

@@ -1,0 +1,415 @@
+"""Reading a form without fields: values from the page text inside each field's rectangle.
+
+A printed-to-PDF or flattened copy keeps what the widgets showed as ordinary page content. The
+layout that drew the form (layout.compute_layout) says where every value was; the printed footer
+names form, version and page count, and the printed labels serve as anchors to correct any
+scaling or shift a printing program introduced. Text is read with pdfplumber.
+
+Multi-line values: the appearance wraps greedily, so a line break is taken as a typed newline
+exactly when the next line's first word would still have fitted on the line before; otherwise it
+was a wrap and becomes a space (or nothing, where a word longer than the line was split). A typed
+newline exactly where the text would have wrapped anyway therefore reads as a space. Empty lines
+are counted from the distance between baselines. Trailing spaces and empty lines at the very end
+are not visible on the page and are lost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from vhpdf.form.definition import Field, FieldType, FormDefinition, Value
+from vhpdf.form.layout import CHECK_BUTTON, LINE_H, Layout, Rect
+
+FOOTER = re.compile(r"Formular\s+(\S+)\s*\S?\s*Version\s+(\d+[.,]\d+)")
+PAGE_NO = re.compile(r"Seite\s+(\d+)\s+von\s+(\d+)")
+OWN_FONT = "VhpdfSans"  # the embedded font of the form's text appearances (appearance.py)
+CID = re.compile(r"\(cid:\d+\)")
+SPACE_EM = 0.278  # width of a space in Helvetica-like fonts, in em, if none is measured
+
+
+class NotReadableError(Exception):
+    """Pages that look like the form but cannot be read (e.g. OCR missing); message German."""
+
+
+@dataclass(frozen=True)
+class Transform:
+    """Maps layout coordinates (points, bottom-left origin) to page coordinates."""
+
+    sx: float = 1.0
+    tx: float = 0.0
+    sy: float = 1.0
+    ty: float = 0.0
+
+    def rect(self, r: Rect, grow: float = 0.0) -> Rect:
+        return Rect(r.x * self.sx + self.tx - grow, r.y * self.sy + self.ty - grow,
+                    r.w * self.sx + 2 * grow, r.h * self.sy + 2 * grow)
+
+
+def fit_axis(pairs: list[tuple[float, float]], default_scale: float = 1.0) -> tuple[float, float]:
+    """Robust scale and offset with page = scale * layout + offset from anchor pairs."""
+    if not pairs:
+        return default_scale, 0.0
+    if len(pairs) < 4:
+        offs = sorted(p - default_scale * a for a, p in pairs)
+        return default_scale, offs[len(offs) // 2]
+    slopes = sorted((p2 - p1) / (a2 - a1) for (a1, p1) in pairs for (a2, p2) in pairs
+                    if a2 - a1 > 50)
+    scale = slopes[len(slopes) // 2] if slopes else default_scale
+    offs = sorted(p - scale * a for a, p in pairs)
+    offset = offs[len(offs) // 2]
+    inliers = [(a, p) for a, p in pairs if abs(p - scale * a - offset) < 3 * max(scale, 1)]
+    if len(inliers) >= 4:  # least squares on the inliers
+        n = len(inliers)
+        ma = sum(a for a, _ in inliers) / n
+        mp = sum(p for _, p in inliers) / n
+        var = sum((a - ma) ** 2 for a, _ in inliers)
+        if var > 0:
+            scale = sum((a - ma) * (p - mp) for a, p in inliers) / var
+            offset = mp - scale * ma
+    return scale, offset
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass
+class PageInfo:
+    form_id: str | None = None
+    version: str | None = None
+    page_no: int | None = None
+    pages: int | None = None
+
+
+def parse_footer(text: str) -> PageInfo:
+    info = PageInfo()
+    if m := FOOTER.search(text):
+        info.form_id, info.version = m.group(1), m.group(2).replace(",", ".")
+    if m := PAGE_NO.search(text):
+        info.page_no, info.pages = int(m.group(1)), int(m.group(2))
+    return info
+
+
+def box_marked(objects: list[dict], box: Rect) -> bool:
+    """True if anything (glyph, path) is drawn inside a checkbox/radio box besides its frame."""
+    inset = box.w * 0.12
+    x0, y0, x1, y1 = box.x + inset, box.y + inset, box.x + box.w - inset, box.y + box.h - inset
+    for o in objects:
+        ox0, ox1, oy0, oy1 = o["x0"], o["x1"], o["y0"], o["y1"]
+        cx, cy = (ox0 + ox1) / 2, (oy0 + oy1) / 2
+        if not (x0 <= cx <= x1 and y0 <= cy <= y1):
+            continue
+        if o["object_type"] == "char":
+            if o["text"].strip():
+                return True
+            continue
+        if (ox1 - ox0) < box.w * 0.85 or (oy1 - oy0) < box.h * 0.85:
+            return True  # smaller than the frame: a mark, not the outline
+        if o.get("fill") and (ox1 - ox0) < box.w * 1.05:
+            return True
+    return False
+
+
+@dataclass
+class _Line:
+    base: float
+    chars: list = field(default_factory=list)
+
+    @property
+    def size(self) -> float:
+        return max(c["size"] for c in self.chars)
+
+    def visible(self) -> list:
+        return [c for c in self.chars if c["text"].strip()]
+
+    def text(self) -> str:
+        out, prev = [], None
+        for c in sorted(self.chars, key=lambda c: c["x0"]):
+            if not c["text"].strip():
+                if out and out[-1] != " ":
+                    out.append(" ")
+                prev = None
+                continue
+            if prev is not None and c["x0"] - prev["x1"] > 0.2 * c["size"] and out[-1] != " ":
+                out.append(" ")
+            out.append(c["text"])
+            prev = c
+        return "".join(out).strip()
+
+
+def _origin(c: dict) -> tuple[float, float]:
+    m = c.get("matrix")
+    return (m[4], m[5]) if m else (c["x0"], c["y0"])
+
+
+def group_lines(chars: list[dict]) -> list[_Line]:
+    """Chars (origin inside a field) grouped into text lines, top line first."""
+    lines: list[_Line] = []
+    for c in sorted(chars, key=lambda c: -_origin(c)[1]):
+        y = _origin(c)[1]
+        if lines and abs(lines[-1].base - y) < 0.4 * max(c["size"], 1):
+            lines[-1].chars.append(c)
+        else:
+            lines.append(_Line(y, [c]))
+    return [ln for ln in lines if ln.visible()]
+
+
+def join_lines(lines: list[_Line], rect: Rect) -> str:
+    """Rebuild a multi-line value, telling typed newlines from the appearance's wrapping."""
+    if not lines:
+        return ""
+    texts = [ln.text() for ln in lines]
+    left = min(min(c["x0"] for c in ln.visible()) for ln in lines)
+    pad = max(0.0, left - rect.x)
+    avail = rect.w - 2 * pad
+    gaps = [a.base - b.base for a, b in zip(lines, lines[1:])]
+    leading = min(gaps + [1.3 * lines[0].size])
+    out = texts[0]
+    for prev, line, text, prev_text, gap in zip(lines, lines[1:], texts[1:], texts, gaps):
+        blank = max(0, round(gap / leading) - 1)  # empty lines typed between the two
+        if blank:
+            out += "\n" * (blank + 1) + text
+            continue
+        vis = sorted(line.visible(), key=lambda c: c["x0"])
+        pvis = sorted(prev.visible(), key=lambda c: c["x0"])
+        size = prev.size
+        spaces = [c["x1"] - c["x0"] for c in prev.chars + line.chars if not c["text"].strip()
+                  and c["x1"] > c["x0"]]
+        space = spaces[0] if spaces else SPACE_EM * size
+        used = pvis[-1]["x1"] - pvis[0]["x0"]
+        first_word = text.split(" ")[0]
+        word_chars = vis[:len(first_word)]
+        word_w = word_chars[-1]["x1"] - word_chars[0]["x0"] if word_chars else 0.0
+        if " " not in prev_text and used + (vis[0]["x1"] - vis[0]["x0"]) > avail - 0.3:
+            out += text  # a word longer than the line was split
+        elif used + space + word_w <= avail - 0.3:
+            out += "\n" + text  # the word would have fitted: the writer broke the line
+        else:
+            out += " " + text
+    return out
+
+
+def _inside(chars: list[dict], r: Rect, right: float | None = None) -> list[dict]:
+    tol = 0.5
+    x1 = r.x + r.w + tol if right is None else right
+    return [c for c in chars
+            if r.x - tol <= _origin(c)[0] <= x1
+            and r.y - tol <= _origin(c)[1] <= r.y + r.h + tol]
+
+
+def text_value(f: Field, chars: list[dict], rect: Rect, right: float | None = None) -> str | None:
+    """The text shown in `rect`; a single-line value running past the box is read up to `right`
+    (the next field in the row), as some fillers do not shrink long values to fit."""
+    lines = group_lines(_inside(chars, rect, None if f.multiline else right))
+    if not lines:
+        return None
+    if f.multiline:
+        text = join_lines(lines, rect)
+    else:
+        text = " ".join(ln.text() for ln in lines)
+    return text or None
+
+
+@dataclass
+class Decoding:
+    """Character corrections learnt from the printed labels, for copies with a wrong /ToUnicode.
+
+    Some programs (mutool convert 1.21) re-embed fonts with a broken text mapping: the glyphs are
+    right but the extracted characters are not. The labels are known text, so each label line
+    whose visible characters match one to one teaches what an extracted character really is.
+    Where a font's mapping was found broken, its non-ASCII characters not confirmed by a label are
+    doubtful; so are those of fonts no label shows, except the form's own embedded font VhpdfSans
+    (a Type0 font whose /ToUnicode vhpdf writes; copy programs keep it, while the broken mapping
+    comes from re-embedding the simple label fonts).
+
+    Glyphs without any mapping — "(cid:N)" or U+FFFD, e.g. the empty boxes pdftk prints with an
+    embedded font — are undecodable: a value made only of them is not shown by the copy at all.
+    """
+
+    table: dict[tuple[str, str], str] = field(default_factory=dict)
+    trusted: set[tuple[str, str]] = field(default_factory=set)
+    conflicts: set[tuple[str, str]] = field(default_factory=set)
+    label_fonts: set[str] = field(default_factory=set)
+    unreadable: list[str] = field(default_factory=list)  # fields whose printed value has no text
+
+    def learn(self, layout: Layout, page: int, lines: list[dict]) -> None:
+        expected: dict[tuple[int, int], list[str]] = {}
+        for t in layout.texts:
+            if t.page == page:
+                expected.setdefault((round(t.y), len(t.text.replace(" ", ""))), []).append(t.text)
+        for ln in lines:
+            chars = [c for i, c in enumerate(ln.get("chars", []))
+                     if c["text"].strip() and (i == 0 or c is not ln["chars"][i - 1])]
+            vis = [(c["fontname"], c["text"]) for c in chars]
+            if not vis or all(len(t) == 1 and t.isascii() for _, t in vis):
+                continue
+            y = _origin(chars[0])[1]
+            for dy in (-1, 0, 1):
+                for cand in expected.get((round(y) + dy, len(vis)), []):
+                    pairs = list(zip(vis, cand.replace(" ", "")))
+                    if sum(a[1] == b for a, b in pairs) < 0.7 * len(pairs):
+                        continue
+                    self.label_fonts |= {a[0] for a in vis}
+                    for a, b in pairs:
+                        if a[1] == b:
+                            if not b.isascii():
+                                self.trusted.add(a)
+                        elif self.table.get(a, b) != b:
+                            self.conflicts.add(a)
+                        else:
+                            self.table[a] = b
+
+    @property
+    def broken(self) -> bool:
+        return bool(self.table)
+
+    def broken_font(self, font: str) -> bool:
+        """The font's mapping was found wrong, or (where any was) it cannot be checked."""
+        if any(f == font for f, _ in self.table) or any(f == font for f, _ in self.conflicts):
+            return True
+        return (self.broken and font not in self.label_fonts
+                and font.split("+")[-1] != OWN_FONT)
+
+    def char(self, c: dict) -> str:
+        key = (c["fontname"], c["text"])
+        return self.table.get(key, c["text"]) if key not in self.conflicts else c["text"]
+
+    def undecodable(self, c: dict) -> bool:
+        key = (c["fontname"], c["text"])
+        return (("(cid:" in c["text"] or "\ufffd" in c["text"])
+                and (key not in self.table or key in self.conflicts))
+
+    def doubtful(self, c: dict) -> bool:
+        key = (c["fontname"], c["text"])
+        if self.undecodable(c):
+            return True
+        return (not c["text"].isascii() and key not in self.table and key not in self.trusted
+                and self.broken_font(c["fontname"]))
+
+
+def _cut_off(chars: list[dict], rect: Rect, label_bases: list[float]) -> bool:
+    """Text drawn just below a box, not printed by the layout: a value the box clips."""
+    below = Rect(rect.x, rect.y - 2 * LINE_H, rect.w, 2 * LINE_H - 0.5)
+    return any(c["text"].strip() and all(abs(_origin(c)[1] - b) > 0.6 for b in label_bases)
+               for c in _inside(chars, below))
+
+
+def page_anchors(layout: Layout, page: int, lines: list[dict], shapes: list[dict]) -> Transform:
+    """Fit layout → page coordinates: y from printed lines of text found whole (headings,
+    labels), then x from the printed field boxes at those heights. Copies printed to another
+    paper size or with margins are scaled and shifted; this undoes it."""
+    wanted: dict[str, list] = {}
+    for t in layout.texts:
+        if t.page == page and t.align == "left" and len(t.text) >= 6:
+            wanted.setdefault(normalise(t.text), []).append(t)
+    xs, ys = [], []
+    for ln in lines:
+        key = normalise(ln["text"])
+        if key in wanted and len(wanted[key]) == 1 and ln.get("chars"):
+            t = wanted[key][0]
+            ox, oy = _origin(ln["chars"][0])
+            xs.append((t.x, ox))
+            ys.append((t.y, oy))
+    sy, ty = fit_axis(ys)
+    boxes = [f.rect for f in layout.frames if f.page == page and f.shape == "box" and f.rect.w > 30]
+    for r in boxes:
+        y0, y1 = r.y * sy + ty, (r.y + r.h) * sy + ty
+        hits = [s for s in shapes if abs(s["y0"] - y0) < 1.5 and abs(s["y1"] - y1) < 1.5
+                and s["x1"] - s["x0"] > 20]
+        if len(hits) == 1:
+            xs += [(r.x, hits[0]["x0"]), (r.x + r.w, hits[0]["x1"])]
+    sx, tx = fit_axis(xs)
+    return Transform(sx, tx, sy, ty)
+
+
+def footer_of(lines: list[dict], height: float) -> PageInfo:
+    bottom = " ".join(ln["text"] for ln in lines if ln["bottom"] > height * 0.9)
+    return parse_footer(bottom)
+
+
+def _not_check_button(obj: dict) -> bool:
+    """False for the caption of the on-screen check button at the top right of page 1.
+
+    The button is not printed, but programs that copy the screen view (mutool convert, PyMuPDF
+    bake) draw it, and its caption would join the title's text line, which is a label anchor.
+    """
+
+    if obj.get("object_type") != "char" or not obj["fontname"].endswith(OWN_FONT):
+        return True
+    r = CHECK_BUTTON
+    cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["y0"] + obj["y1"]) / 2
+    return not (r.x - 2 <= cx <= r.x + r.w + 2 and r.y - 2 <= cy <= r.y + r.h + 2)
+
+
+def read_text_pages(pdf, form: FormDefinition) -> tuple[list[PageInfo], list]:
+    """Footer info and text lines for each page of an open pdfplumber document."""
+    infos, all_lines = [], []
+    for page in pdf.pages:
+        info, lines = PageInfo(), []
+        if page.chars:  # the footer strip first: pages of other documents cost little
+            height = float(page.height)
+            strip = page.crop((0, height * 0.9, float(page.width), height), strict=False)
+            info = parse_footer(" ".join((strip.extract_text() or "").split()))
+        if info.form_id:
+            if info.page_no in (1, None):
+                page = page.filter(_not_check_button)
+            lines = page.extract_text_lines(return_chars=True)
+            info = footer_of(lines, float(page.height))
+        infos.append(info)
+        all_lines.append(lines)
+    return infos, all_lines
+
+
+def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lines: list,
+                     values: dict[str, Value], uncertain: list[str], decoding: Decoding,
+                     notes: list[str]) -> None:
+    """Fill `values` with what page `index` (pdfplumber page) shows in its widgets."""
+    height = float(page.height)
+    shapes = [dict(o, y0=height - o["bottom"], y1=height - o["top"])
+              for o in page.rects + page.curves]
+    tr = page_anchors(layout, index, lines, shapes)
+    chars = [dict(c, text=decoding.char(c), doubtful=decoding.doubtful(c),
+                  undecodable=decoding.undecodable(c)) for c in page.chars]
+    marks = chars + [dict(o, y0=height - o["bottom"], y1=height - o["top"])
+                     for o in page.curves + page.rects + page.lines]
+    widgets = [w for w in layout.widgets if w.page == index]
+    label_bases = [t.y * tr.sy + tr.ty for t in layout.texts if t.page == index]
+    for w in widgets:
+        f = w.field
+        rect = tr.rect(w.rect)
+        if f.type is FieldType.CHECKBOX:
+            values[f.name] = box_marked(marks, rect)
+        elif f.type is FieldType.RADIO:
+            if box_marked(marks, rect):
+                values[f.name] = w.export
+            else:
+                values.setdefault(f.name, None)
+        elif f.type is FieldType.SIGNATURE:
+            values[f.name] = False  # a flattened or printed copy carries no valid signature
+        else:
+            nxt = [o.rect.x for o in widgets if o.rect.x > w.rect.x + w.rect.w
+                   and o.rect.y < w.rect.y + w.rect.h and o.rect.y + o.rect.h > w.rect.y]
+            right = tr.rect(Rect(min(nxt, default=float(page.width)) - 1, 0, 0, 0)).x
+            value = text_value(f, chars, rect, right)
+            shown = [c for c in _inside(chars, rect, right) if c["text"].strip()]
+            doubt = any(c["doubtful"] for c in shown)
+            if value and all(c["undecodable"] for c in shown):
+                # glyphs without text (pdftk's empty boxes): the copy does not show the value
+                decoding.unreadable.append(f.name)
+                uncertain.append(f.name)
+                values[f.name] = None
+                continue
+            if value:
+                value = CID.sub("\ufffd", value)
+            if value and _cut_off(chars, rect, label_bases):
+                doubt = True
+                notes.append(f"{f.label}: Der Text läuft über das Feld hinaus und ist auf dem "
+                             "Papier abgeschnitten; der gelesene Wert ist unvollständig.")
+            if value and f.type is FieldType.CHOICE and value not in f.option_values:
+                value = next((o for o in f.option_values if normalise(o) == value), value)
+            values[f.name] = value
+            if value and doubt:
+                uncertain.append(f.name)
+
+

@@ -1,0 +1,1 @@
+"""Results for people and programs: table, JSON/CSV, HTML, replies, the catalogue, output files."""

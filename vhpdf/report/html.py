@@ -1,0 +1,146 @@
+"""The HTML report: one self-contained file (no external resources), a sortable table of the
+requests and a detail section per request; prints on A4 without the sorting controls."""
+
+from __future__ import annotations
+
+import html
+
+from vhpdf.read.extract import SOURCE_LABEL
+from vhpdf.check.rules import Result, Status
+from vhpdf.form.definition import Severity
+from vhpdf.report.text import (_SEVERITY_LABEL, _SYMBOL, _cell, changes_text, mail_text, missing_text,
+                     status_text, summary)
+
+_CSS = """
+body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#111}
+h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.6em;border-bottom:1px solid #999}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:.3em .5em;vertical-align:top;text-align:left}
+th{background:#eee;cursor:pointer;user-select:none}th[aria-sort=ascending]::after{content:" ▲"}
+th[aria-sort=descending]::after{content:" ▼"}
+.st-ok{color:#075e07}.st-fehlt{color:#a00}.st-unlesbar{color:#8a5a00}.st-ersetzt{color:#666}
+.fehler{color:#a00}.warnung{color:#8a5a00}.hinweis{color:#333}
+dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:600}
+section{page-break-inside:avoid;break-inside:avoid}
+@media print{body{margin:0;font-size:10pt}th{cursor:auto}th::after{content:""!important}
+a{color:inherit;text-decoration:none}@page{size:A4;margin:15mm}}
+"""
+
+_JS = """
+document.querySelectorAll('table.sortable th').forEach(function(th, col){
+  th.addEventListener('click', function(){
+    var table = th.closest('table'), body = table.tBodies[0];
+    var asc = th.getAttribute('aria-sort') !== 'ascending';
+    table.querySelectorAll('th').forEach(function(h){ h.removeAttribute('aria-sort'); });
+    th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+    var key = function(row){ var c = row.cells[col]; return c.getAttribute('data-sort') || c.textContent.trim(); };
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function(a, b){
+      var x = key(a), y = key(b), nx = parseFloat(x), ny = parseFloat(y);
+      var r = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y, 'de');
+      return asc ? r : -r;
+    });
+    rows.forEach(function(r){ body.appendChild(r); });
+  });
+});
+"""
+
+
+_CLASS = {Status.VOLLSTAENDIG: "st-ok", Status.UNVOLLSTAENDIG: "st-fehlt", Status.UNLESBAR: "st-unlesbar"}
+
+
+def _e(text) -> str:
+    return html.escape("" if text is None else str(text))
+
+
+def _sortable_date(text: str | None) -> str:
+    parts = (text or "").split(".")
+    return "-".join(reversed(parts)) if len(parts) == 3 else (text or "")
+
+
+def _row(i: int, r: Result) -> str:
+    facts = r.facts
+    cls = "st-ersetzt" if r.superseded_by else _CLASS[r.status]
+    cells = [
+        (f'<span class="{cls}">{_SYMBOL[r.status]} {_e(status_text(r))}</span>', status_text(r)),
+        (f'<a href="#ersuchen-{i}">{_e(r.file)}</a>', r.file),
+        (_e(mail_text(r)), None),
+        (_e(r.kpb.name if r.kpb else ""), None),
+        (_e(r.kpb.bezirk if r.kpb else ""), None),
+        (_e(facts.aktenzeichen if facts else ""), None),
+        (_e(facts.massnahme_datum if facts else ""), _sortable_date(facts.massnahme_datum if facts else "")),
+        (_e(facts.personen if facts else ""), None),
+        (str(r.count(Severity.FEHLER)), None),
+        (str(r.count(Severity.WARNUNG)), None),
+        (_e(missing_text(r)), None),
+    ]
+    tds = "".join(f'<td data-sort="{_e(key)}">{c}</td>' if key is not None else f"<td>{c}</td>"
+                  for c, key in cells)
+    return f"<tr>{tds}</tr>"
+
+
+def _detail(i: int, r: Result, with_values: bool) -> str:
+    facts = r.facts
+    items = [("Status", status_text(r))]
+    if r.mail:
+        items.append(("E-Mail", mail_text(r)))
+    if r.kpb:
+        items.append(("Empfänger", f"{r.kpb.name}; bei Dissens vermitteln die Verbindungsbeamten der "
+                                   f"Bezirksregierung {r.kpb.bezirk} (Erlass Nr. 6)"))
+    if facts:
+        items += [("Aktenzeichen", facts.aktenzeichen or "—"),
+                  ("Datum des Ersuchens", facts.ersuchen_datum or "—"),
+                  ("Datum der Maßnahme", facts.massnahme_datum or "—"),
+                  ("Personen", str(facts.personen))]
+    if r.form_version:
+        items.append(("Formular", f"{r.form_id} {r.form_version}"))
+    if r.source:
+        mixed = sorted({SOURCE_LABEL[s] for s in r.sources.values()})
+        items.append(("Quelle der Werte", SOURCE_LABEL[r.source]
+                      + (f" (teils: {', '.join(mixed)})" if mixed else "")))
+    items.append(("Anlagen", ", ".join(r.annexes) or "keine"))
+    if r.superseded_by:
+        items.append(("Ersetzt durch", r.superseded_by))
+    if r.changes:
+        items.append((f"Änderungen gegenüber {r.changes['against']}", changes_text(r)))
+    if r.error:
+        items.append(("Unlesbar", r.error))
+    out = [f'<section id="ersuchen-{i}"><h2>{_e(r.file)}</h2><dl>']
+    out += [f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in items]
+    out.append("</dl>")
+    if r.findings:
+        out.append("<table><thead><tr><th>Schwere</th><th>Befund</th><th>Grundlage</th></tr></thead><tbody>")
+        out += [f'<tr><td class="{f.severity.value}">{_SEVERITY_LABEL[f.severity]}</td>'
+                f"<td>{_e(f.message)}</td><td>{_e(f.basis)}</td></tr>" for f in r.findings]
+        out.append("</tbody></table>")
+    if with_values and r.values:
+        out.append("<h3>Ausgelesene Werte</h3><table><tbody>")
+        out += [f"<tr><th>{_e(n)}</th><td>{_e(_cell(v))}</td></tr>"
+                for n, v in r.values.items() if v not in (None, False, "")]
+        out.append("</tbody></table>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+HEADERS = ["Status", "Datei", "E-Mail", "KPB", "Regierungsbezirk", "Aktenzeichen",
+           "Datum der Maßnahme", "Personen", "Fehler", "Warnungen", "Fehlende Angaben"]
+
+
+def render_html(results: list[Result], with_values: bool = False) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in HEADERS)
+    rows = "\n".join(_row(i, r) for i, r in enumerate(results, 1))
+    details = "\n".join(_detail(i, r, with_values) for i, r in enumerate(results, 1))
+    note = ("" if with_values else "<p>Der Bericht enthält keine ausgelesenen Werte "
+            "(nur mit <code>--mit-werten</code>).</p>")
+    return f"""<!DOCTYPE html>
+<html lang="de"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Prüfbericht Vollzugshilfeersuchen</title><style>{_CSS}</style></head>
+<body><h1>Prüfbericht Vollzugshilfeersuchen</h1>
+<p>{_e(summary(results))}</p>{note}
+<table class="sortable" id="uebersicht"><thead><tr>{head}</tr></thead><tbody>
+{rows}
+</tbody></table>
+{details}
+<script>{_JS}</script>
+</body></html>
+"""

@@ -1,0 +1,1 @@
+"""Writing PDFs: generate, fill, tagging, the viewer script, print copies, archiving."""

@@ -1,0 +1,207 @@
+"""Archiving: the values burnt into the page, fields removed, optionally as PDF/A-2b.
+
+Every known text and choice field gets vhpdf's own appearance of the value extract() reads (so
+the archived page shows exactly the recorded value, shrunk to fit, whatever program filled it);
+then each widget's appearance is drawn into the page content and the AcroForm is removed. The
+printed footer (form id, version, page numbers) is page content and stays. PDF/A-2b conversion
+is done by Ghostscript when asked.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+from vhpdf.form.definition import FieldType, FormDefinition, load_definition
+from vhpdf.read.extract import Extraction, read_pdf, terminal_fields
+from vhpdf.write.fill import button_appearances, on_state, widget_size, write_value
+
+_HIDDEN, _NOVIEW = 2, 32
+
+
+class FlattenError(Exception):
+    """The file cannot be flattened; the message is German."""
+
+
+def _matrix(ap: DictionaryObject, rect) -> tuple[float, ...]:
+    """The cm that maps an appearance's BBox (after its /Matrix) onto the widget /Rect."""
+    x0, y0, x1, y1 = (float(v) for v in ap.get("/BBox", [0, 0, 1, 1]))
+    a, b, c, d, e, f = (float(v) for v in ap.get("/Matrix", [1, 0, 0, 1, 0, 0]))
+    pts = [(a * x + c * y + e, b * x + d * y + f) for x in (x0, x1) for y in (y0, y1)]
+    bx0, bx1 = min(p[0] for p in pts), max(p[0] for p in pts)
+    by0, by1 = min(p[1] for p in pts), max(p[1] for p in pts)
+    rx0, ry0, rx1, ry1 = (float(v) for v in rect)
+    rx0, rx1, ry0, ry1 = min(rx0, rx1), max(rx0, rx1), min(ry0, ry1), max(ry0, ry1)
+    sx = (rx1 - rx0) / (bx1 - bx0) if bx1 > bx0 else 1.0
+    sy = (ry1 - ry0) / (by1 - by0) if by1 > by0 else 1.0
+    return sx, 0.0, 0.0, sy, rx0 - bx0 * sx, ry0 - by0 * sy
+
+
+def _appearance(widget: DictionaryObject):
+    ap = widget.get("/AP")
+    normal = ap.get_object().get("/N") if ap is not None else None
+    if normal is None:
+        return None
+    normal = normal.get_object()
+    if hasattr(normal, "get_data"):
+        return normal
+    state = widget.get("/AS")
+    chosen = normal.get(state) if state is not None else None
+    return chosen.get_object() if chosen is not None else None
+
+
+def _refresh_values(writer: PdfWriter, form: FormDefinition, ex: Extraction) -> None:
+    """Give every known field vhpdf's appearance of its extracted value.
+
+    PyMuPDF, for one, writes ZapfDingbats check marks with /WinAnsiEncoding, which poppler-based
+    viewers draw as nothing; the archived copy must show the mark wherever it is opened.
+    """
+    if ex.source != "feld":
+        return
+    acro = writer._root_object["/AcroForm"].get_object()
+    resources = acro.get("/DR")
+    if resources is None:
+        return
+    fields = form.field_map(ex.persons)
+    for name, (_attrs, node, widgets) in terminal_fields(acro.get("/Fields")).items():
+        f = fields.get(name)
+        if f is None or f.type is FieldType.SIGNATURE:
+            continue
+        if f.type in (FieldType.CHECKBOX, FieldType.RADIO):
+            for w in widgets:  # our marks: some fillers' marks do not render everywhere
+                on = on_state(w)
+                if on is not None:
+                    size = min(widget_size(w))
+                    w[NameObject("/AP")] = button_appearances(
+                        on, size, f.type is FieldType.RADIO, writer._add_object,
+                        resources.get_object())
+            continue
+        write_value(node, widgets, f, ex.values.get(name), resources.get_object(),
+                    writer._add_object)
+
+
+def flatten_pdf(data: bytes, form: FormDefinition, ex: Extraction) -> bytes:
+    """The form with its widgets drawn into the page content and no fields left."""
+    try:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    except Exception as exc:  # pypdf raises many kinds for broken files
+        raise FlattenError(f"Die PDF-Datei ist nicht lesbar ({type(exc).__name__}).") from None
+    if "/AcroForm" not in writer._root_object:
+        raise FlattenError("Die Datei enthält keine Formularfelder; sie ist bereits flach.")
+    _refresh_values(writer, form, ex)
+    for page in writer.pages:
+        annots = page.get("/Annots")
+        if annots is None:
+            continue
+        keep, draws, xobjects = ArrayObject(), [], DictionaryObject()
+        for i, ref in enumerate(annots.get_object()):
+            annot = ref.get_object()
+            if annot.get("/Subtype") != "/Widget":
+                keep.append(ref)
+                continue
+            flags = int(annot.get("/F", 0))
+            ap = _appearance(annot)
+            if ap is None or flags & (_HIDDEN | _NOVIEW) or "/Rect" not in annot:
+                continue
+            name = f"/VhpdfFlat{i}"
+            xobjects[NameObject(name)] = ap.indirect_reference or writer._add_object(ap)
+            m = " ".join(f"{v:.4f}" for v in _matrix(ap, annot["/Rect"]))
+            draws.append(f"q {m} cm {name} Do Q")
+        if draws:
+            res = page.get("/Resources")
+            res = res.get_object() if res is not None else DictionaryObject()
+            page[NameObject("/Resources")] = res
+            if "/XObject" not in res:
+                res[NameObject("/XObject")] = DictionaryObject()
+            res["/XObject"].get_object().update(xobjects)
+            before = DecodedStreamObject()
+            before.set_data(b"q\n")
+            after = DecodedStreamObject()
+            after.set_data(("\nQ\n" + "\n".join(draws) + "\n").encode("ascii"))
+            parts = ArrayObject([writer._add_object(before)])
+            content = page.get("/Contents")
+            if content is not None:
+                existing = content.get_object()
+                if isinstance(existing, ArrayObject):
+                    parts.extend(existing)
+                else:
+                    parts.append(content if content.indirect_reference is None
+                                 else content.indirect_reference)
+            parts.append(writer._add_object(after))
+            page[NameObject("/Contents")] = parts
+        if len(keep):
+            page[NameObject("/Annots")] = keep
+        else:
+            del page["/Annots"]
+    del writer._root_object["/AcroForm"]
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def to_pdfa(data: bytes) -> bytes:
+    """PDF/A-2b through Ghostscript (fonts embedded, sRGB output intent)."""
+    gs = shutil.which("gs")
+    if not gs:
+        raise FlattenError("Für PDF/A wird Ghostscript benötigt (Debian: ghostscript).")
+    with tempfile.TemporaryDirectory(prefix="vhpdf-") as tmp:
+        folder = Path(tmp)
+        (folder / "in.pdf").write_bytes(data)
+        icc = _srgb_profile()
+        (folder / "pdfa.ps").write_text(
+            "[ /Title (Vollzugshilfeersuchen) /DOCINFO pdfmark\n"
+            f"/ICCProfile ({icc}) def\n"
+            "[/_objdef {icc_PDFA} /type /stream /OBJ pdfmark\n"
+            "[{icc_PDFA} << /N 3 >> /PUT pdfmark\n"
+            "[{icc_PDFA} ICCProfile (r) file /PUT pdfmark\n"
+            "[/_objdef {OutputIntent_PDFA} /type /dict /OBJ pdfmark\n"
+            "[{OutputIntent_PDFA} << /Type /OutputIntent /S /GTS_PDFA1 "
+            "/DestOutputProfile {icc_PDFA} /OutputConditionIdentifier (sRGB) >> /PUT pdfmark\n"
+            "[{Catalog} << /OutputIntents [ {OutputIntent_PDFA} ] >> /PUT pdfmark\n",
+            encoding="ascii")
+        run = subprocess.run(
+            [gs, "-q", "-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dNOOUTERSAVE", "-dSAFER",
+             f"--permit-file-read={icc}", "-sColorConversionStrategy=RGB",
+             "-dPDFACompatibilityPolicy=1", "-sDEVICE=pdfwrite",
+             f"-sOutputFile={folder / 'out.pdf'}", str(folder / "pdfa.ps"), str(folder / "in.pdf")],
+            capture_output=True, timeout=300)
+        out = folder / "out.pdf"
+        if run.returncode != 0 or not out.is_file():
+            detail = run.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
+            raise FlattenError(f"Ghostscript konnte kein PDF/A erzeugen ({detail[0]}).")
+        return out.read_bytes()
+
+
+def _srgb_profile() -> str:
+    found = sorted(Path("/usr/share/ghostscript").glob("*/iccprofiles/default_rgb.icc"))
+    found += sorted(Path("/usr/share/color/icc").glob("**/sRGB*.icc"))
+    if not found:
+        raise FlattenError("Für PDF/A fehlt ein sRGB-Farbprofil (Ghostscript-Installation?).")
+    return str(found[-1])
+
+
+def _notes(form: FormDefinition, ex: Extraction) -> list[str]:
+    """What the user should know about a flat copy of this file (German)."""
+    signed = [f for f in form.fields(ex.persons)
+              if f.type is FieldType.SIGNATURE and ex.values.get(f.name)]
+    if signed:
+        return ["Die Datei ist elektronisch signiert; die Signatur gilt nur für das Original. "
+                "Die flache Fassung ist nicht signiert — das Original mit aufbewahren."]
+    return []
+
+
+def flatten(data: bytes, pdfa: bool = False) -> tuple[bytes, list[str]]:
+    """Flatten a filled form for the file record (optionally as PDF/A-2b), with notes for the user.
+
+    The file is read once: the same extraction redraws the values and yields the notes.
+    """
+    form = load_definition()
+    ex = read_pdf(data, form)
+    flat = flatten_pdf(data, form, ex)
+    return (to_pdfa(flat) if pdfa else flat), _notes(form, ex)
