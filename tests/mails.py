@@ -1,5 +1,5 @@
 """Real mails and mailboxes for the tests, written with Python's email package around PDFs made
-by vhpdf.generate.fill_form (and a plain reportlab PDF standing in for a court order)."""
+by vhpdf.write.generate.fill_form (and a plain reportlab PDF standing in for a court order)."""
 
 from __future__ import annotations
 

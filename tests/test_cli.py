@@ -8,7 +8,8 @@ import json
 
 from click.testing import CliRunner
 
-from vhpdf.check.rules import Status, check_file
+from vhpdf.check.result import Status
+from vhpdf.batch.task import check_file
 from vhpdf.cli.commands import cli
 from vhpdf.read.extract import extract
 

@@ -11,7 +11,8 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-from vhpdf.read.extract import LimitError, read_pdf
+from vhpdf.read.errors import LimitError
+from vhpdf.read.extract import read_pdf
 
 
 def _fields(writer):

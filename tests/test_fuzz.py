@@ -8,7 +8,8 @@ import time
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from vhpdf.read.extract import ExtractError, Extraction, read_pdf
+from vhpdf.read.errors import ExtractError
+from vhpdf.read.extract import Extraction, read_pdf
 from vhpdf.write.generate import fill_form
 
 import json

@@ -6,9 +6,9 @@ import subprocess
 
 from pypdf import PdfReader
 
-from vhpdf.read.extract import INFO_FORM_ID, INFO_FORM_VERSION
+from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION
 from vhpdf.write.generate import generate
-from vhpdf.form.layout import footer_text
+from vhpdf.form.identity import footer_text
 
 
 def _widgets(reader):

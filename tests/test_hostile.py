@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 
 import corpus
-from vhpdf.check.rules import Item, Status, check_item
+from vhpdf.read.errors import ErrorKind
+from vhpdf.batch.sources import Item
+from vhpdf.check.result import Status
+from vhpdf.batch.task import check_item
 from vhpdf.read.extract import read_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +42,7 @@ def verdict(data: bytes, **options):
     return check_item(Item("datei.pdf", data=data), **options)
 
 
-def assert_unlesbar(result, kind: str, *words: str) -> None:
+def assert_unlesbar(result, kind: ErrorKind, *words: str) -> None:
     assert result.status is Status.UNLESBAR, result
     assert result.error_kind == kind, result.error
     for w in words:
@@ -56,20 +59,20 @@ def assert_unlesbar(result, kind: str, *words: str) -> None:
     (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "Bild (JPEG)"),
 ], ids=["leer", "text", "html", "png", "jpeg"])
 def test_not_a_pdf(data, words):
-    assert_unlesbar(verdict(data), "NotPdfError", "keine PDF-Datei" if data else "", words)
+    assert_unlesbar(verdict(data), ErrorKind.NOT_PDF, "keine PDF-Datei" if data else "", words)
 
 
 def test_zip_holding_a_pdf_is_not_read_as_the_pdf(complete_bytes):
     # stored uncompressed, the PDF header sits within the first kilobyte of the ZIP
     data = corpus.zip_of(complete_bytes)
     assert b"%PDF-" in data[:1024]
-    assert_unlesbar(verdict(data), "NotPdfError", "ZIP-Archiv")
+    assert_unlesbar(verdict(data), ErrorKind.NOT_PDF, "ZIP-Archiv")
 
 
 def test_gzip(complete_bytes):
     import gzip
 
-    assert_unlesbar(verdict(gzip.compress(complete_bytes)), "NotPdfError", "gzip")
+    assert_unlesbar(verdict(gzip.compress(complete_bytes)), ErrorKind.NOT_PDF, "gzip")
 
 
 # --- damaged -----------------------------------------------------------------------------------
@@ -77,7 +80,7 @@ def test_gzip(complete_bytes):
 @pytest.mark.parametrize("fraction", [0.1, 0.5, 0.99])
 def test_truncated(complete_bytes, fraction):
     cut = complete_bytes[: int(len(complete_bytes) * fraction)]
-    assert_unlesbar(verdict(cut), "TruncatedError", "abgeschnitten")
+    assert_unlesbar(verdict(cut), ErrorKind.TRUNCATED, "abgeschnitten")
 
 
 @pytest.mark.parametrize("damage", [corpus.wrong_startxref, corpus.shifted_offsets],
@@ -95,7 +98,7 @@ def test_damaged_xref_is_repaired_and_says_so(complete_bytes, damage, form):
 
 def test_glued_pdfs_are_not_read_as_either(complete_bytes, incomplete_bytes):
     for data in (complete_bytes + incomplete_bytes, incomplete_bytes + b"\r\n" + complete_bytes):
-        assert_unlesbar(verdict(data), "GluedError", "mehreren aneinandergehängten")
+        assert_unlesbar(verdict(data), ErrorKind.GLUED, "mehreren aneinandergehängten")
 
 
 # --- encrypted ---------------------------------------------------------------------------------
@@ -103,8 +106,8 @@ def test_glued_pdfs_are_not_read_as_either(complete_bytes, incomplete_bytes):
 @pytest.mark.parametrize("algorithm", ["AES-256", "AES-128", "RC4-128", "RC4-40"])
 def test_encrypted_with_user_password(complete_bytes, algorithm, form):
     data = corpus.encrypt(complete_bytes, algorithm)
-    assert_unlesbar(verdict(data), "EncryptedError", "verschlüsselt", "--passwort")
-    assert_unlesbar(verdict(data, password="falsch"), "EncryptedError", "passt nicht")
+    assert_unlesbar(verdict(data), ErrorKind.ENCRYPTED, "verschlüsselt", "--passwort")
+    assert_unlesbar(verdict(data, password="falsch"), ErrorKind.ENCRYPTED, "passt nicht")
     opened = verdict(data, password="geheim", keep_values=True)
     assert opened.status is Status.VOLLSTAENDIG
     assert opened.values == read_pdf(complete_bytes, form).values
@@ -120,25 +123,25 @@ def test_empty_user_password_just_works(complete_bytes, form):
 # --- resource attacks --------------------------------------------------------------------------
 
 def test_decompression_bomb():
-    assert_unlesbar(verdict(corpus.bomb()), "LimitError", "Dekompressionsbombe")
+    assert_unlesbar(verdict(corpus.bomb()), ErrorKind.LIMIT, "Dekompressionsbombe")
 
 
 @pytest.mark.parametrize("data", [corpus.deep_fields(), corpus.deep_arrays()],
                          ids=["feldbaum", "arrays"])
 def test_absurd_nesting(data):
-    assert_unlesbar(verdict(data), "LimitError", "tief verschachtelt")
+    assert_unlesbar(verdict(data), ErrorKind.LIMIT, "tief verschachtelt")
 
 
 def test_loop_in_field_tree():
-    assert_unlesbar(verdict(corpus.field_loop()), "LimitError", "Feldstruktur", "Schleife")
+    assert_unlesbar(verdict(corpus.field_loop()), ErrorKind.LIMIT, "Feldstruktur", "Schleife")
 
 
 def test_loop_in_page_tree():
-    assert_unlesbar(verdict(corpus.page_loop()), "LimitError", "Seitenbaum", "Schleife")
+    assert_unlesbar(verdict(corpus.page_loop()), ErrorKind.LIMIT, "Seitenbaum", "Schleife")
 
 
 def test_tens_of_thousands_of_fields():
-    assert_unlesbar(verdict(corpus.many_fields(30_000)), "LimitError", "über 10.000 Formularfelder")
+    assert_unlesbar(verdict(corpus.many_fields(30_000)), ErrorKind.LIMIT, "über 10.000 Formularfelder")
 
 
 def test_megabyte_value_is_read_and_reported():
@@ -173,7 +176,7 @@ def test_odd_unicode(form):
 
 
 def test_conflicting_duplicate_names_give_a_verdict():
-    assert_unlesbar(verdict(corpus.duplicate_names()), "ConflictError", "Familienname",
+    assert_unlesbar(verdict(corpus.duplicate_names()), ErrorKind.CONFLICT, "Familienname",
                     "unterschiedlichen Werten")
     result = verdict(corpus.duplicate_names())
     assert "Schmidt" not in result.error and "Meier" not in result.error
@@ -186,13 +189,13 @@ def test_agreeing_duplicates_are_only_noted():
 
 
 def test_xfa_only_form():
-    assert_unlesbar(verdict(corpus.xfa_only()), "XfaError", "XFA")
+    assert_unlesbar(verdict(corpus.xfa_only()), ErrorKind.XFA, "XFA")
 
 
 def test_other_form_and_no_form():
-    assert_unlesbar(verdict(corpus.foreign_form()), "ForeignFormError", "nicht zum Vollzugshilfeersuchen")
-    assert_unlesbar(verdict(corpus.foreign_form_id()), "ForeignFormError", "reisekostenantrag")
-    assert_unlesbar(verdict(corpus.no_form()), "NoFormError", "keine Formularfelder")
+    assert_unlesbar(verdict(corpus.foreign_form()), ErrorKind.FOREIGN_FORM, "nicht zum Vollzugshilfeersuchen")
+    assert_unlesbar(verdict(corpus.foreign_form_id()), ErrorKind.FOREIGN_FORM, "reisekostenantrag")
+    assert_unlesbar(verdict(corpus.no_form()), ErrorKind.NO_FORM, "keine Formularfelder")
 
 
 def test_other_version_is_checked_with_a_warning(complete_bytes):
@@ -220,26 +223,26 @@ def _path_verdict(path: Path):
 
 
 def test_directory(tmp_path):
-    assert_unlesbar(_path_verdict(tmp_path), "NotRegularFileError", "Ordner")
+    assert_unlesbar(_path_verdict(tmp_path), ErrorKind.NOT_REGULAR_FILE, "Ordner")
 
 
 def test_fifo_is_never_opened(tmp_path):
     fifo = tmp_path / "ersuchen.pdf"
     os.mkfifo(fifo)  # opening it for reading would block forever
-    assert_unlesbar(_path_verdict(fifo), "NotRegularFileError", "FIFO")
+    assert_unlesbar(_path_verdict(fifo), ErrorKind.NOT_REGULAR_FILE, "FIFO")
 
 
 def test_link_to_device(tmp_path):
     link = tmp_path / "ersuchen.pdf"
     link.symlink_to("/dev/zero")  # reading it would never end
-    assert_unlesbar(_path_verdict(link), "NotRegularFileError", "Gerät")
+    assert_unlesbar(_path_verdict(link), ErrorKind.NOT_REGULAR_FILE, "Gerät")
 
 
 def test_missing_and_dangling(tmp_path):
-    assert_unlesbar(_path_verdict(tmp_path / "fehlt.pdf"), "NotRegularFileError", "existiert nicht")
+    assert_unlesbar(_path_verdict(tmp_path / "fehlt.pdf"), ErrorKind.NOT_REGULAR_FILE, "existiert nicht")
     link = tmp_path / "weg.pdf"
     link.symlink_to(tmp_path / "fehlt.pdf")
-    assert_unlesbar(_path_verdict(link), "NotRegularFileError", "ins Leere")
+    assert_unlesbar(_path_verdict(link), ErrorKind.NOT_REGULAR_FILE, "ins Leere")
 
 
 def test_no_read_permission(complete_bytes):
@@ -253,7 +256,7 @@ def test_no_read_permission(complete_bytes):
         path = folder / "ersuchen.pdf"
         path.write_bytes(complete_bytes)
         path.chmod(0)
-        code = ("import os, sys; from pathlib import Path; from vhpdf.check import Item, check_item\n"
+        code = ("import os, sys; from pathlib import Path; from vhpdf.batch.sources import Item; from vhpdf.batch.task import check_item\n"
                 "if os.geteuid() == 0:\n    os.setgid(65534); os.setuid(65534)\n"
                 "r = check_item(Item('x', path=Path(sys.argv[1]))); print(r.status.value, r.error)")
         proc = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT,

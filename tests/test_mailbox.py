@@ -14,8 +14,8 @@ from html.parser import HTMLParser
 import pytest
 from click.testing import CliRunner
 
-from vhpdf.check.rules import Status
-from vhpdf.batch.pool import check_paths
+from vhpdf.check.result import Status
+from vhpdf.batch.run import check_paths
 from vhpdf.cli.commands import cli
 
 from mails import build_inbox
@@ -52,9 +52,9 @@ def test_inputs_become_one_result_per_request(inbox):
         "/postfach.mbox › Nachricht 3",
     ]
     eml = _by_suffix(results, "ersuchen.eml › ersuchen.pdf")
-    assert eml.mail["from"] == "Jana Beispiel <jana.beispiel@bielefeld.example>"
-    assert eml.mail["subject"] == "Vollzugshilfeersuchen Az. ABH 32.4-0815/24"
-    assert eml.mail["date"].startswith("2026-10-14T09:30")
+    assert eml.mail.sender == "Jana Beispiel <jana.beispiel@bielefeld.example>"
+    assert eml.mail.subject == "Vollzugshilfeersuchen Az. ABH 32.4-0815/24"
+    assert eml.mail.date.startswith("2026-10-14T09:30")
     assert eml.annexes == ("Beschluss_AG_Bielefeld.pdf",)
     assert "beschluss-anlage-fehlt" not in {f.rule for f in eml.findings}
 
@@ -70,7 +70,7 @@ def test_inputs_become_one_result_per_request(inbox):
     no_pdf = results[-1]
     assert no_pdf.status is Status.UNLESBAR
     assert no_pdf.error == "Die E-Mail enthält keinen PDF-Anhang."
-    assert no_pdf.mail["subject"] == "Ersuchen folgt"
+    assert no_pdf.mail.subject == "Ersuchen folgt"
 
 
 def test_versions_newest_request_date_wins_then_mail_date(inbox):
@@ -264,7 +264,7 @@ def test_inputs_are_never_modified(inbox, tmp_path):
 def test_file_attachment_annotation_is_an_annex(complete_pdf, tmp_path):
     import pymupdf
 
-    from vhpdf.check.rules import check_file
+    from vhpdf.batch.task import check_file
 
     doc = pymupdf.open(complete_pdf)
     doc[0].add_file_annot(pymupdf.Point(500, 50), b"%PDF-1.4 Beschluss", "Durchsuchungsbeschluss.pdf")
@@ -292,7 +292,7 @@ def test_forwarded_mail_and_maildir_subfolder(tmp_path, incomplete_values):
     (key,) = write_maildir(box / ".Vollzugshilfe", [outer])
     (result,) = check_paths([box])
     assert result.file == f"{box}/.Vollzugshilfe › new/{key} › ersuchen.pdf"
-    assert result.mail["subject"] == "WG: Ersuchen" and result.status is Status.UNVOLLSTAENDIG
+    assert result.mail.subject == "WG: Ersuchen" and result.status is Status.UNVOLLSTAENDIG
 
 
 def test_thunderbird_mbox_without_suffix_named_explicitly(tmp_path, incomplete_values):
@@ -310,7 +310,7 @@ def test_thunderbird_mbox_without_suffix_named_explicitly(tmp_path, incomplete_v
     ])
     results = check_paths([inbox])
     assert [r.file for r in results] == [f"{inbox} › Nachricht 1 › e1.pdf", f"{inbox} › Nachricht 2 › e2.pdf"]
-    assert [r.mail["from"] for r in results] == ["a@x.example", "b@x.example"]
+    assert [r.mail.sender for r in results] == ["a@x.example", "b@x.example"]
     assert check_paths([tmp_path]) == []  # inside a folder only known suffixes are taken
 
 

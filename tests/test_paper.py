@@ -20,11 +20,15 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from vhpdf.check.rules import Item, check_item
+from vhpdf.batch.sources import Item
+from vhpdf.batch.task import check_item
 from vhpdf.form.definition import load_definition
 from vhpdf.cli.commands import cli
-from vhpdf.read.extract import SOURCE_LABEL, NoFormError, extract, read_pdf
-from vhpdf.form.layout import compute_layout, footer_text
+from vhpdf.read.extract import extract, read_pdf
+from vhpdf.read.source import ValueSource
+from vhpdf.read.errors import NoFormError
+from vhpdf.form.identity import footer_text
+from vhpdf.form.layout import compute_layout
 from vhpdf.report.text import render_csv, render_details, render_json, render_table
 
 from fillers import fill_pdftk, fill_pymupdf
@@ -215,7 +219,7 @@ def test_check_report_states_the_source(filled, tmp_path, filler):
     header, row = render_table([paper]).splitlines()[:2]
     assert header.split()[2] == "Quelle" and "Seitentext" in row
     rows = list(csv.reader(io.StringIO(render_csv([paper]).lstrip("\ufeff")), delimiter=";"))
-    assert (rows[0][-1], rows[1][-1]) == ("Quelle", SOURCE_LABEL["seitentext"])
+    assert (rows[0][-1], rows[1][-1]) == ("Quelle", ValueSource.SEITENTEXT.label)
 
 
 def test_check_report_of_a_pdftk_print_is_not_complete(filled, tmp_path):
@@ -399,7 +403,7 @@ def test_handwritten_page_is_said_so(form, blank_pdf, tmp_path):
 
 
 def test_check_path_does_not_load_page_readers(complete_pdf):
-    code = ("import sys; from vhpdf.check.rules import check_file; "
+    code = ("import sys; from vhpdf.batch.task import check_file; "
             f"r = check_file({str(complete_pdf)!r}); "
             "print(r.source, sorted(m for m in ('pdfplumber', 'pypdfium2', 'numpy', "
             "'vhpdf.read.paper.pagetext', 'vhpdf.read.paper.ocr') if m in sys.modules))")

@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 
 import corpus
-from vhpdf.check.rules import Item, Result, Status
+from vhpdf.read.errors import ErrorKind
+from vhpdf.batch.sources import Item
+from vhpdf.check.result import Result, Status
 from vhpdf.batch.pool import Limits, run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +66,7 @@ def test_timeout_is_reported_and_the_run_goes_on():
     assert time.monotonic() - start < 10
     assert [r.status for r in results] == [Status.VOLLSTAENDIG, Status.UNLESBAR,
                                            Status.VOLLSTAENDIG, Status.VOLLSTAENDIG]
-    assert results[1].error_kind == "timeout"
+    assert results[1].error_kind is ErrorKind.TIMEOUT
     assert results[1].error.startswith("Zeitlimit von 1 s")
 
 
@@ -73,14 +75,14 @@ def test_crash_is_reported_and_the_worker_replaced(name, words):
     results = list(run(items("ok:1", name, "ok:2", name, "ok:3"), behave, jobs=1))
     assert [r.status for r in results] == [Status.VOLLSTAENDIG, Status.UNLESBAR,
                                            Status.VOLLSTAENDIG, Status.UNLESBAR, Status.VOLLSTAENDIG]
-    assert results[1].error_kind == "crash" and words in results[1].error
+    assert results[1].error_kind is ErrorKind.CRASH and words in results[1].error
     assert "abgestürzt" in results[1].error
     assert len({results[0].error, results[2].error, results[4].error}) == 3  # fresh workers
 
 
 def test_memory_cap():
     results = list(run(items("speicher", "ok:1"), behave, jobs=1, limits=Limits(memory_mb=400)))
-    assert results[0].status is Status.UNLESBAR and results[0].error_kind == "memory"
+    assert results[0].status is Status.UNLESBAR and results[0].error_kind is ErrorKind.MEMORY
     assert "Speicher" in results[0].error
     assert results[1].status is Status.VOLLSTAENDIG
 

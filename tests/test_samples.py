@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from vhpdf.check.rules import Status, check_file
+from vhpdf.check.result import Status
+from vhpdf.batch.task import check_file
 from vhpdf.read.extract import extract
 
 from conftest import SAMPLES

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, BooleanObject, NameObject, NumberObject
 
-from vhpdf.check.rules import check_file
+from vhpdf.batch.task import check_file
 from vhpdf.cli.commands import cli
 from vhpdf.write.druck import print_copy
 from vhpdf.read.extract import extract
@@ -143,7 +143,7 @@ def test_check_hints_when_a_value_cannot_fit(tmp_path):
 
 
 def test_check_does_not_load_reportlab(complete_pdf):
-    code = ("import sys; from vhpdf.check import check_file; r = check_file(sys.argv[1]); "
+    code = ("import sys; from vhpdf.batch.task import check_file; r = check_file(sys.argv[1]); "
             "assert r.status.value == 'vollständig', r; print('reportlab' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code, str(complete_pdf)], check=True,
                          capture_output=True, text=True).stdout

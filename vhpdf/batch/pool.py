@@ -1,4 +1,4 @@
-"""Running checks over many items: worker processes, per-file limits, results in input order.
+"""The worker pool: items checked in worker processes under per-file limits, results in input order.
 
 Each item is checked in a worker process under a time limit and an address-space cap
 (RLIMIT_AS), so one hostile or broken file can neither stop, hang nor starve the run: a worker
@@ -8,7 +8,7 @@ one item at a time; items are pulled lazily from the input iterable and only a s
 them is in flight or waiting for its turn in the output order, so memory stays flat however
 many files there are.
 
-The runner is generic over the task (by default `check.check_item`), so tests can drive it with
+The pool is generic over the task (by default `batch.task.check_item`), so tests can drive it with
 tasks that hang, crash or allocate.
 """
 
@@ -18,14 +18,15 @@ import faulthandler
 import multiprocessing
 import os
 import signal
-import sys
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import wait
-from typing import Callable, Iterable, Iterator, TextIO
+from typing import Callable, Iterable, Iterator
 
-from vhpdf.check.rules import MEMORY_MESSAGE, Finding, Item, Result, Status, check_item
-from vhpdf.form.definition import load_definition
+from vhpdf.batch.sources import Item
+from vhpdf.batch.task import MEMORY_MESSAGE, check_item
+from vhpdf.check.result import Finding, Result, Status
+from vhpdf.read.errors import ErrorKind
 
 DEFAULT_TIMEOUT = 30.0  # seconds per file
 DEFAULT_MEMORY_MB = 1024  # address space per worker
@@ -85,7 +86,7 @@ def _serve(task: Task, options: dict, memory_mb: int | None, inbox, outbox) -> N
         try:
             result = task(item, **options)
         except MemoryError:
-            result = Result(item.name, Status.UNLESBAR, error=MEMORY_MESSAGE, error_kind="memory")
+            result = Result(item.name, Status.UNLESBAR, error=MEMORY_MESSAGE, error_kind=ErrorKind.MEMORY)
         outbox.send((index, result))
 
 
@@ -126,17 +127,17 @@ class _Worker:
         self.outbox.close()
 
 
-def _failed(item: Item, message: str, kind: str) -> Result:
+def _failed(item: Item, message: str, kind: ErrorKind) -> Result:
     return Result(item.name, Status.UNLESBAR, error=message, error_kind=kind, mail=item.mail,
                   annexes=item.annexes)
 
 
-def _crash_message(exitcode: int | None) -> tuple[str, str]:
+def _crash_message(exitcode: int | None) -> tuple[str, ErrorKind]:
     if exitcode is not None and exitcode == -signal.SIGKILL:
         return ("Der Prüfprozess wurde vom System beendet, vermutlich wegen Speichermangels.",
-                "memory")
+                ErrorKind.MEMORY)
     how = f"Signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"Status {exitcode}"
-    return f"Der Prüfprozess ist beim Lesen der Datei abgestürzt ({how}).", "crash"
+    return f"Der Prüfprozess ist beim Lesen der Datei abgestürzt ({how}).", ErrorKind.CRASH
 
 
 def _context():
@@ -235,7 +236,7 @@ def run(items: Iterable[Item], task: Task = check_item, *, jobs: int | None = No
                     torn = True
                 if got is not None:
                     settle(w, got[1])
-                    if got[1].error_kind == "memory":  # its heap may be fragmented: start afresh
+                    if got[1].error_kind is ErrorKind.MEMORY:  # its heap may be fragmented: start afresh
                         replace_worker(w)
                 elif torn or not w.proc.is_alive():
                     message, kind = _crash_message(w.proc.exitcode)
@@ -246,7 +247,7 @@ def run(items: Iterable[Item], task: Task = check_item, *, jobs: int | None = No
                 elif now >= w.deadline:
                     seconds = f"{limits.timeout:g}".replace(".", ",")
                     settle(w, _failed(w.item, f"Zeitlimit von {seconds} s beim Lesen überschritten; "
-                                      "die Prüfung wurde abgebrochen.", "timeout"))
+                                      "die Prüfung wurde abgebrochen.", ErrorKind.TIMEOUT))
                     replace_worker(w)
     finally:
         for w in workers:
@@ -302,115 +303,3 @@ def call_isolated(func, *args, limits: Limits = Limits(), **kwargs):
             proc.kill()
         proc.join()
         inbox.close()
-
-
-class Progress:
-    """A one-line progress display on a terminal stream (stderr), shown for more than a few files."""
-
-    def __init__(self, total: int | None, stream: TextIO = sys.stderr, threshold: int = 5):
-        self.total, self.stream, self.threshold = total, stream, threshold
-        self.done = 0
-        self.counts = {s: 0 for s in Status}
-        self.shown = False
-        self.start = time.monotonic()
-
-    @staticmethod
-    def wanted(stream: TextIO = sys.stderr) -> bool:
-        try:
-            return stream.isatty()
-        except (AttributeError, ValueError):
-            return False
-
-    def __call__(self, result: Result) -> None:
-        self.done += 1
-        self.counts[result.status] += 1
-        if self.total is not None and self.total <= self.threshold:
-            return
-        if self.total is None and self.done <= self.threshold:
-            return
-        self.shown = True
-        if self.total:
-            width = 30
-            filled = width * self.done // self.total
-            bar = "█" * filled + "·" * (width - filled)
-            head = f"Prüfe {bar} {self.done}/{self.total}"
-        else:
-            head = f"Prüfe … {self.done}"
-        rate = self.done / max(time.monotonic() - self.start, 1e-6)
-        tail = (f"  ✔ {self.counts[Status.VOLLSTAENDIG]}  ✘ {self.counts[Status.UNVOLLSTAENDIG]}"
-                f"  ? {self.counts[Status.UNLESBAR]}  {rate:.0f}/s")
-        self.stream.write("\r" + head + tail + "\033[K")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-
-
-__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "IsolationError", "Limits", "Progress",
-           "call_isolated", "default_jobs", "run"]
-
-
-def check_paths(paths: Iterable, keep_values: bool = False) -> list[Result]:
-    """Check every request found in `paths` in this process, one after another, grouped into
-    versions (for library use and tests; the CLI uses check_all's isolated workers)."""
-    from vhpdf.check.rules import expand_paths
-    from vhpdf.check.versions import organize
-
-    form = load_definition()
-    return organize([check_item(item, form, keep_values) for item in expand_paths(paths)])
-
-
-def check_all(paths: Iterable, *, jobs: int | None = None, limits: Limits = Limits(),
-              keep_values: bool = False, password: str | None = None,
-              ask_password: Callable[[int], str | None] | None = None,
-              progress_stream: TextIO | None = None) -> list[Result]:
-    """Check every request found in `paths` in isolated workers, grouped into versions.
-
-    `ask_password(count)` is asked once for a password when encrypted files could not be
-    opened; `progress_stream` gets a progress bar when it is a terminal and the run is long.
-    Raises NothingFound when the paths hold no PDF or mail at all.
-    """
-    from vhpdf.check.rules import expand_paths
-    from vhpdf.check.versions import organize
-
-    items: Iterable[Item] = expand_paths(paths)
-    progress = None
-    if progress_stream is not None and Progress.wanted(progress_stream):
-        items = list(items)  # the bar needs the total; only paths and mail parts are held
-        progress = Progress(len(items), progress_stream)
-    options = {"keep_values": keep_values, "password": password}
-    pending: dict[int, Item] = {}  # in flight; only encrypted ones are kept for a second try
-
-    def remember(source: Iterable[Item]) -> Iterator[Item]:
-        for index, item in enumerate(source):
-            pending[index] = item
-            yield item
-
-    results: list[Result] = []
-    retry: list[tuple[int, Item]] = []
-    try:
-        for result in run(remember(items), jobs=jobs, limits=limits, options=options,
-                          progress=progress):
-            item = pending.pop(len(results))  # results come in input order
-            if result.error_kind == "EncryptedError":
-                retry.append((len(results), item))
-            results.append(result)
-    finally:
-        if progress is not None:
-            progress.close()
-    if not results:
-        raise NothingFound("Keine PDF-Dateien oder E-Mails gefunden.")
-    if retry and password is None and ask_password is not None:
-        password = ask_password(len(retry))
-        if password:
-            again = run([it for _, it in retry], jobs=jobs, limits=limits,
-                        options={**options, "password": password})
-            for (i, _), result in zip(retry, again):
-                results[i] = result
-    return organize(results)
-
-
-class NothingFound(Exception):
-    """The paths given hold no PDF file or mail."""

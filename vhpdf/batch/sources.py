@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from vhpdf.check.result import Mail
+
 MAIL_SUFFIXES = {".eml", ".mbox", ".msg"}
 # An mbox "From_" line: "From <sender> <asctime date>" (RFC 4155); a body line that merely starts
 # with "From " has no time in it.
@@ -40,15 +42,14 @@ def is_maildir(path: Path) -> bool:
 class Item:
     """One PDF to check: a file on disk, or bytes taken from a mail attachment.
 
-    `mail` describes the mail it came from ({"id", "file", "from", "date", "subject",
-    "message_id"}); `annexes` names the other attachments of that mail (the files embedded in
+    `mail` describes the mail it came from; `annexes` names the other attachments of that mail (the files embedded in
     the PDF are added when it is read). `error` is set when a source could not be read at all.
     """
 
     name: str
     path: Path | None = None
     data: bytes | None = None
-    mail: dict | None = None
+    mail: Mail | None = None
     annexes: tuple[str, ...] = ()
     error: str | None = None
 
@@ -215,8 +216,8 @@ def _attachments(msg) -> list[tuple[str, bytes | None, bool]]:
 
 def _mail_items(msg, source: str) -> Iterator[Item]:
     date = _header(msg, "Date")
-    mail = {"id": source, "file": source, "from": _header(msg, "From"), "date": _iso_date(date),
-            "subject": _header(msg, "Subject"), "message_id": _header(msg, "Message-ID")}
+    mail = Mail(source, source, _header(msg, "From"), _iso_date(date), _header(msg, "Subject"),
+                _header(msg, "Message-ID"))
     try:
         attachments = _attachments(msg)
     except Exception as exc:  # a malformed MIME structure must not stop the run
@@ -225,7 +226,7 @@ def _mail_items(msg, source: str) -> Iterator[Item]:
     yield from _items_from_attachments(attachments, source, mail)
 
 
-def _items_from_attachments(attachments: list, source: str, mail: dict) -> Iterator[Item]:
+def _items_from_attachments(attachments: list, source: str, mail: Mail) -> Iterator[Item]:
     pdfs = [(i, a) for i, a in enumerate(attachments) if a[2]]
     if not pdfs:
         yield Item(source, mail=mail, annexes=tuple(a[0] for a in attachments),
@@ -251,11 +252,10 @@ def _msg(path: Path) -> Iterator[Item]:
         raise SourceError(f"Die Outlook-Datei ist nicht lesbar ({type(exc).__name__}).") from None
     try:
         date = getattr(msg, "date", None)
-        mail = {"id": str(path), "file": str(path),
-                "from": " ".join(str(getattr(msg, "sender", "") or "").split()),
-                "date": date.isoformat() if hasattr(date, "isoformat") else "",
-                "subject": " ".join(str(getattr(msg, "subject", "") or "").split()),
-                "message_id": str(getattr(msg, "messageId", "") or "")}
+        mail = Mail(str(path), str(path), " ".join(str(getattr(msg, "sender", "") or "").split()),
+                    date.isoformat() if hasattr(date, "isoformat") else "",
+                    " ".join(str(getattr(msg, "subject", "") or "").split()),
+                    str(getattr(msg, "messageId", "") or ""))
         attachments = []
         for att in getattr(msg, "attachments", None) or []:
             name = (getattr(att, "longFilename", None) or getattr(att, "shortFilename", None)

@@ -1,77 +1,21 @@
-"""Checks: the rules catalogue from forms/ applied to extracted values.
+"""The rules engine: the catalogue from forms/ applied to one request's extracted values.
 
-The rule engine knows only the condition tests (definition.Test); which fields a rule names, its
+The engine knows only the condition tests (definition.Test); which fields a rule names, its
 severity, legal basis and message all come from the catalogue.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import fnmatch
-import os
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
-from vhpdf.form.definition import (
-    filled,
-    Condition,
-    Field,
-    FieldType,
-    FormDefinition,
-    Kpb,
-    Rule,
-    Severity,
-    Test,
-    Value,
-    load_definition,
-)
-from vhpdf.read.extract import ExtractError, Extraction, read_file, read_pdf
-from vhpdf.check.facts import Facts, key_facts
+from vhpdf.check.facts import key_facts
+from vhpdf.check.result import Finding, Result, Status
+from vhpdf.form.definition import (Condition, Field, FieldType, FormDefinition, Rule, Severity, Test,
+                                   Value, filled)
 from vhpdf.form.formats import Format, parse_date, parse_time
-from vhpdf.batch.sources import Item, iter_items
-
-
-class Status(enum.Enum):
-    VOLLSTAENDIG = "vollständig"
-    UNVOLLSTAENDIG = "unvollständig"
-    UNLESBAR = "unlesbar"
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: Severity
-    fields: tuple[str, ...]
-    message: str
-    basis: str = ""
-    short: str = ""  # a few words for tables (the rule's `short`)
-
-
-@dataclass
-class Result:
-    """The verdict on one file."""
-
-    file: str
-    status: Status
-    form_id: str | None = None
-    form_version: str | None = None
-    findings: list[Finding] = field(default_factory=list)
-    values: dict[str, Value] | None = None
-    kpb: Kpb | None = None
-    error: str | None = None
-    mail: dict | None = None
-    annexes: tuple[str, ...] = ()
-    error_kind: str | None = None  # why unlesbar: the ExtractError class, or a runner reason
-    facts: Facts | None = None
-    superseded_by: str | None = None  # set by versions.organize
-    changes: dict | None = None  # versions.organize: what changed against the previous version
-    source: str | None = None  # feld | seitentext | ocr (None if unreadable)
-    sources: dict[str, str] = field(default_factory=dict)
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity is severity)
+from vhpdf.read.extract import Extraction
 
 
 class _Evaluator:
@@ -213,7 +157,7 @@ def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_value
     labels = form.field_map(ex.persons)
     findings += [Finding("unsicher", Severity.WARNUNG, (name,),
                          f"{labels[name].label} ({name}): Wert nicht sicher gelesen "
-                         f"({'Scan' if ex.sources.get(name, ex.source) == 'ocr' else 'Seitentext'})"
+                         f"({ex.sources.get(name, ex.source).short})"
                          " — bitte am Original prüfen.", short="unsicher gelesen")
                  for name in ex.uncertain if name in labels]
     findings += evaluate(form, ex.values, ex.persons, annexes)
@@ -227,43 +171,3 @@ def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_value
                   ex.values if keep_values else None, form.kpb_named(ex.values.get(form.kpb_field)),
                   annexes=annexes or (), facts=key_facts(form, ex.values),
                   source=ex.source, sources=dict(ex.sources))
-
-
-MEMORY_MESSAGE = "Die Datei braucht beim Lesen mehr Speicher als erlaubt (Speichergrenze)."
-
-
-def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool = False,
-               password: str | None = None) -> Result:
-    """Check one item; never raises for a bad file, it is reported as unlesbar."""
-    form = form or load_definition()
-    if item.error:
-        return Result(item.name, Status.UNLESBAR, error=item.error, mail=item.mail,
-                      annexes=item.annexes, error_kind="SourceError")
-    try:
-        data = item.data if item.data is not None else read_file(item.path)
-        ex = read_pdf(data, form, password)
-        del data
-        result = check_extraction(item.name, ex, form, keep_values, tuple(item.annexes))
-    except ExtractError as exc:
-        result = Result(item.name, Status.UNLESBAR, error=str(exc), annexes=item.annexes,
-                        error_kind=type(exc).__name__)
-    except MemoryError:
-        result = Result(item.name, Status.UNLESBAR, error=MEMORY_MESSAGE, annexes=item.annexes,
-                        error_kind="memory")
-    except Exception as exc:  # a reader bug must not stop a bulk run
-        result = Result(item.name, Status.UNLESBAR, error="Die Datei konnte nicht gelesen werden "
-                        f"(interner Fehler: {type(exc).__name__}).", annexes=item.annexes,
-                        error_kind="internal")
-    result.mail = item.mail
-    return result
-
-
-def check_file(path: str | os.PathLike, form: FormDefinition | None = None,
-               keep_values: bool = False) -> Result:
-    """Check one file on disk."""
-    return check_item(Item(str(path), path=Path(path)), form, keep_values)
-
-
-def expand_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Item]:
-    """Items from files, folders (recursive) and mails (.eml, .mbox, Maildir, .msg), stably ordered."""
-    return iter_items(paths)

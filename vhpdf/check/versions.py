@@ -12,28 +12,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from vhpdf.check.rules import Result, Status
+from vhpdf.check.result import Result, Status
 from vhpdf.form.formats import parse_date
 
-NOT_A_FORM = {"NoFormError", "ForeignFormError", "NotPdfError"}
-
-
 def _is_form(r: Result) -> bool:
-    return not (r.status is Status.UNLESBAR and r.error_kind in NOT_A_FORM)
+    return not (r.status is Status.UNLESBAR and r.error_kind is not None and r.error_kind.not_a_form)
 
 
 def _fold_annex_pdfs(results: list[Result]) -> list[Result]:
-    mails_with_form = {r.mail["id"] for r in results if r.mail and _is_form(r)}
-    return [r for r in results if _is_form(r) or not (r.mail and r.mail["id"] in mails_with_form)]
+    mails_with_form = {r.mail.id for r in results if r.mail and _is_form(r)}
+    return [r for r in results if _is_form(r) or not (r.mail and r.mail.id in mails_with_form)]
 
 
 def _order_key(indexed: tuple[int, Result]):
     i, r = indexed
     request = parse_date(r.facts.ersuchen_datum) if r.facts else None
     mail_date = None
-    if r.mail and r.mail.get("date"):
+    if r.mail and r.mail.date:
         try:
-            mail_date = dt.datetime.fromisoformat(r.mail["date"])
+            mail_date = dt.datetime.fromisoformat(r.mail.date)
             if mail_date.tzinfo is None:
                 mail_date = mail_date.replace(tzinfo=dt.timezone.utc)
         except ValueError:

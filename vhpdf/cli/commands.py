@@ -117,7 +117,8 @@ def fill(data: Path, output: Path | None, personen: int | None, force: bool) -> 
 def extract(file: Path, fmt: str, output: Path | None, force: bool, passwort: str | None,
             timeout: float, speicher: int) -> None:
     """Die Werte eines ausgefüllten Formulars auslesen."""
-    from vhpdf.read.extract import ExtractError, extract as read
+    from vhpdf.read.errors import ExtractError
+    from vhpdf.read.extract import extract as read
     from vhpdf.report.text import values_csv, values_json
     from vhpdf.batch.pool import IsolationError, Limits, call_isolated
 
@@ -189,9 +190,10 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
     Exit-Status: 0 = alle aktuellen Ersuchen vollständig, 1 = mindestens eines unvollständig
     oder unlesbar, 2 = Bedienfehler.
     """
-    from vhpdf.check.rules import Status
+    from vhpdf.check.result import Status
     from vhpdf.report.text import render_csv, render_details, render_json, render_table
-    from vhpdf.batch.pool import Limits, NothingFound, check_all
+    from vhpdf.batch.pool import Limits
+    from vhpdf.batch.run import NothingFound, check_all
 
     if output is not None and output.exists() and not force:  # fail before the work, not after
         raise UsageProblem(f"{output}: Die Datei existiert bereits (mit --force überschreiben).")
@@ -233,7 +235,7 @@ def rueckmeldung(paths: tuple[Path, ...], folder: Path, sender: str | None, forc
     Die Rückmeldung nennt Aktenzeichen, Datum und Kontaktdaten aus dem Ersuchen; sie wird nur
     geschrieben, nie versandt.
     """
-    from vhpdf.batch.pool import NothingFound, check_all
+    from vhpdf.batch.run import NothingFound, check_all
 
     try:
         results = check_all(paths, keep_values=True, ask_password=_ask_password,
@@ -251,7 +253,7 @@ def rueckmeldung(paths: tuple[Path, ...], folder: Path, sender: str | None, forc
 def druck(file: Path, output: Path, force: bool) -> None:
     """Druckfassung schreiben: jedes Feld neu gezeichnet aus seinem gespeicherten Wert."""
     from vhpdf.write.druck import DruckError, print_file
-    from vhpdf.read.extract import ExtractError
+    from vhpdf.read.errors import ExtractError
 
     try:
         pdf = print_file(file)
@@ -272,7 +274,8 @@ def druck(file: Path, output: Path, force: bool) -> None:
 @_FORCE
 def flatten(file: Path, output: Path, pdfa: bool, force: bool) -> None:
     """Werte fest in die Seiten einbrennen (für die Akte); Fußzeile bleibt erhalten."""
-    from vhpdf.read.extract import ExtractError, read_file
+    from vhpdf.read.errors import ExtractError
+    from vhpdf.read.files import read_file
     from vhpdf.write.flatten import FlattenError, flatten as burn
 
     if output.resolve() == file.resolve():

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from vhpdf.form.identity import footer_text, page_text
 from vhpdf.form.definition import Field, FieldType, FormDefinition, Section
 
 PAGE_W, PAGE_H = 595.2756, 841.8898  # A4
@@ -69,11 +70,6 @@ class Layout:
     widgets: tuple[Widget, ...]
     texts: tuple[Text, ...]
     frames: tuple[Frame, ...]
-
-
-def footer_text(form: FormDefinition) -> str:
-    """The footer printed on every page; it names form id and version even on paper."""
-    return f"{form.title} · Formular {form.id} · Version {form.version}"
 
 
 def _width(text: str, size: float, bold: bool = False) -> float:
@@ -265,7 +261,7 @@ def compute_layout(form: FormDefinition, persons: int | None = None) -> Layout:
     footer = footer_text(form)
     for p in range(pages):
         elements.append(Text(p, MARGIN_X, 24.0, footer, HINT_SIZE))
-        elements.append(Text(p, PAGE_W - MARGIN_X, 24.0, f"Seite {p + 1} von {pages}", HINT_SIZE,
+        elements.append(Text(p, PAGE_W - MARGIN_X, 24.0, page_text(p + 1, pages), HINT_SIZE,
                              align="right"))
     return Layout(
         pages=pages,

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 
 from pypdf.generic import DictionaryObject
 
+from vhpdf.pdf.flags import AnnotationFlag, FieldFlag
+from vhpdf.pdf.pypdf_compat import core_font_metrics, simple_encodings
+
 from vhpdf.pdf.contentstream import SHOWS_KEY, shown_digest
 from vhpdf.pdf.contentstream import operations as _operations
 
 MAX_DEPTH = 4
 MAX_OPS = 20000
 UNKNOWN = "\ufffd"
-_PRINT, _HIDDEN = 4, 2
-_MULTILINE, _PUSHBUTTON = 1 << 12, 1 << 16
 
 class _FontDecoder:
     """Bytes shown with one font -> (character, advance in 1/1000 em) pairs."""
@@ -73,8 +74,7 @@ class _FontDecoder:
             fd = font.get("/FontDescriptor")
             self.default_width = float(fd.get_object().get("/MissingWidth", 0)) if fd else 0.0
             return
-        from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
-
+        CORE_FONT_METRICS = core_font_metrics()
         base = str(font.get("/BaseFont", "/Helvetica"))[1:].split("+")[-1]
         metrics = CORE_FONT_METRICS.get(base) or CORE_FONT_METRICS["Helvetica"]
         self.char_widths = metrics.character_widths
@@ -98,7 +98,7 @@ class _FontDecoder:
 
 
 def _simple_encoding(font) -> dict[int, str]:
-    from pypdf._codecs import adobe_glyphs, charset_encoding
+    adobe_glyphs, charset_encoding = simple_encodings()
 
     enc = font.get("/Encoding")
     enc = enc.get_object() if enc is not None else None
@@ -322,7 +322,7 @@ def printed_text(widget: DictionaryObject, default_resources, cache: dict | None
     again: checking many files, painting every appearance would cost more than parsing them.
     """
     flags = int(widget.get("/F", 0) or 0)
-    if not flags & _PRINT or flags & _HIDDEN:
+    if not flags & AnnotationFlag.PRINT or flags & AnnotationFlag.HIDDEN:
         return ""
     ap = widget.get("/AP")
     normal = ap.get_object().get("/N") if ap is not None else None
@@ -374,7 +374,7 @@ def _printed_state(attrs: dict, widgets: list) -> str:
         normal = ap.get_object().get("/N") if ap is not None else None
         normal = normal.get_object() if normal is not None else None
         state = str(w.get("/AS", "/Off"))
-        if (not flags & _PRINT or flags & _HIDDEN or state == "/Off" or normal is None
+        if (not flags & AnnotationFlag.PRINT or flags & AnnotationFlag.HIDDEN or state == "/Off" or normal is None
                 or hasattr(normal, "get_data") or state not in normal):
             continue
         name = state[1:]
@@ -391,7 +391,7 @@ def field_appearance(attrs: dict, widgets: list, default_resources,
     """The printed appearance of a text/choice field's first widget, or of a checkbox or radio
     group's widgets (None for other types)."""
     ft, flags = str(attrs.get("/FT", "")), int(attrs.get("/Ff", 0) or 0)
-    if ft == "/Btn" and widgets and not flags & _PUSHBUTTON:
+    if ft == "/Btn" and widgets and not flags & FieldFlag.PUSHBUTTON:
         try:
             return Appearance(_printed_state(attrs, widgets), 0.0, 0.0, False, "button")
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
@@ -403,7 +403,7 @@ def field_appearance(attrs: dict, widgets: list, default_resources,
         x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
     except (KeyError, TypeError, ValueError):
         return None
-    multiline = bool(int(attrs.get("/Ff", 0) or 0) & _MULTILINE)
+    multiline = bool(int(attrs.get("/Ff", 0) or 0) & FieldFlag.MULTILINE)
     stored = attrs.get("/V")
     stored = stored.get_object() if stored is not None else None
     stored = str(stored).replace("\r\n", "\n").replace("\r", "\n") if isinstance(stored, str) else None

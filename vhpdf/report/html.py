@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import html
 
-from vhpdf.read.extract import SOURCE_LABEL
-from vhpdf.check.rules import Result, Status
+from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity
 from vhpdf.report.text import (_SEVERITY_LABEL, _SYMBOL, _cell, changes_text, mail_text, missing_text,
                      status_text, summary)
@@ -94,8 +93,8 @@ def _detail(i: int, r: Result, with_values: bool) -> str:
     if r.form_version:
         items.append(("Formular", f"{r.form_id} {r.form_version}"))
     if r.source:
-        mixed = sorted({SOURCE_LABEL[s] for s in r.sources.values()})
-        items.append(("Quelle der Werte", SOURCE_LABEL[r.source]
+        mixed = sorted({s.label for s in r.sources.values()})
+        items.append(("Quelle der Werte", r.source.label
                       + (f" (teils: {', '.join(mixed)})" if mixed else "")))
     items.append(("Anlagen", ", ".join(r.annexes) or "keine"))
     if r.superseded_by:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
-from vhpdf.check.rules import Result, Status
+from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity, load_definition
 from vhpdf.report.output import OutputError, write_output
 from vhpdf.report.text import mail_date
@@ -72,7 +72,7 @@ def _recipient(r: Result) -> str:
     name, address = _v(r, "kontakt_name"), _v(r, "kontakt_email")
     if address:
         return email.utils.formataddr((name, address)) if name else address
-    return (r.mail or {}).get("from", "")
+    return r.mail.sender if r.mail else ""
 
 
 def compose(r: Result) -> Reply:
@@ -92,8 +92,8 @@ def compose(r: Result) -> Reply:
     head += ["", f"Betreff: {subject}", "", ""]
     lines = [f"Guten Tag {sb}," if sb else "Sehr geehrte Damen und Herren,", ""]
     received = ""
-    if r.mail and r.mail.get("date"):
-        received = f", eingegangen am {mail_date(r.mail['date'])}"
+    if r.mail and r.mail.date:
+        received = f", eingegangen am {mail_date(r.mail.date)}"
     lines.append(f"Ihr Ersuchen um Vollzugshilfe {ref}{ref_az}{received} haben wir geprüft. "
                  "Es ist noch nicht vollständig; wir bitten um Ergänzung folgender Angaben "
                  f"(Grundlage: {DECREE} und §§ 47–49 PolG NRW):")
@@ -112,7 +112,7 @@ def compose(r: Result) -> Reply:
               "Vermittlung zur Verfügung (Erlass Nr. 6)."]
     lines += ["", "Mit freundlichen Grüßen", kpb, ""]
     return Reply(r.file, to, subject, "\n".join(head), "\n".join(lines),
-                 (r.mail or {}).get("message_id", ""))
+                 r.mail.message_id if r.mail else "")
 
 
 def _stem(n: int, source: str) -> str:

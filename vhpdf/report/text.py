@@ -7,9 +7,8 @@ import datetime as dt
 import io
 import json
 
-from vhpdf.check.rules import Result, Status
+from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import FormDefinition, Severity, Value, load_definition
-from vhpdf.read.extract import SOURCE_LABEL
 
 _SYMBOL = {Status.VOLLSTAENDIG: "✔", Status.UNVOLLSTAENDIG: "✘", Status.UNLESBAR: "?"}
 _COLOR = {Status.VOLLSTAENDIG: "green", Status.UNVOLLSTAENDIG: "red", Status.UNLESBAR: "yellow"}
@@ -34,8 +33,8 @@ def mail_date(iso: str | None) -> str:
 def mail_text(r: Result) -> str:
     if not r.mail:
         return ""
-    parts = [p for p in (r.mail.get("from"), mail_date(r.mail.get("date"))) if p]
-    subject = r.mail.get("subject")
+    parts = [p for p in (r.mail.sender, mail_date(r.mail.date)) if p]
+    subject = r.mail.subject
     return " · ".join(parts + [f"„{subject}“" if subject else "(ohne Betreff)"])
 
 
@@ -71,14 +70,13 @@ def _cell(v: Value) -> str:
     return "" if v is None else ("ja" if v is True else "nein" if v is False else v)
 
 
-_SOURCE_SHORT = {"feld": "Felder", "seitentext": "Seitentext", "ocr": "Scan"}
 
 
 def source_short(r: Result) -> str:
     """Where the values came from, in a word (with '+' when some came from elsewhere)."""
     if not r.source:
         return ""
-    return _SOURCE_SHORT.get(r.source, r.source) + ("+" if r.sources else "")
+    return r.source.short + ("+" if r.sources else "")
 
 
 def summary(results: list[Result]) -> str:
@@ -153,8 +151,8 @@ def render_details(results: list[Result]) -> str:
         if r.error:
             out.append(f"    {r.error}")
         if r.source:
-            mixed = sorted({SOURCE_LABEL[s] for s in r.sources.values()})
-            out.append(f"    Quelle der Werte: {SOURCE_LABEL[r.source]}"
+            mixed = sorted({s.label for s in r.sources.values()})
+            out.append(f"    Quelle der Werte: {r.source.label}"
                        + (f" (teils: {', '.join(mixed)})" if mixed else ""))
         if r.kpb:
             out.append(f"    Empfänger: {r.kpb.name} (Regierungsbezirk {r.kpb.bezirk}; bei Dissens "
@@ -176,7 +174,8 @@ def result_dict(r: Result, with_values: bool = False) -> dict:
         "superseded_by": r.superseded_by,
         "changes": ({k: v for k, v in r.changes.items() if with_values or k != "values"}
                     if r.changes else None),
-        "mail": ({k: r.mail.get(k) for k in ("file", "from", "date", "subject")} if r.mail else None),
+        "mail": ({"file": r.mail.file, "from": r.mail.sender, "date": r.mail.date,
+                  "subject": r.mail.subject} if r.mail else None),
         "annexes": list(r.annexes),
         "form": {"id": r.form_id, "version": r.form_version},
         "kpb": {"name": r.kpb.name, "regierungsbezirk": r.kpb.bezirk} if r.kpb else None,
@@ -223,7 +222,7 @@ def render_csv(results: list[Result], with_values: bool = False) -> str:
                (facts.aktenzeichen or "") if facts else "", (facts.massnahme_datum or "") if facts else "",
                facts.personen if facts else "", r.count(Severity.FEHLER), r.count(Severity.WARNUNG),
                missing_text(r) if r.status is not Status.VOLLSTAENDIG or r.count(Severity.WARNUNG) else "",
-               " | ".join(r.annexes), SOURCE_LABEL.get(r.source, "") if r.source else ""]
+               " | ".join(r.annexes), r.source.label if r.source else ""]
         rows.append(row + [_cell((r.values or {}).get(n)) for n in names])
     return _csv(rows, CSV_COLUMNS + names)
 

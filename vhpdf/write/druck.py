@@ -17,14 +17,18 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, DictionaryObject, NameObject, NumberObject,
                            TextStringObject)
 
+from vhpdf.pdf.font import PS_NAME
+from vhpdf.pdf.flags import FieldFlag
+from vhpdf.pdf.pypdf_compat import adder
 from vhpdf.pdf.appearance import (MULTILINE_SIZE, SIZE, TEXT_FONT, UnencodableError, check_encodable,
                          text_stream)
 from vhpdf.form.definition import FormDefinition, load_definition
-from vhpdf.read.extract import _RADIO, field_value, read_file, read_pdf, terminal_fields
+from vhpdf.read.fields import field_value, terminal_fields
+from vhpdf.read.files import read_file
+from vhpdf.read.extract import read_pdf
 from vhpdf.write.fill import form_xobject, on_state, unencodable_message, widget_size
 from vhpdf.pdf.type0 import type0_font
 
-_MULTILINE, _PUSHBUTTON = 1 << 12, 1 << 16
 
 
 class DruckError(Exception):
@@ -39,10 +43,10 @@ def _our_font(writer: PdfWriter, fonts: DictionaryObject):
     """The document's VhpdfSans Type0 font if it has one intact, else a newly added copy."""
     for ref in fonts.values():
         font = ref.get_object()
-        if (font.get("/BaseFont") == "/VhpdfSans" and font.get("/Subtype") == "/Type0"
+        if (font.get("/BaseFont") == "/" + PS_NAME and font.get("/Subtype") == "/Type0"
                 and font.get("/Encoding") == "/Identity-H" and "/ToUnicode" in font):
             return ref
-    return type0_font(writer._add_object)
+    return type0_font(adder(writer))
 
 
 def _states(widget) -> set[str]:
@@ -81,7 +85,7 @@ def print_copy(data: bytes, form: FormDefinition | None = None) -> bytes:
     problems = []
     for name, (attrs, node, widgets) in terminal_fields(acro.get("/Fields")).items():
         ft, flags = str(attrs.get("/FT", "")), int(attrs.get("/Ff", 0) or 0)
-        if ft == "/Btn" and not flags & _PUSHBUTTON:
+        if ft == "/Btn" and not flags & FieldFlag.PUSHBUTTON:
             _redraw_button(attrs, widgets, flags)
             continue
         if ft not in ("/Tx", "/Ch"):
@@ -94,12 +98,12 @@ def print_copy(data: bytes, form: FormDefinition | None = None) -> bytes:
             problems.append(unencodable_message(name, exc.char))
             continue
         _fix_selection(node, attrs, text)
-        multiline = bool(flags & _MULTILINE)
+        multiline = bool(flags & FieldFlag.MULTILINE)
         for w in widgets:
             width, height = widget_size(w)
             stream = text_stream(text, width, height, multiline)
             w[NameObject("/AP")] = DictionaryObject({NameObject("/N"): form_xobject(
-                stream, width, height, resources, writer._add_object)})
+                stream, width, height, resources, adder(writer))})
             w[NameObject("/DA")] = TextStringObject(
                 f"/{TEXT_FONT} {MULTILINE_SIZE if multiline else SIZE:g} Tf 0 g")
     if problems:
@@ -130,7 +134,7 @@ def _redraw_button(attrs: dict, widgets: list, flags: int) -> None:
         states = _states(w)
         if not states:
             continue
-        if not flags & _RADIO and state != "/Off" and state not in states:
+        if not flags & FieldFlag.RADIO and state != "/Off" and state not in states:
             wanted = on_state(w)  # a checkbox whose /V names another on-state: still ticked
         else:
             wanted = state if state in states else "/Off"

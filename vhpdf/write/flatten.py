@@ -18,8 +18,11 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
+from vhpdf.pdf.pypdf_compat import adder
 from vhpdf.form.definition import FieldType, FormDefinition, load_definition
-from vhpdf.read.extract import Extraction, read_pdf, terminal_fields
+from vhpdf.read.extract import Extraction, read_pdf
+from vhpdf.read.source import ValueSource
+from vhpdf.read.fields import terminal_fields
 from vhpdf.write.fill import button_appearances, on_state, widget_size, write_value
 
 _HIDDEN, _NOVIEW = 2, 32
@@ -62,7 +65,7 @@ def _refresh_values(writer: PdfWriter, form: FormDefinition, ex: Extraction) -> 
     PyMuPDF, for one, writes ZapfDingbats check marks with /WinAnsiEncoding, which poppler-based
     viewers draw as nothing; the archived copy must show the mark wherever it is opened.
     """
-    if ex.source != "feld":
+    if ex.source is not ValueSource.FELD:
         return
     acro = writer._root_object["/AcroForm"].get_object()
     resources = acro.get("/DR")
@@ -79,11 +82,11 @@ def _refresh_values(writer: PdfWriter, form: FormDefinition, ex: Extraction) -> 
                 if on is not None:
                     size = min(widget_size(w))
                     w[NameObject("/AP")] = button_appearances(
-                        on, size, f.type is FieldType.RADIO, writer._add_object,
+                        on, size, f.type is FieldType.RADIO, adder(writer),
                         resources.get_object())
             continue
         write_value(node, widgets, f, ex.values.get(name), resources.get_object(),
-                    writer._add_object)
+                    adder(writer))
 
 
 def flatten_pdf(data: bytes, form: FormDefinition, ex: Extraction) -> bytes:
@@ -110,7 +113,7 @@ def flatten_pdf(data: bytes, form: FormDefinition, ex: Extraction) -> bytes:
             if ap is None or flags & (_HIDDEN | _NOVIEW) or "/Rect" not in annot:
                 continue
             name = f"/VhpdfFlat{i}"
-            xobjects[NameObject(name)] = ap.indirect_reference or writer._add_object(ap)
+            xobjects[NameObject(name)] = ap.indirect_reference or adder(writer)(ap)
             m = " ".join(f"{v:.4f}" for v in _matrix(ap, annot["/Rect"]))
             draws.append(f"q {m} cm {name} Do Q")
         if draws:
@@ -124,7 +127,7 @@ def flatten_pdf(data: bytes, form: FormDefinition, ex: Extraction) -> bytes:
             before.set_data(b"q\n")
             after = DecodedStreamObject()
             after.set_data(("\nQ\n" + "\n".join(draws) + "\n").encode("ascii"))
-            parts = ArrayObject([writer._add_object(before)])
+            parts = ArrayObject([adder(writer)(before)])
             content = page.get("/Contents")
             if content is not None:
                 existing = content.get_object()
@@ -133,7 +136,7 @@ def flatten_pdf(data: bytes, form: FormDefinition, ex: Extraction) -> bytes:
                 else:
                     parts.append(content if content.indirect_reference is None
                                  else content.indirect_reference)
-            parts.append(writer._add_object(after))
+            parts.append(adder(writer)(after))
             page[NameObject("/Contents")] = parts
         if len(keep):
             page[NameObject("/Annots")] = keep

@@ -14,9 +14,11 @@ from pypdf.generic import (ArrayObject, BooleanObject, DecodedStreamObject, Dict
                            FloatObject, NameObject, NumberObject, TextStringObject)
 
 from vhpdf import __version__
+from vhpdf.pdf.flags import AnnotationFlag, FieldFlag
+from vhpdf.pdf.pypdf_compat import adder
 from vhpdf.pdf.appearance import CHECK_FONT, TEXT_FONT, default_da
 from vhpdf.form.definition import FieldType, FormDefinition, Requirement, Value, load_definition
-from vhpdf.read.extract import INFO_FORM_ID, INFO_FORM_VERSION
+from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION
 from vhpdf.write.fill import FillError, button_appearances, form_xobject, validate_values, write_value
 from vhpdf.pdf.font import load_font
 from vhpdf.write.viewer_script import completeness_script
@@ -25,9 +27,6 @@ from vhpdf.pdf.type0 import type0_font, zapf_font
 from vhpdf.write.tagging import TextTag, add_structure, text_tags
 
 # Field flags (PDF 32000-1, 12.7.3.1 and 12.7.4)
-_REQUIRED, _MULTILINE, _NO_TOGGLE_OFF, _RADIO, _COMBO = 1 << 1, 1 << 12, 1 << 14, 1 << 15, 1 << 17
-_PRINT = 4
-_PUSHBUTTON = 1 << 16
 _CHECK_ON = "/Ja"
 CHECK_BUTTON_NAME = "vhpdf_vollstaendigkeit_pruefen"
 CHECK_BUTTON_TU = ("Vollständigkeit prüfen: listet fehlende oder fehlerhafte zwingende Angaben auf "
@@ -86,7 +85,7 @@ class _FormBuilder:
 
     def __init__(self, writer: PdfWriter):
         self.writer = writer
-        add = writer._add_object
+        add = adder(writer)
         self.add = add
         self.resources = DictionaryObject({NameObject("/Font"): DictionaryObject({
             NameObject("/" + TEXT_FONT): type0_font(add),
@@ -122,7 +121,7 @@ class _FormBuilder:
             NameObject("/Subtype"): NameObject("/Widget"),
             NameObject("/Rect"): ArrayObject([FloatObject(round(v, 2)) for v in
                                               (rect.x, rect.y, rect.x + rect.w, rect.y + rect.h)]),
-            NameObject("/F"): NumberObject(_PRINT),
+            NameObject("/F"): NumberObject(AnnotationFlag.PRINT),
             NameObject("/P"): page_ref,
         })
         if tooltip:
@@ -139,7 +138,7 @@ class _FormBuilder:
                     NameObject("/FT"): NameObject("/Btn"),
                     NameObject("/T"): TextStringObject(f.name.rsplit(".", 1)[-1]),
                     NameObject("/TU"): TextStringObject(f.tooltip),
-                    NameObject("/Ff"): NumberObject(_RADIO | _NO_TOGGLE_OFF),
+                    NameObject("/Ff"): NumberObject(FieldFlag.RADIO | FieldFlag.NO_TOGGLE_TO_OFF),
                     NameObject("/V"): NameObject("/Off"),
                     NameObject("/Kids"): ArrayObject(),
                 })
@@ -163,7 +162,7 @@ class _FormBuilder:
 
         w = self._widget(page_ref, rect, f.tooltip)
         w[NameObject("/T")] = TextStringObject(f.name.rsplit(".", 1)[-1])
-        flags = _REQUIRED if f.requirement is Requirement.PFLICHT else 0
+        flags = FieldFlag.REQUIRED if f.requirement is Requirement.PFLICHT else 0
         if f.type is FieldType.CHECKBOX:
             w.update({NameObject("/FT"): NameObject("/Btn"),
                       NameObject("/V"): NameObject("/Off"), NameObject("/AS"): NameObject("/Off"),
@@ -179,9 +178,9 @@ class _FormBuilder:
         else:
             w[NameObject("/FT")] = NameObject("/Tx" if f.type is FieldType.TEXT else "/Ch")
             if f.multiline:
-                flags |= _MULTILINE
+                flags |= FieldFlag.MULTILINE
             if f.type is FieldType.CHOICE:
-                flags |= _COMBO
+                flags |= FieldFlag.COMBO
                 w[NameObject("/Opt")] = ArrayObject(TextStringObject(v) for v in f.option_values)
             if f.max_length:
                 w[NameObject("/MaxLen")] = NumberObject(f.max_length)
@@ -220,7 +219,7 @@ class _FormBuilder:
         w.update({
             NameObject("/T"): TextStringObject(CHECK_BUTTON_NAME),
             NameObject("/FT"): NameObject("/Btn"),
-            NameObject("/Ff"): NumberObject(_PUSHBUTTON),
+            NameObject("/Ff"): NumberObject(FieldFlag.PUSHBUTTON),
             NameObject("/DA"): TextStringObject(f"/{TEXT_FONT} {size:g} Tf 0 g"),
             NameObject("/MK"): DictionaryObject({
                 NameObject("/CA"): TextStringObject(caption),

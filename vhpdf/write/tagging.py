@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pypdf.generic import (ArrayObject, BooleanObject, DictionaryObject, NameObject, NumberObject,
                            TextStringObject)
 
+from vhpdf.pdf.pypdf_compat import adder
 from vhpdf.form.layout import HEADING_SIZE, MARGIN_BOTTOM, Layout
 
 
@@ -54,7 +55,7 @@ def add_structure(writer, layout: Layout, tags: list[TextTag], widget_refs: list
                   extra_widgets: list = (), title: str = "", lang: str = "") -> None:
     """Build /StructTreeRoot for the drawn pages and their widgets; `widget_refs` parallels
     layout.widgets, `extra_widgets` are (page index, rect, reference) placed by position."""
-    add = writer._add_object
+    add = adder(writer)
     pages = [p.indirect_reference for p in writer.pages]
     root_elem = DictionaryObject({NameObject("/Type"): NameObject("/StructElem"),
                                   NameObject("/S"): NameObject("/Document"),

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 from vhpdf.form.definition import FieldType, FormDefinition, Value
 from vhpdf.form.layout import PAGE_H, Layout, Rect
-from vhpdf.read.paper.pagetext import NotReadableError, PageInfo, Transform, parse_footer
+from vhpdf.form.identity import PageInfo, parse_footer
+from vhpdf.read.paper.pagetext import NotReadableError, Transform
 
 DPI = 300
 SCALE = DPI / 72.0

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from vhpdf.form.definition import FieldType, FormDefinition, Value
 from vhpdf.form.layout import compute_layout
-from vhpdf.read.paper.pagetext import (Decoding, NotReadableError, PageInfo, normalise, read_text_pages,
-                       values_from_page)
+from vhpdf.form.identity import PageInfo
+from vhpdf.read.source import ValueSource
+from vhpdf.read.paper.pagetext import (Decoding, NotReadableError, normalise, read_text_pages,
+                                       values_from_page)
 
 __all__ = ["PageRead", "NotReadableError", "read_pages"]
 
@@ -26,7 +28,7 @@ class PageRead:
     form_version: str | None
     persons: int
     values: dict[str, Value]
-    sources: dict[str, str]
+    sources: dict[str, ValueSource]
     uncertain: list[str]
     notes: list[str]
 
@@ -105,7 +107,7 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
                 persons = max(candidates, key=score)
         layout = compute_layout(form, persons)
         values: dict[str, Value] = {f.name: None for f in form.fields(persons)}
-        sources: dict[str, str] = {}
+        sources: dict[str, ValueSource] = {}
         uncertain: list[str] = []
         notes: list[str] = []
         seen_pages = set()
@@ -125,12 +127,12 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
                 values_from_page(form, layout, index, pdf.pages[i], all_lines[i], got, uncertain,
                                  decoding, notes)
                 values.update(got)
-                sources.update({n: "seitentext" for n in got})
+                sources.update({n: ValueSource.SEITENTEXT for n in got})
             else:
                 page = ocr_pages[i]
                 got = page.values_for(layout, index)
                 values.update(got)
-                sources.update({n: "ocr" for n in got})
+                sources.update({n: ValueSource.OCR for n in got})
                 uncertain += [n for n in page.uncertain if n in got]
                 notes += page.notes
         if decoding.unreadable:
@@ -138,7 +140,7 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
             # form filled by pdftk or qpdf, whose appearances cannot use the embedded font). A box
             # that looks empty may then hide a value as well: never report it as surely empty.
             fields = form.field_map(persons)
-            hidden = [n for n, s in sources.items() if s == "seitentext" and values.get(n) is None
+            hidden = [n for n, s in sources.items() if s is ValueSource.SEITENTEXT and values.get(n) is None
                       and fields[n].type in (FieldType.TEXT, FieldType.CHOICE)]
             uncertain += [n for n in hidden if n not in uncertain]
             notes.append(
@@ -147,7 +149,7 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
                 "qpdf ausgefüllt und dann gedruckt wurden). Diese Felder und die leer "
                 "erscheinenden Textfelder sind als unsicher markiert — bitte das ausgefüllte "
                 "Original mit Formularfeldern anfordern.")
-        if any(sources.get(n) == "seitentext" for n in uncertain):
+        if any(sources.get(n) is ValueSource.SEITENTEXT for n in uncertain):
             notes.append("Der Seitentext der Datei ist fehlerhaft kodiert; nicht sicher lesbare "
                          "Zeichen sind als unsicher markiert.")
         missing = [p + 1 for p in range(layout.pages) if p not in seen_pages]

@@ -18,12 +18,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from vhpdf.form.identity import PageInfo, parse_footer
+from vhpdf.pdf.font import PS_NAME  # the embedded font of the form's text appearances
 from vhpdf.form.definition import Field, FieldType, FormDefinition, Value
 from vhpdf.form.layout import CHECK_BUTTON, LINE_H, Layout, Rect
 
-FOOTER = re.compile(r"Formular\s+(\S+)\s*\S?\s*Version\s+(\d+[.,]\d+)")
-PAGE_NO = re.compile(r"Seite\s+(\d+)\s+von\s+(\d+)")
-OWN_FONT = "VhpdfSans"  # the embedded font of the form's text appearances (appearance.py)
 CID = re.compile(r"\(cid:\d+\)")
 SPACE_EM = 0.278  # width of a space in Helvetica-like fonts, in em, if none is measured
 
@@ -72,23 +71,6 @@ def fit_axis(pairs: list[tuple[float, float]], default_scale: float = 1.0) -> tu
 
 def normalise(text: str) -> str:
     return " ".join(text.split())
-
-
-@dataclass
-class PageInfo:
-    form_id: str | None = None
-    version: str | None = None
-    page_no: int | None = None
-    pages: int | None = None
-
-
-def parse_footer(text: str) -> PageInfo:
-    info = PageInfo()
-    if m := FOOTER.search(text):
-        info.form_id, info.version = m.group(1), m.group(2).replace(",", ".")
-    if m := PAGE_NO.search(text):
-        info.page_no, info.pages = int(m.group(1)), int(m.group(2))
-    return info
 
 
 def box_marked(objects: list[dict], box: Rect) -> bool:
@@ -269,7 +251,7 @@ class Decoding:
         if any(f == font for f, _ in self.table) or any(f == font for f, _ in self.conflicts):
             return True
         return (self.broken and font not in self.label_fonts
-                and font.split("+")[-1] != OWN_FONT)
+                and font.split("+")[-1] != PS_NAME)
 
     def char(self, c: dict) -> str:
         key = (c["fontname"], c["text"])
@@ -335,7 +317,7 @@ def _not_check_button(obj: dict) -> bool:
     bake) draw it, and its caption would join the title's text line, which is a label anchor.
     """
 
-    if obj.get("object_type") != "char" or not obj["fontname"].endswith(OWN_FONT):
+    if obj.get("object_type") != "char" or not obj["fontname"].endswith(PS_NAME):
         return True
     r = CHECK_BUTTON
     cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["y0"] + obj["y1"]) / 2

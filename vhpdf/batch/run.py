@@ -1,0 +1,75 @@
+"""Orchestration: every input found in the given paths checked, retried with a password, grouped.
+
+The one library function the `check` and `rueckmeldung` commands call.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Iterator, TextIO
+
+from vhpdf.batch.pool import Limits, run
+from vhpdf.batch.progress import Progress
+from vhpdf.batch.sources import Item
+from vhpdf.batch.task import check_item, expand_paths
+from vhpdf.check.result import Result
+from vhpdf.check.versions import organize
+from vhpdf.form.definition import load_definition
+from vhpdf.read.errors import ErrorKind
+
+
+def check_paths(paths: Iterable, keep_values: bool = False) -> list[Result]:
+    """Check every request found in `paths` in this process, one after another, grouped into
+    versions (for library use and tests; the CLI uses check_all's isolated workers)."""
+    form = load_definition()
+    return organize([check_item(item, form, keep_values) for item in expand_paths(paths)])
+
+
+def check_all(paths: Iterable, *, jobs: int | None = None, limits: Limits = Limits(),
+              keep_values: bool = False, password: str | None = None,
+              ask_password: Callable[[int], str | None] | None = None,
+              progress_stream: TextIO | None = None) -> list[Result]:
+    """Check every request found in `paths` in isolated workers, grouped into versions.
+
+    `ask_password(count)` is asked once for a password when encrypted files could not be
+    opened; `progress_stream` gets a progress bar when it is a terminal and the run is long.
+    Raises NothingFound when the paths hold no PDF or mail at all.
+    """
+    items: Iterable[Item] = expand_paths(paths)
+    progress = None
+    if progress_stream is not None and Progress.wanted(progress_stream):
+        items = list(items)  # the bar needs the total; only paths and mail parts are held
+        progress = Progress(len(items), progress_stream)
+    options = {"keep_values": keep_values, "password": password}
+    pending: dict[int, Item] = {}  # in flight; only encrypted ones are kept for a second try
+
+    def remember(source: Iterable[Item]) -> Iterator[Item]:
+        for index, item in enumerate(source):
+            pending[index] = item
+            yield item
+
+    results: list[Result] = []
+    retry: list[tuple[int, Item]] = []
+    try:
+        for result in run(remember(items), jobs=jobs, limits=limits, options=options,
+                          progress=progress):
+            item = pending.pop(len(results))  # results come in input order
+            if result.error_kind is ErrorKind.ENCRYPTED:
+                retry.append((len(results), item))
+            results.append(result)
+    finally:
+        if progress is not None:
+            progress.close()
+    if not results:
+        raise NothingFound("Keine PDF-Dateien oder E-Mails gefunden.")
+    if retry and password is None and ask_password is not None:
+        password = ask_password(len(retry))
+        if password:
+            again = run([it for _, it in retry], jobs=jobs, limits=limits,
+                        options={**options, "password": password})
+            for (i, _), result in zip(retry, again):
+                results[i] = result
+    return organize(results)
+
+
+class NothingFound(Exception):
+    """The paths given hold no PDF file or mail."""

@@ -1,0 +1,59 @@
+"""One item checked: read (file or mail attachment), extract, judge; never raises for bad input.
+
+This is the task the worker pool runs for every item; an unreadable input becomes an unlesbar
+Result with its ErrorKind and German reason.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from vhpdf.batch.sources import Item, iter_items
+from vhpdf.check.result import Result, Status
+from vhpdf.check.rules import check_extraction
+from vhpdf.form.definition import FormDefinition, load_definition
+from vhpdf.read.errors import ErrorKind, ExtractError
+from vhpdf.read.extract import read_pdf
+from vhpdf.read.files import read_file
+
+
+MEMORY_MESSAGE = "Die Datei braucht beim Lesen mehr Speicher als erlaubt (Speichergrenze)."
+
+
+def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool = False,
+               password: str | None = None) -> Result:
+    """Check one item; never raises for a bad file, it is reported as unlesbar."""
+    form = form or load_definition()
+    if item.error:
+        return Result(item.name, Status.UNLESBAR, error=item.error, mail=item.mail,
+                      annexes=item.annexes, error_kind=ErrorKind.SOURCE)
+    try:
+        data = item.data if item.data is not None else read_file(item.path)
+        ex = read_pdf(data, form, password)
+        del data
+        result = check_extraction(item.name, ex, form, keep_values, tuple(item.annexes))
+    except ExtractError as exc:
+        result = Result(item.name, Status.UNLESBAR, error=str(exc), annexes=item.annexes,
+                        error_kind=exc.kind)
+    except MemoryError:
+        result = Result(item.name, Status.UNLESBAR, error=MEMORY_MESSAGE, annexes=item.annexes,
+                        error_kind=ErrorKind.MEMORY)
+    except Exception as exc:  # a reader bug must not stop a bulk run
+        result = Result(item.name, Status.UNLESBAR, error="Die Datei konnte nicht gelesen werden "
+                        f"(interner Fehler: {type(exc).__name__}).", annexes=item.annexes,
+                        error_kind=ErrorKind.INTERNAL)
+    result.mail = item.mail
+    return result
+
+
+def check_file(path: str | os.PathLike, form: FormDefinition | None = None,
+               keep_values: bool = False) -> Result:
+    """Check one file on disk."""
+    return check_item(Item(str(path), path=Path(path)), form, keep_values)
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Item]:
+    """Items from files, folders (recursive) and mails (.eml, .mbox, Maildir, .msg), stably ordered."""
+    return iter_items(paths)
