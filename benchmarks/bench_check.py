@@ -56,7 +56,8 @@ def variant(rng: random.Random, base: dict, form) -> dict:
     for n in range(1, rng.randint(1, 4) + 1):
         values[f"person{n}.name"] = family
         values[f"person{n}.vorname"] = rng.choice(FIRST)
-        values[f"person{n}.geburtsdatum"] = f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.{rng.randint(1960, 2020)}"
+        day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.randint(1960, 2020)
+        values[f"person{n}.geburtsdatum"] = f"{day:02d}.{month:02d}.{year}"
         values[f"person{n}.staatsangehoerigkeit"] = rng.choice(NATION)
         values[f"person{n}.erkenntnisse"] = rng.choice(["Keine Erkenntnisse.", base["person1.erkenntnisse"]])
     for name in rng.sample(sorted(values), rng.randint(0, 8)):  # some requests are incomplete
@@ -68,6 +69,7 @@ def variant(rng: random.Random, base: dict, form) -> dict:
 
 def make_corpus(folder: Path, n: int, pdftk_pool: int, seed: int = 4) -> dict[str, int]:
     from fillers import fill_pdftk, fill_pymupdf
+
     from vhpdf.form.definition import load_definition
     from vhpdf.write.generate import fill_form, generate
 

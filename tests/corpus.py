@@ -243,7 +243,7 @@ def build_corpus(folder: Path, complete: bytes, incomplete: bytes) -> dict[str, 
     """Writes every bad-input class into `folder`; returns file name -> expected status."""
     files = {
         "leer.pdf": b"",
-        "text.pdf": "Dies ist ein Brief, kein PDF.\n".encode(),
+        "text.pdf": b"Dies ist ein Brief, kein PDF.\n",
         "seite.pdf": b"<!DOCTYPE html><html><body>Ersuchen</body></html>",
         "bild.pdf": png(),
         "archiv.pdf": zip_of(complete),

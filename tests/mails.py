@@ -3,11 +3,11 @@ by vhpdf.write.generate.fill_form (and a plain reportlab PDF standing in for a c
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import mailbox
 from email.message import EmailMessage
 from email.utils import format_datetime
-import datetime as dt
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter

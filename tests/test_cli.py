@@ -7,13 +7,12 @@ import io
 import json
 
 from click.testing import CliRunner
+from conftest import SAMPLES
 
-from vhpdf.check.result import Status
 from vhpdf.batch.task import check_file
+from vhpdf.check.result import Status
 from vhpdf.cli.commands import cli
 from vhpdf.read.extract import extract
-
-from conftest import SAMPLES
 
 
 def run(*args):

@@ -8,9 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import corpus
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -3,17 +3,17 @@ returns values or raises its own clean error — no other exception, no hang, no
 
 from __future__ import annotations
 
+import json
 import resource
 import time
+from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vhpdf.read.errors import ExtractError
 from vhpdf.read.extract import Extraction, read_pdf
 from vhpdf.write.generate import fill_form
-
-import json
-from pathlib import Path
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 VALID = fill_form(json.loads((SAMPLES / "vollstaendig.json").read_text(encoding="utf-8")))

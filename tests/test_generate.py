@@ -6,9 +6,8 @@ import subprocess
 
 from pypdf import PdfReader
 
-from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION
+from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION, footer_text
 from vhpdf.write.generate import generate
-from vhpdf.form.identity import footer_text
 
 
 def _widgets(reader):

@@ -14,13 +14,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import corpus
 import pytest
 
-import corpus
-from vhpdf.read.errors import ErrorKind
 from vhpdf.batch.sources import Item
-from vhpdf.check.result import Status
 from vhpdf.batch.task import check_item
+from vhpdf.check.result import Status
+from vhpdf.read.errors import ErrorKind
 from vhpdf.read.extract import read_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +53,7 @@ def assert_unlesbar(result, kind: ErrorKind, *words: str) -> None:
 
 @pytest.mark.parametrize("data,words", [
     (b"", "leer"),
-    ("Sehr geehrte Damen und Herren,\nanbei das Ersuchen.\n".encode(), "Textdatei"),
+    (b"Sehr geehrte Damen und Herren,\nanbei das Ersuchen.\n", "Textdatei"),
     (b"<!DOCTYPE html><html><body>Ersuchen</body></html>", "HTML"),
     (corpus.png(), "Bild (PNG)"),
     (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "Bild (JPEG)"),
@@ -168,7 +168,8 @@ def test_odd_unicode(form):
                                                  "person1.staatsangehoerigkeit", "massnahme.grund")}
     assert "feld" in ex.unknown_fields  # NUL and RTL override stripped from names too
     # the result must survive every report format (a lone surrogate would break UTF-8 output)
-    from vhpdf.report.text import render_csv, render_json, render_table
+    from vhpdf.report.data import render_csv, render_json
+    from vhpdf.report.table import render_table
 
     result = verdict(corpus.odd_unicode(), keep_values=True)
     for text in (render_json([result]), render_csv([result]), render_table([result])):
@@ -256,7 +257,8 @@ def test_no_read_permission(complete_bytes):
         path = folder / "ersuchen.pdf"
         path.write_bytes(complete_bytes)
         path.chmod(0)
-        code = ("import os, sys; from pathlib import Path; from vhpdf.batch.sources import Item; from vhpdf.batch.task import check_item\n"
+        code = ("import os, sys; from pathlib import Path; from vhpdf.batch.sources import Item\n"
+                "from vhpdf.batch.task import check_item\n"
                 "if os.geteuid() == 0:\n    os.setgid(65534); os.setuid(65534)\n"
                 "r = check_item(Item('x', path=Path(sys.argv[1]))); print(r.status.value, r.error)")
         proc = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT,

@@ -14,12 +14,11 @@ import zlib
 
 import pytest
 from pypdf import PdfReader
+from viewers import JS, qualified_name
 
 from vhpdf.check.rules import evaluate
 from vhpdf.form.definition import Severity
 from vhpdf.write.viewer_script import HEAD, OK_MESSAGE, completeness_script
-
-from viewers import JS, qualified_name
 
 _TYPES = {"text": "text", "choice": "combobox", "checkbox": "checkbox", "radio": "radiobutton",
           "signature": "signature"}

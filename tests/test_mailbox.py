@@ -13,12 +13,11 @@ from html.parser import HTMLParser
 
 import pytest
 from click.testing import CliRunner
-
-from vhpdf.check.result import Status
-from vhpdf.batch.run import check_paths
-from vhpdf.cli.commands import cli
-
 from mails import build_inbox
+
+from vhpdf.batch.run import check_paths
+from vhpdf.check.result import Status
+from vhpdf.cli.commands import cli
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +108,8 @@ def test_csv_report_for_german_excel(inbox, tmp_path):
     assert v2["Status"] == "unvollständig" and v2["Fassung"] == "aktuell"
     assert (v2["KPB"], v2["Regierungsbezirk"]) == ("Kreispolizeibehörde Unna", "Arnsberg")
     assert (v2["Aktenzeichen"], v2["Datum der Maßnahme"], v2["Personen"]) == ("ZAB 2026/4711", "17.11.2026", "1")
-    assert v2["E-Mail"] == "ZAB Unna <zab@kreis-unna.example> · 06.11.2026 08:00 · „Ersuchen ZAB 2026/4711 (korrigiert)“"
+    assert v2["E-Mail"] == ("ZAB Unna <zab@kreis-unna.example> · 06.11.2026 08:00 · "
+                            "„Ersuchen ZAB 2026/4711 (korrigiert)“")
     assert int(v2["Fehler"]) == 5 and "Rechtsgrundlage" in v2["Fehlende Angaben"]
     assert "Grund," not in v2["Fehlende Angaben"].split("Rechtsgrundlage")[0]  # grund was added in v2
     old = next(r for r in rows if r["Datei"].endswith("Nachricht 2 › ersuchen.pdf"))
@@ -200,7 +200,7 @@ def test_json_and_table_agree_with_library(inbox):
 
     table = _run("check", root).output
     assert "\x1b[" not in table  # no colour when not on a TTY
-    from vhpdf.report.text import render_table
+    from vhpdf.report.table import render_table
 
     assert render_table(lib, color=True).count("\x1b[") >= len(lib)  # the CLI asks for it on a TTY
     lines = table.splitlines()
@@ -279,9 +279,9 @@ def test_file_attachment_annotation_is_an_annex(complete_pdf, tmp_path):
 def test_forwarded_mail_and_maildir_subfolder(tmp_path, incomplete_values):
     import datetime as dt
 
-    from vhpdf.write.generate import fill_form
-
     from mails import TZ, mail, write_maildir
+
+    from vhpdf.write.generate import fill_form
 
     inner = mail("zab@kreis-unna.example", "Ersuchen", dt.datetime(2026, 11, 3, tzinfo=TZ),
                  [("ersuchen.pdf", fill_form(incomplete_values))])
@@ -298,9 +298,9 @@ def test_forwarded_mail_and_maildir_subfolder(tmp_path, incomplete_values):
 def test_thunderbird_mbox_without_suffix_named_explicitly(tmp_path, incomplete_values):
     import datetime as dt
 
-    from vhpdf.write.generate import fill_form
-
     from mails import TZ, mail, write_mbox
+
+    from vhpdf.write.generate import fill_form
 
     inbox = write_mbox(tmp_path / "Inbox", [
         mail("a@x.example", "Ersuchen 1", dt.datetime(2026, 11, 3, tzinfo=TZ),

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from click.testing import CliRunner
+from mails import TZ, mail, write_mbox
 
 from vhpdf.cli.commands import cli
 from vhpdf.write.generate import fill_form
-
-from mails import TZ, mail, write_mbox
 
 
 def _run(*args):

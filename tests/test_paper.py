@@ -18,21 +18,21 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from click.testing import CliRunner
+from fillers import fill_pdftk, fill_pymupdf
 from pypdf import PdfReader
+from scans import simulate_scan
 
 from vhpdf.batch.sources import Item
 from vhpdf.batch.task import check_item
-from vhpdf.form.definition import load_definition
 from vhpdf.cli.commands import cli
-from vhpdf.read.extract import extract, read_pdf
-from vhpdf.read.source import ValueSource
-from vhpdf.read.errors import NoFormError
+from vhpdf.form.definition import load_definition
 from vhpdf.form.identity import footer_text
 from vhpdf.form.layout import compute_layout
-from vhpdf.report.text import render_csv, render_details, render_json, render_table
-
-from fillers import fill_pdftk, fill_pymupdf
-from scans import simulate_scan
+from vhpdf.read.errors import NoFormError
+from vhpdf.read.extract import extract, read_pdf
+from vhpdf.read.source import ValueSource
+from vhpdf.report.data import render_csv, render_json
+from vhpdf.report.table import render_details, render_table
 
 # Every field type, umlauts, a typed newline, a wrapped paragraph and a word longer than a line.
 EXTRA = {

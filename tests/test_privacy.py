@@ -12,6 +12,7 @@ import textwrap
 from pathlib import Path
 
 import corpus
+
 from vhpdf.write.generate import fill_form, generate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from fillers import fill_pdftk, fill_pymupdf
 
 from vhpdf.read.extract import extract
-
-from fillers import fill_pdftk, fill_pymupdf
 
 
 def _expected(form, values: dict) -> dict:

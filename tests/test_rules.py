@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from vhpdf.check.result import Status
 from vhpdf.batch.task import check_file
+from vhpdf.check.result import Status
 from vhpdf.check.rules import evaluate
 from vhpdf.form.definition import Severity
 from vhpdf.write.generate import fill_form

@@ -16,13 +16,13 @@ import sys
 import time
 from pathlib import Path
 
+import corpus
 import pytest
 
-import corpus
-from vhpdf.read.errors import ErrorKind
+from vhpdf.batch.pool import Limits, run
 from vhpdf.batch.sources import Item
 from vhpdf.check.result import Result, Status
-from vhpdf.batch.pool import Limits, run
+from vhpdf.read.errors import ErrorKind
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from vhpdf.check.result import Status
-from vhpdf.batch.task import check_file
-from vhpdf.read.extract import extract
-
 from conftest import SAMPLES
+
+from vhpdf.batch.task import check_file
+from vhpdf.check.result import Status
+from vhpdf.read.extract import extract
 
 
 @pytest.mark.parametrize("name, status", [("vollstaendig", Status.VOLLSTAENDIG),

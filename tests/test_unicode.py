@@ -9,19 +9,25 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from fillers import fill_pdftk, fill_pymupdf
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, BooleanObject, NameObject, NumberObject
+from viewers import (
+    crop,
+    fill_pdfium,
+    fill_pdfjs,
+    fonts_not_embedded,
+    render_gray,
+    same_text,
+    shown_by_poppler,
+)
 
 from vhpdf.batch.task import check_file
 from vhpdf.cli.commands import cli
-from vhpdf.write.druck import print_copy
 from vhpdf.read.extract import extract
+from vhpdf.write.druck import print_copy
 from vhpdf.write.fill import FillError
 from vhpdf.write.generate import fill_form
-
-from fillers import fill_pdftk, fill_pymupdf
-from viewers import (crop, fill_pdfium, fill_pdfjs, fonts_not_embedded, render_gray, same_text,
-                     shown_by_poppler)
 
 NAMES = {
     "person1.name": "Yılmaz", "person1.vorname": "Doğan",

@@ -19,9 +19,9 @@ import multiprocessing
 import os
 import signal
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import wait
-from typing import Callable, Iterable, Iterator
 
 from vhpdf.batch.sources import Item
 from vhpdf.batch.task import MEMORY_MESSAGE, check_item

@@ -5,7 +5,8 @@ The one library function the `check` and `rueckmeldung` commands call.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator, TextIO
+from collections.abc import Callable, Iterable, Iterator
+from typing import TextIO
 
 from vhpdf.batch.pool import Limits, run
 from vhpdf.batch.progress import Progress

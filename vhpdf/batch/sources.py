@@ -15,9 +15,9 @@ import email.policy
 import email.utils
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from vhpdf.check.result import Mail
 

@@ -7,8 +7,8 @@ Result with its ErrorKind and German reason.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from vhpdf.batch.sources import Item, iter_items
 from vhpdf.check.result import Result, Status
@@ -17,7 +17,6 @@ from vhpdf.form.definition import FormDefinition, load_definition
 from vhpdf.read.errors import ErrorKind, ExtractError
 from vhpdf.read.extract import read_pdf
 from vhpdf.read.files import read_file
-
 
 MEMORY_MESSAGE = "Die Datei braucht beim Lesen mehr Speicher als erlaubt (Speichergrenze)."
 

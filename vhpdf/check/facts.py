@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from vhpdf.form.definition import FormDefinition, Value, filled
 
+
 def _hash(text: str, size: int = 16) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=size // 2).hexdigest()
 

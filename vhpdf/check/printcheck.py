@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import unicodedata
 
-from vhpdf.pdf.appearance import MIN_SIZE, UnencodableError, check_encodable, layout_text
 from vhpdf.form.definition import FieldType, FormDefinition, Severity
+from vhpdf.pdf.appearance import (
+    MIN_SIZE,
+    UnencodableError,
+    check_encodable,
+    layout_text,
+)
 from vhpdf.read.extract import Extraction
 
 RULE_DRAWN, RULE_CUT, RULE_FONT = "darstellung-abweichend", "druck-abgeschnitten", "druck-zeichen"

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-from typing import Iterable
+from collections.abc import Iterable
 
 from vhpdf.check.facts import key_facts
 from vhpdf.check.result import Finding, Result, Status
-from vhpdf.form.definition import (Condition, Field, FieldType, FormDefinition, Rule, Severity, Test,
-                                   Value, filled)
+from vhpdf.form.definition import (
+    Condition,
+    Field,
+    FieldType,
+    FormDefinition,
+    Rule,
+    Severity,
+    Test,
+    Value,
+    filled,
+)
 from vhpdf.form.formats import Format, parse_date, parse_time
 from vhpdf.read.extract import Extraction
 
@@ -69,9 +78,10 @@ class _Evaluator:
             f, v = self.fields[n], self.values.get(n)
             if not isinstance(v, str) or not v.strip():
                 continue
-            if f.format and not f.format.accepts(v):
-                bad.append(f)
-            elif f.options and f.type in (FieldType.CHOICE, FieldType.RADIO) and v not in f.option_values:
+            bad_format = f.format is not None and not f.format.accepts(v)
+            bad_option = (bool(f.options) and f.type in (FieldType.CHOICE, FieldType.RADIO)
+                          and v not in f.option_values)
+            if bad_format or bad_option:
                 bad.append(f)
         return bad
 
@@ -161,7 +171,9 @@ def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_value
                          " — bitte am Original prüfen.", short="unsicher gelesen")
                  for name in ex.uncertain if name in labels]
     findings += evaluate(form, ex.values, ex.persons, annexes)
-    from vhpdf.check.printcheck import print_findings  # lazily: it imports the font metrics
+    from vhpdf.check.printcheck import (
+        print_findings,  # lazily: it imports the font metrics
+    )
 
     findings += [Finding(rule, sev, (name,), msg) for rule, sev, name, msg in print_findings(form, ex, keep_values)]
     findings.sort(key=lambda f: f.severity.rank)

@@ -15,6 +15,7 @@ import datetime as dt
 from vhpdf.check.result import Result, Status
 from vhpdf.form.formats import parse_date
 
+
 def _is_form(r: Result) -> bool:
     return not (r.status is Status.UNLESBAR and r.error_kind is not None and r.error_kind.not_a_form)
 
@@ -32,10 +33,10 @@ def _order_key(indexed: tuple[int, Result]):
         try:
             mail_date = dt.datetime.fromisoformat(r.mail.date)
             if mail_date.tzinfo is None:
-                mail_date = mail_date.replace(tzinfo=dt.timezone.utc)
+                mail_date = mail_date.replace(tzinfo=dt.UTC)
         except ValueError:
             mail_date = None
-    return (request or dt.date.min, mail_date or dt.datetime.min.replace(tzinfo=dt.timezone.utc), i)
+    return (request or dt.date.min, mail_date or dt.datetime.min.replace(tzinfo=dt.UTC), i)
 
 
 def changes(old: Result, new: Result) -> dict:

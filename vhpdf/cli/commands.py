@@ -117,10 +117,10 @@ def fill(data: Path, output: Path | None, personen: int | None, force: bool) -> 
 def extract(file: Path, fmt: str, output: Path | None, force: bool, passwort: str | None,
             timeout: float, speicher: int) -> None:
     """Die Werte eines ausgefüllten Formulars auslesen."""
+    from vhpdf.batch.pool import IsolationError, Limits, call_isolated
     from vhpdf.read.errors import ExtractError
     from vhpdf.read.extract import extract as read
-    from vhpdf.report.text import values_csv, values_json
-    from vhpdf.batch.pool import IsolationError, Limits, call_isolated
+    from vhpdf.report.data import values_csv, values_json
 
     if output is not None and output.exists() and not force:
         raise UsageProblem(f"{output}: Die Datei existiert bereits (mit --force überschreiben).")
@@ -190,10 +190,11 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
     Exit-Status: 0 = alle aktuellen Ersuchen vollständig, 1 = mindestens eines unvollständig
     oder unlesbar, 2 = Bedienfehler.
     """
-    from vhpdf.check.result import Status
-    from vhpdf.report.text import render_csv, render_details, render_json, render_table
     from vhpdf.batch.pool import Limits
     from vhpdf.batch.run import NothingFound, check_all
+    from vhpdf.check.result import Status
+    from vhpdf.report.data import render_csv, render_json
+    from vhpdf.report.table import render_details, render_table
 
     if output is not None and output.exists() and not force:  # fail before the work, not after
         raise UsageProblem(f"{output}: Die Datei existiert bereits (mit --force überschreiben).")
@@ -252,8 +253,8 @@ def rueckmeldung(paths: tuple[Path, ...], folder: Path, sender: str | None, forc
 @_FORCE
 def druck(file: Path, output: Path, force: bool) -> None:
     """Druckfassung schreiben: jedes Feld neu gezeichnet aus seinem gespeicherten Wert."""
-    from vhpdf.write.druck import DruckError, print_file
     from vhpdf.read.errors import ExtractError
+    from vhpdf.write.druck import DruckError, print_file
 
     try:
         pdf = print_file(file)
@@ -276,7 +277,8 @@ def flatten(file: Path, output: Path, pdfa: bool, force: bool) -> None:
     """Werte fest in die Seiten einbrennen (für die Akte); Fußzeile bleibt erhalten."""
     from vhpdf.read.errors import ExtractError
     from vhpdf.read.files import read_file
-    from vhpdf.write.flatten import FlattenError, flatten as burn
+    from vhpdf.write.flatten import FlattenError
+    from vhpdf.write.flatten import flatten as burn
 
     if output.resolve() == file.resolve():
         raise click.ClickException("Die Ausgabedatei darf nicht die Eingabedatei sein.")
@@ -295,7 +297,7 @@ def flatten(file: Path, output: Path, pdfa: bool, force: bool) -> None:
 def rules() -> None:
     """Den Prüfregelkatalog als Tabelle (Markdown) ausgeben."""
     from vhpdf.form.definition import load_definition
-    from vhpdf.report.text import rules_markdown
+    from vhpdf.report.catalogue import rules_markdown
 
     click.echo(rules_markdown(load_definition()), nl=False)
 
@@ -304,7 +306,7 @@ def rules() -> None:
 def fields() -> None:
     """Die Felder des Formulars (Datenschnittstelle) als Tabelle (Markdown) ausgeben."""
     from vhpdf.form.definition import load_definition
-    from vhpdf.report.text import fields_markdown
+    from vhpdf.report.catalogue import fields_markdown
 
     click.echo(fields_markdown(load_definition()), nl=False)
 

@@ -12,7 +12,8 @@ import fnmatch
 import functools
 import re
 import tomllib
-from dataclasses import dataclass, field as dc_field, replace
+from dataclasses import dataclass, replace
+from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any
 

@@ -6,11 +6,11 @@ where each value was. Coordinates are PDF points, origin bottom left, A4 portrai
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from vhpdf.form.identity import footer_text, page_text
 from vhpdf.form.definition import Field, FieldType, FormDefinition, Section
+from vhpdf.form.identity import footer_text, page_text
 
 PAGE_W, PAGE_H = 595.2756, 841.8898  # A4
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 51.0, 42.0, 48.0

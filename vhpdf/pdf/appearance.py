@@ -14,8 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from vhpdf.form.definition import FieldType
-from vhpdf.pdf.font import load_font
 from vhpdf.form.layout import wrap_measured
+from vhpdf.pdf.font import load_font
 
 TEXT_FONT = "VhSans"  # resource name in the AcroForm /DR
 CHECK_FONT = "ZaDb"

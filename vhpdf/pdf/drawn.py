@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 from pypdf.generic import DictionaryObject
 
-from vhpdf.pdf.flags import AnnotationFlag, FieldFlag
-from vhpdf.pdf.pypdf_compat import core_font_metrics, simple_encodings
-
 from vhpdf.pdf.contentstream import SHOWS_KEY, shown_digest
 from vhpdf.pdf.contentstream import operations as _operations
+from vhpdf.pdf.flags import AnnotationFlag, FieldFlag
+from vhpdf.pdf.pypdf_compat import core_font_metrics, simple_encodings
 
 MAX_DEPTH = 4
 MAX_OPS = 20000

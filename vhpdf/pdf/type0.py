@@ -7,10 +7,17 @@ correctly; with a simple TrueType font or the standard /Helv it does not.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject,
-                           NameObject, NumberObject, TextStringObject)
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 from vhpdf.pdf.font import PS_NAME, Font, load_font
 

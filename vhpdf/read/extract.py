@@ -15,14 +15,37 @@ import re
 import warnings
 from dataclasses import dataclass, field
 
-from vhpdf.form.definition import FieldType, FormDefinition, Value, filled, load_definition
+from vhpdf.form.definition import (
+    FieldType,
+    FormDefinition,
+    Value,
+    filled,
+    load_definition,
+)
 from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION
 from vhpdf.pdf.drawn import Appearance, read_appearances
-from vhpdf.read.errors import (ConflictError, DamagedError, EncryptedError, ExtractError,
-                               ForeignFormError, GluedError, LimitError, NoFormError, NotPdfError,
-                               TruncatedError, XfaError)
-from vhpdf.read.fields import (FieldTree, check_pages, clean_text, embedded_files, has_launch,
-                               is_js, raw_value)
+from vhpdf.read.errors import (
+    ConflictError,
+    DamagedError,
+    EncryptedError,
+    ExtractError,
+    ForeignFormError,
+    GluedError,
+    LimitError,
+    NoFormError,
+    NotPdfError,
+    TruncatedError,
+    XfaError,
+)
+from vhpdf.read.fields import (
+    FieldTree,
+    check_pages,
+    clean_text,
+    embedded_files,
+    has_launch,
+    is_js,
+    raw_value,
+)
 from vhpdf.read.files import read_file, sniff, xref_intact
 from vhpdf.read.source import ValueSource
 

@@ -7,13 +7,22 @@ import html
 
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity
-from vhpdf.report.text import (_SEVERITY_LABEL, _SYMBOL, _cell, changes_text, mail_text, missing_text,
-                     status_text, summary)
+from vhpdf.report.common import (
+    SEVERITY_LABEL,
+    SYMBOL,
+    cell,
+    changes_text,
+    mail_text,
+    missing_text,
+    status_text,
+    summary,
+)
 
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#111}
 h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.6em;border-bottom:1px solid #999}
-table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:.3em .5em;vertical-align:top;text-align:left}
+table{border-collapse:collapse;width:100%}
+th,td{border:1px solid #bbb;padding:.3em .5em;vertical-align:top;text-align:left}
 th{background:#eee;cursor:pointer;user-select:none}th[aria-sort=ascending]::after{content:" ▲"}
 th[aria-sort=descending]::after{content:" ▼"}
 .st-ok{color:#075e07}.st-fehlt{color:#a00}.st-unlesbar{color:#8a5a00}.st-ersetzt{color:#666}
@@ -60,7 +69,7 @@ def _row(i: int, r: Result) -> str:
     facts = r.facts
     cls = "st-ersetzt" if r.superseded_by else _CLASS[r.status]
     cells = [
-        (f'<span class="{cls}">{_SYMBOL[r.status]} {_e(status_text(r))}</span>', status_text(r)),
+        (f'<span class="{cls}">{SYMBOL[r.status]} {_e(status_text(r))}</span>', status_text(r)),
         (f'<a href="#ersuchen-{i}">{_e(r.file)}</a>', r.file),
         (_e(mail_text(r)), None),
         (_e(r.kpb.name if r.kpb else ""), None),
@@ -108,12 +117,12 @@ def _detail(i: int, r: Result, with_values: bool) -> str:
     out.append("</dl>")
     if r.findings:
         out.append("<table><thead><tr><th>Schwere</th><th>Befund</th><th>Grundlage</th></tr></thead><tbody>")
-        out += [f'<tr><td class="{f.severity.value}">{_SEVERITY_LABEL[f.severity]}</td>'
+        out += [f'<tr><td class="{f.severity.value}">{SEVERITY_LABEL[f.severity]}</td>'
                 f"<td>{_e(f.message)}</td><td>{_e(f.basis)}</td></tr>" for f in r.findings]
         out.append("</tbody></table>")
     if with_values and r.values:
         out.append("<h3>Ausgelesene Werte</h3><table><tbody>")
-        out += [f"<tr><th>{_e(n)}</th><td>{_e(_cell(v))}</td></tr>"
+        out += [f"<tr><th>{_e(n)}</th><td>{_e(cell(v))}</td></tr>"
                 for n, v in r.values.items() if v not in (None, False, "")]
         out.append("</tbody></table>")
     out.append("</section>")

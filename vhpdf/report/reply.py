@@ -19,8 +19,8 @@ from pathlib import Path
 
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity, load_definition
+from vhpdf.report.common import mail_date
 from vhpdf.report.output import OutputError, write_output
-from vhpdf.report.text import mail_date
 
 DECREE = "Erlass des MKJFGFI NRW vom 06.09.2024 (Az. 26.19.01-000009)"
 

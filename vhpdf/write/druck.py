@@ -14,21 +14,31 @@ import io
 import os
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, DictionaryObject, NameObject, NumberObject,
-                           TextStringObject)
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
-from vhpdf.pdf.font import PS_NAME
-from vhpdf.pdf.flags import FieldFlag
-from vhpdf.pdf.pypdf_compat import adder
-from vhpdf.pdf.appearance import (MULTILINE_SIZE, SIZE, TEXT_FONT, UnencodableError, check_encodable,
-                         text_stream)
 from vhpdf.form.definition import FormDefinition, load_definition
+from vhpdf.pdf.appearance import (
+    MULTILINE_SIZE,
+    SIZE,
+    TEXT_FONT,
+    UnencodableError,
+    check_encodable,
+    text_stream,
+)
+from vhpdf.pdf.flags import FieldFlag
+from vhpdf.pdf.font import PS_NAME
+from vhpdf.pdf.pypdf_compat import adder
+from vhpdf.pdf.type0 import type0_font
+from vhpdf.read.extract import read_pdf
 from vhpdf.read.fields import field_value, terminal_fields
 from vhpdf.read.files import read_file
-from vhpdf.read.extract import read_pdf
 from vhpdf.write.fill import form_xobject, on_state, unencodable_message, widget_size
-from vhpdf.pdf.type0 import type0_font
-
 
 
 class DruckError(Exception):
@@ -53,7 +63,7 @@ def _states(widget) -> set[str]:
     ap = widget.get("/AP")
     normal = ap.get_object().get("/N") if ap is not None else None
     normal = normal.get_object() if normal is not None else None
-    return {str(k) for k in normal.keys()} if hasattr(normal, "keys") and not hasattr(
+    return {str(k) for k in normal} if hasattr(normal, "keys") and not hasattr(
         normal, "get_data") else set()
 
 

@@ -8,15 +8,27 @@ widget — so nothing depends on /NeedAppearances and Acrobat does not ask to sa
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject,
-                           NameObject, TextStringObject)
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    TextStringObject,
+)
 
-from vhpdf.pdf.contentstream import SHOWS_KEY, shown_digest
-from vhpdf.pdf.appearance import (UnencodableError, check_encodable, check_stream, radio_stream,
-                         text_stream)
 from vhpdf.form.definition import Field, FieldType, FormDefinition, Value
+from vhpdf.pdf.appearance import (
+    UnencodableError,
+    check_encodable,
+    check_stream,
+    radio_stream,
+    text_stream,
+)
+from vhpdf.pdf.contentstream import SHOWS_KEY, shown_digest
 
 
 class FillError(Exception):
@@ -100,7 +112,7 @@ def on_state(widget: DictionaryObject) -> str | None:
     normal = ap.get_object().get("/N") if ap is not None else None
     if normal is None or not hasattr(normal.get_object(), "keys"):
         return None
-    return next((str(k) for k in normal.get_object().keys() if k != "/Off"), None)
+    return next((str(k) for k in normal.get_object() if k != "/Off"), None)
 
 
 def button_appearances(on_name: str, size: float, radio: bool, add: AddObject,

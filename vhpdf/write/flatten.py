@@ -18,11 +18,11 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
-from vhpdf.pdf.pypdf_compat import adder
 from vhpdf.form.definition import FieldType, FormDefinition, load_definition
+from vhpdf.pdf.pypdf_compat import adder
 from vhpdf.read.extract import Extraction, read_pdf
-from vhpdf.read.source import ValueSource
 from vhpdf.read.fields import terminal_fields
+from vhpdf.read.source import ValueSource
 from vhpdf.write.fill import button_appearances, on_state, widget_size, write_value
 
 _HIDDEN, _NOVIEW = 2, 32

@@ -10,21 +10,41 @@ from __future__ import annotations
 import io
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, BooleanObject, DecodedStreamObject, DictionaryObject,
-                           FloatObject, NameObject, NumberObject, TextStringObject)
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 from vhpdf import __version__
-from vhpdf.pdf.flags import AnnotationFlag, FieldFlag
-from vhpdf.pdf.pypdf_compat import adder
-from vhpdf.pdf.appearance import CHECK_FONT, TEXT_FONT, default_da
-from vhpdf.form.definition import FieldType, FormDefinition, Requirement, Value, load_definition
+from vhpdf.form.definition import (
+    FieldType,
+    FormDefinition,
+    Requirement,
+    Value,
+    load_definition,
+)
 from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION
-from vhpdf.write.fill import FillError, button_appearances, form_xobject, validate_values, write_value
-from vhpdf.pdf.font import load_font
-from vhpdf.write.viewer_script import completeness_script
 from vhpdf.form.layout import CHECK_BUTTON, PAGE_H, PAGE_W, Layout, compute_layout
+from vhpdf.pdf.appearance import CHECK_FONT, TEXT_FONT, default_da
+from vhpdf.pdf.flags import AnnotationFlag, FieldFlag
+from vhpdf.pdf.font import load_font
+from vhpdf.pdf.pypdf_compat import adder
 from vhpdf.pdf.type0 import type0_font, zapf_font
+from vhpdf.write.fill import (
+    FillError,
+    button_appearances,
+    form_xobject,
+    validate_values,
+    write_value,
+)
 from vhpdf.write.tagging import TextTag, add_structure, text_tags
+from vhpdf.write.viewer_script import completeness_script
 
 # Field flags (PDF 32000-1, 12.7.3.1 and 12.7.4)
 _CHECK_ON = "/Ja"

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pypdf.generic import (ArrayObject, BooleanObject, DictionaryObject, NameObject, NumberObject,
-                           TextStringObject)
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
-from vhpdf.pdf.pypdf_compat import adder
 from vhpdf.form.layout import HEADING_SIZE, MARGIN_BOTTOM, Layout
+from vhpdf.pdf.pypdf_compat import adder
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ import subprocess
 from dataclasses import dataclass, field
 
 from vhpdf.form.definition import FieldType, FormDefinition, Value
-from vhpdf.form.layout import PAGE_H, Layout, Rect
 from vhpdf.form.identity import PageInfo, parse_footer
+from vhpdf.form.layout import PAGE_H, Layout, Rect
 from vhpdf.read.paper.pagetext import NotReadableError, Transform
 
 DPI = 300
@@ -485,9 +485,9 @@ def read_footer(gray) -> PageInfo:
 
 def _known_id(info: PageInfo, form: FormDefinition) -> PageInfo:
     """Accept a footer id that OCR read almost right (one misread character)."""
-    if info.form_id and info.form_id != form.id:
-        if difflib.SequenceMatcher(None, info.form_id.strip(".,;:"), form.id).ratio() >= 0.8:
-            info.form_id = form.id
+    if (info.form_id and info.form_id != form.id
+            and difflib.SequenceMatcher(None, info.form_id.strip(".,;:"), form.id).ratio() >= 0.8):
+        info.form_id = form.id
     return info
 
 

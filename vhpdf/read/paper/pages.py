@@ -11,11 +11,16 @@ import re
 from dataclasses import dataclass
 
 from vhpdf.form.definition import FieldType, FormDefinition, Value
-from vhpdf.form.layout import compute_layout
 from vhpdf.form.identity import PageInfo
+from vhpdf.form.layout import compute_layout
+from vhpdf.read.paper.pagetext import (
+    Decoding,
+    NotReadableError,
+    normalise,
+    read_text_pages,
+    values_from_page,
+)
 from vhpdf.read.source import ValueSource
-from vhpdf.read.paper.pagetext import (Decoding, NotReadableError, normalise, read_text_pages,
-                                       values_from_page)
 
 __all__ = ["PageRead", "NotReadableError", "read_pages"]
 

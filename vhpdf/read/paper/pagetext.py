@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from vhpdf.form.identity import PageInfo, parse_footer
-from vhpdf.pdf.font import PS_NAME  # the embedded font of the form's text appearances
 from vhpdf.form.definition import Field, FieldType, FormDefinition, Value
+from vhpdf.form.identity import PageInfo, parse_footer
 from vhpdf.form.layout import CHECK_BUTTON, LINE_H, Layout, Rect
+from vhpdf.pdf.font import PS_NAME  # the embedded font of the form's text appearances
 
 CID = re.compile(r"\(cid:\d+\)")
 SPACE_EM = 0.278  # width of a space in Helvetica-like fonts, in em, if none is measured

@@ -1,0 +1,93 @@
+"""Words and pieces every report shares: status symbols, mail lines, what is missing, summaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from vhpdf.check.result import Result, Status
+from vhpdf.form.definition import Severity, Value
+
+SYMBOL = {Status.VOLLSTAENDIG: "✔", Status.UNVOLLSTAENDIG: "✘", Status.UNLESBAR: "?"}
+COLOR = {Status.VOLLSTAENDIG: "green", Status.UNVOLLSTAENDIG: "red", Status.UNLESBAR: "yellow"}
+SEVERITY_LABEL = {Severity.FEHLER: "Fehler", Severity.WARNUNG: "Warnung", Severity.HINWEIS: "Hinweis"}
+SUPERSEDED = "ersetzt"
+
+
+# --- the facts of one row, shared by all formats ------------------------------------------------
+
+def status_text(r: Result) -> str:
+    return f"{r.status.value}, {SUPERSEDED}" if r.superseded_by else r.status.value
+
+
+def mail_date(iso: str | None) -> str:
+    """An ISO timestamp as a German date and time (or '' if there is none)."""
+    try:
+        return dt.datetime.fromisoformat(iso).strftime("%d.%m.%Y %H:%M") if iso else ""
+    except ValueError:
+        return iso or ""
+
+
+def mail_text(r: Result) -> str:
+    if not r.mail:
+        return ""
+    parts = [p for p in (r.mail.sender, mail_date(r.mail.date)) if p]
+    subject = r.mail.subject
+    return " · ".join(parts + [f"„{subject}“" if subject else "(ohne Betreff)"])
+
+
+def missing_words(r: Result, severity: Severity) -> list[str]:
+    return list(dict.fromkeys(f.short or f.rule for f in r.findings if f.severity is severity))
+
+
+def missing_text(r: Result) -> str:
+    """The missing items in short words: 'Fehler: …; Warnung: …' (or the reason it is unreadable)."""
+    if r.error:
+        return r.error
+    parts = [f"{SEVERITY_LABEL[s]}: {', '.join(words)}"
+             for s in (Severity.FEHLER, Severity.WARNUNG) if (words := missing_words(r, s))]
+    return "; ".join(parts) or "—"
+
+
+def changes_text(r: Result) -> str:
+    """What changed against the previous version, field names only (values if kept)."""
+    c = r.changes
+    if not c:
+        return ""
+    parts = []
+    for key, label in (("added", "neu"), ("changed", "geändert"), ("removed", "entfernt")):
+        if c[key]:
+            names = c[key]
+            if "values" in c:
+                names = [f"{n} ({cell(c['values'][n][0])} → {cell(c['values'][n][1])})" for n in names]
+            parts.append(f"{label}: {', '.join(names)}")
+    return "; ".join(parts) or "unverändert (Duplikat)"
+
+
+def cell(v: Value) -> str:
+    return "" if v is None else ("ja" if v is True else "nein" if v is False else v)
+
+
+
+
+def source_short(r: Result) -> str:
+    """Where the values came from, in a word (with '+' when some came from elsewhere)."""
+    if not r.source:
+        return ""
+    return r.source.short + ("+" if r.sources else "")
+
+
+def summary(results: list[Result]) -> str:
+    live = [r for r in results if not r.superseded_by]
+    counts = {s: sum(1 for r in live if r.status is s) for s in Status}
+    text = (f"{len(live)} Ersuchen geprüft: {counts[Status.VOLLSTAENDIG]} vollständig, "
+            f"{counts[Status.UNVOLLSTAENDIG]} unvollständig, {counts[Status.UNLESBAR]} unlesbar")
+    superseded = len(results) - len(live)
+    if superseded:
+        text += f"; dazu {superseded} ältere Fassung(en), durch eine neuere ersetzt"
+    return text + "."
+
+
+# --- terminal table -----------------------------------------------------------------------------
+
+def clip(text: str, width: int) -> str:
+    return text if len(text) <= width else "…" + text[-(width - 1):]
