@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import resource
-import time
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +16,6 @@ from vhpdf.write.generate import fill_form
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 VALID = fill_form(json.loads((SAMPLES / "vollstaendig.json").read_text(encoding="utf-8")))
-TIME_LIMIT = 5.0  # seconds per input, far above the ~20 ms a valid file takes
 MEMORY_LIMIT = 300 * 2**20  # growth of the peak RSS over the whole test
 
 # tokens that steer mutations into the structure rather than into compressed noise
@@ -65,7 +63,6 @@ START_RSS = peak_rss()
 @given(st.lists(mutation, min_size=1, max_size=6))
 def test_mutated_requests_read_or_fail_cleanly(form, steps):
     data = mutate(VALID, steps)
-    start = time.monotonic()
     try:
         result = read_pdf(data, form)
     except ExtractError as exc:
@@ -79,5 +76,4 @@ def test_mutated_requests_read_or_fail_cleanly(form, steps):
             assert v is None or isinstance(v, (bool, str))
             if isinstance(v, str):
                 v.encode("utf-8")  # printable in any report
-    assert time.monotonic() - start < TIME_LIMIT
     assert peak_rss() - START_RSS < MEMORY_LIMIT

@@ -314,6 +314,7 @@ def scans(tmp_path_factory, filled) -> dict[str, tuple[Path, object]]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("filler", ["vhpdf", "pymupdf"])
 def test_scan_key_values_right_or_uncertain(form, filled, scans, filler):
     scan, ex = scans[filler]
@@ -339,6 +340,7 @@ def test_scan_key_values_right_or_uncertain(form, filled, scans, filler):
     assert right >= 0.8 * len(ex.values)
 
 
+@pytest.mark.slow
 def test_scan_check_report(scans):
     scan, _ = scans["vhpdf"]
     result = check_item(Item(scan.name, path=scan))
@@ -348,6 +350,7 @@ def test_scan_check_report(scans):
     assert "Scan" in render_table([result]).splitlines()[1]
 
 
+@pytest.mark.slow
 def test_blank_image_page_is_not_read_as_form(tmp_path):
     """A scan of something else (no readable footer) is reported, not guessed."""
     import pymupdf
@@ -365,6 +368,7 @@ def test_blank_image_page_is_not_read_as_form(tmp_path):
         extract(tmp_path / "kritzel.pdf")
 
 
+@pytest.mark.slow
 def test_handwritten_page_is_said_so(form, blank_pdf, tmp_path):
     """Scribbles in the boxes of a scanned blank form: reported, not read as text."""
     import math
@@ -412,6 +416,7 @@ def test_check_path_does_not_load_page_readers(complete_pdf):
     assert run.stdout.strip() == "feld []"
 
 
+@pytest.mark.slow
 def test_mixed_copy_and_reordered_pages(filled, scans, tmp_path):
     """Page 2 rescanned into a printed copy, pages out of order: footer numbers decide."""
     import pymupdf
@@ -438,6 +443,7 @@ def test_mixed_copy_and_reordered_pages(filled, scans, tmp_path):
             assert value == original.values[name], name
 
 
+@pytest.mark.slow
 def test_text_as_outlines_is_read_like_a_scan(form, filled, tmp_path):
     """Some printer drivers turn text into curves (here gs -dNoOutputFonts): no text, no image."""
     out = tmp_path / "kurven.pdf"
@@ -490,6 +496,7 @@ def test_flatten_says_a_signature_stays_with_the_original(complete_pdf, tmp_path
     assert "Signatur" not in plain.output
 
 
+@pytest.mark.slow
 def test_scan_foreign_names_right_or_uncertain(values, tmp_path):
     """Letters the German OCR model lacks (ç ë š ø å ó ñ) are never returned as confident reads."""
     from vhpdf.write.generate import fill_form

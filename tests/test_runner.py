@@ -63,7 +63,7 @@ def test_timeout_is_reported_and_the_run_goes_on():
     start = time.monotonic()
     results = list(run(items("ok:1", "haengt", "ok:2", "ok:3"), behave, jobs=2,
                        limits=Limits(timeout=1.0)))
-    assert time.monotonic() - start < 10
+    assert time.monotonic() - start < 30  # the hanging task was cut off, not waited for
     assert [r.status for r in results] == [Status.VOLLSTAENDIG, Status.UNLESBAR,
                                            Status.VOLLSTAENDIG, Status.VOLLSTAENDIG]
     assert results[1].error_kind is ErrorKind.TIMEOUT
@@ -206,7 +206,7 @@ def test_call_isolated_limits():
     start = time.monotonic()
     with pytest.raises(IsolationError, match="Zeitlimit von 0,5 s"):
         call_isolated(time.sleep, 60, limits=Limits(timeout=0.5))
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 30  # cut off, not slept to the end
     with pytest.raises(IsolationError, match="Speicher"):
         call_isolated(bytearray, 2 * 2**30, limits=Limits(memory_mb=400))
     with pytest.raises(IsolationError, match="abgestürzt"):

@@ -111,6 +111,12 @@ class _Worker:
     def done(self) -> None:
         self.index = self.item = None
 
+    def current(self) -> tuple[int, Item]:
+        """The index and item this (busy) worker is on."""
+        if self.index is None or self.item is None:
+            raise RuntimeError("worker is idle")
+        return self.index, self.item
+
     def stop(self, kill: bool = False) -> None:
         if not kill:
             try:
@@ -182,8 +188,9 @@ def run(items: Iterable[Item], task: Task = check_item, *, jobs: int | None = No
     intern = _Interner()
 
     def settle(w: _Worker, result: Result) -> None:
-        result.mail, result.annexes = w.item.mail, w.item.annexes
-        finished[w.index] = intern(result)
+        index, item = w.current()
+        result.mail, result.annexes = item.mail, item.annexes
+        finished[index] = intern(result)
         if progress is not None:
             progress(result)
         w.done()
@@ -242,11 +249,11 @@ def run(items: Iterable[Item], task: Task = check_item, *, jobs: int | None = No
                     message, kind = _crash_message(w.proc.exitcode)
                     if torn:
                         message = "Der Prüfprozess lieferte eine unlesbare Antwort (abgestürzt)."
-                    settle(w, _failed(w.item, message, kind))
+                    settle(w, _failed(w.current()[1], message, kind))
                     replace_worker(w)
                 elif now >= w.deadline:
                     seconds = f"{limits.timeout:g}".replace(".", ",")
-                    settle(w, _failed(w.item, f"Zeitlimit von {seconds} s beim Lesen überschritten; "
+                    settle(w, _failed(w.current()[1], f"Zeitlimit von {seconds} s beim Lesen überschritten; "
                                       "die Prüfung wurde abgebrochen.", ErrorKind.TIMEOUT))
                     replace_worker(w)
     finally:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from vhpdf.check.result import Mail
 
@@ -251,7 +252,7 @@ def _msg(path: Path) -> Iterator[Item]:
     except Exception as exc:  # extract-msg raises many kinds for a damaged file
         raise SourceError(f"Die Outlook-Datei ist nicht lesbar ({type(exc).__name__}).") from None
     try:
-        date = getattr(msg, "date", None)
+        date: Any = getattr(msg, "date", None)
         mail = Mail(str(path), str(path), " ".join(str(getattr(msg, "sender", "") or "").split()),
                     date.isoformat() if hasattr(date, "isoformat") else "",
                     " ".join(str(getattr(msg, "subject", "") or "").split()),
@@ -260,9 +261,10 @@ def _msg(path: Path) -> Iterator[Item]:
         for att in getattr(msg, "attachments", None) or []:
             name = (getattr(att, "longFilename", None) or getattr(att, "shortFilename", None)
                     or "Anhang ohne Namen")
-            data = getattr(att, "data", None)
-            data = data if isinstance(data, bytes) else None  # an attached mail is listed by name only
-            is_pdf = bool(data) and (name.lower().endswith(".pdf") or data[:1024].find(_PDF_MAGIC) >= 0)
+            raw = getattr(att, "data", None)
+            data = raw if isinstance(raw, bytes) else None  # an attached mail is listed by name only
+            is_pdf = data is not None and bool(data) and (name.lower().endswith(".pdf")
+                                                          or data[:1024].find(_PDF_MAGIC) >= 0)
             attachments.append((name, data, is_pdf))
     except Exception as exc:  # an odd .msg (contact, meeting) must not stop the run
         raise SourceError(f"Die Outlook-Datei ist nicht lesbar ({type(exc).__name__}).") from None

@@ -29,7 +29,7 @@ def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool
         return Result(item.name, Status.UNLESBAR, error=item.error, mail=item.mail,
                       annexes=item.annexes, error_kind=ErrorKind.SOURCE)
     try:
-        data = item.data if item.data is not None else read_file(item.path)
+        data = item.data if item.data is not None else read_file(item.path or item.name)
         ex = read_pdf(data, form, password)
         del data
         result = check_extraction(item.name, ex, form, keep_values, tuple(item.annexes))

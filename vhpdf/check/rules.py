@@ -59,6 +59,8 @@ class _Evaluator:
             return all(isinstance(v, str) and v in cond.values for v in vals)
         if t is Test.TIME_BETWEEN:
             start, end = (parse_time(x) for x in cond.values)
+            if start is None or end is None:
+                raise AssertionError(cond.values)  # the definition loader checks both times
             times = [parse_time(v) if isinstance(v, str) else None for v in vals]
             return bool(times) and all(
                 tm is not None and ((start <= tm < end) if start <= end else (tm >= start or tm < end))
@@ -157,6 +159,10 @@ def evaluate(form: FormDefinition, values: dict[str, Value], persons: int | None
     return sorted(findings, key=lambda f: f.severity.rank)
 
 
+def _text_value(value: Value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_values: bool = False,
                      annexes: tuple[str, ...] | None = None) -> Result:
     """Check extracted values; `annexes` (None = unknown) also gets the PDF's embedded files."""
@@ -180,6 +186,6 @@ def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_value
     status = (Status.UNVOLLSTAENDIG if any(f.severity is Severity.FEHLER for f in findings)
               else Status.VOLLSTAENDIG)
     return Result(name, status, ex.form_id or form.id, ex.form_version, findings,
-                  ex.values if keep_values else None, form.kpb_named(ex.values.get(form.kpb_field)),
+                  ex.values if keep_values else None, form.kpb_named(_text_value(ex.values.get(form.kpb_field))),
                   annexes=annexes or (), facts=key_facts(form, ex.values),
                   source=ex.source, sources=dict(ex.sources))

@@ -41,14 +41,14 @@ def _order_key(indexed: tuple[int, Result]):
 
 def changes(old: Result, new: Result) -> dict:
     """Field names added, changed and removed from `old` to `new` (values only if both kept them)."""
+    assert old.facts is not None and new.facts is not None  # organize groups only these
     a, b = old.facts.fingerprint_map(), new.facts.fingerprint_map()
-    out = {"against": old.file,
-           "added": sorted(n for n in b if n not in a),
-           "changed": sorted(n for n in b if n in a and a[n] != b[n]),
-           "removed": sorted(n for n in a if n not in b)}
+    added = sorted(n for n in b if n not in a)
+    changed = sorted(n for n in b if n in a and a[n] != b[n])
+    removed = sorted(n for n in a if n not in b)
+    out: dict = {"against": old.file, "added": added, "changed": changed, "removed": removed}
     if old.values is not None and new.values is not None:
-        out["values"] = {n: [old.values.get(n), new.values.get(n)]
-                         for n in out["added"] + out["changed"] + out["removed"]}
+        out["values"] = {n: [old.values.get(n), new.values.get(n)] for n in added + changed + removed}
     return out
 
 

@@ -68,6 +68,6 @@ def install() -> None:
     for name in ("core", "exceptions", "types", "parser", "decorators", "formatting", "termui"):
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
-            module._ = gettext
+            module._ = gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
-            module.ngettext = ngettext
+            module.ngettext = ngettext  # type: ignore[attr-defined]

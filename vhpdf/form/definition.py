@@ -253,7 +253,7 @@ def forms_dir() -> Path:
     return package / "_forms"
 
 
-def _checked_keys(table: Any, allowed: set[str], where: str, required: set[str] = frozenset()):
+def _checked_keys(table: Any, allowed: set[str], where: str, required: frozenset[str] | set[str] = frozenset()):
     if not isinstance(table, dict):
         raise DefinitionError(f"{where}: Tabelle erwartet, gefunden: {type(table).__name__}")
     unknown = sorted(set(table) - allowed)

@@ -127,14 +127,14 @@ def _cell(f: Field, width: float) -> tuple[float, Callable[[int, float, float], 
         lines = wrap(f.label + f.requirement.mark, width - BOX - 4, LABEL_SIZE)
         height = max(BOX, len(lines) * (LABEL_SIZE + 1.5))
 
-        def place(page: int, x: float, top: float) -> Elements:
+        def place_box(page: int, x: float, top: float) -> Elements:
             rect = Rect(x, top - BOX, BOX, BOX)
             out: Elements = [Frame(page, rect, "box"), Widget(f, page, rect)]
             out += [Text(page, x + BOX + 4, top - 7 - i * (LABEL_SIZE + 1.5), ln, LABEL_SIZE)
                     for i, ln in enumerate(lines)]
             return out
 
-        return height, place
+        return height, place_box
 
     label = _label_lines(f, width)
     label_h = len(label) * (LABEL_SIZE + 1.5) + 1.5
@@ -228,6 +228,7 @@ def _section_units(section: Section, persons: int, form: FormDefinition) -> list
     units: list[Unit] = []
     block = [f for f in section.fields if "{n}" in f.name]
     for n in range(1, persons + 1 if block else 1):
+        assert section.repeat is not None
         rows = [_row_unit(r) for r in _rows([f.expand(n) for f in block])]
         title = _text_unit(section.repeat.title.replace("{n}", str(n)), 8.5, bold=True)
         units.append(_join([title, *rows]))

@@ -8,6 +8,7 @@ general parser.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _TOKEN = re.compile(rb"""
     (?P<ws>[\x00\t\n\x0c\r ]+|%[^\r\n]*)
@@ -35,9 +36,10 @@ def _literal(data: bytes, i: int) -> tuple[bytes, int]:
                 out += _ESC[nxt]
                 i += 2
             elif nxt.isdigit():
-                m = re.match(rb"[0-7]{1,3}", data[i + 1:i + 4])
-                out.append(int(m.group(), 8) & 0xFF)
-                i += 1 + len(m.group())
+                digits = re.match(rb"[0-7]{1,3}", data[i + 1:i + 4])
+                octal = digits.group() if digits else nxt
+                out.append(int(octal, 8) & 0xFF)
+                i += 1 + len(octal)
             elif nxt in (b"\r", b"\n"):
                 i += 2 + (nxt == b"\r" and data[i + 2:i + 3] == b"\n")
             else:
@@ -69,6 +71,7 @@ def operations(data: bytes):
         i = m.end()
         if kind in ("ws", "dict", "other"):
             continue
+        value: Any
         if kind == "lit":
             value, i = _literal(data, i)
         elif kind == "hex":

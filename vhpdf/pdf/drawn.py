@@ -102,6 +102,7 @@ def _simple_encoding(font) -> dict[int, str]:
     enc = font.get("/Encoding")
     enc = enc.get_object() if enc is not None else None
     base_font = str(font.get("/BaseFont", ""))
+    base: str | None
     if isinstance(enc, str) or hasattr(enc, "startswith"):
         base = str(enc)
         diffs = None
@@ -191,6 +192,25 @@ def _matrix(args) -> Matrix | None:
     return None
 
 
+@dataclass
+class _TextState:
+    """The graphics and text state an appearance stream changes while it draws."""
+
+    ctm: Matrix
+    font: _FontDecoder
+    size: float = 0.0
+    tc: float = 0.0  # character spacing
+    tw: float = 0.0  # word spacing
+    th: float = 1.0  # horizontal scaling
+    rise: float = 0.0
+    leading: float = 0.0
+    tm: Matrix = IDENTITY
+    lm: Matrix = IDENTITY
+
+
+_TEXT_PARAMETERS = {"Tc": "tc", "Tw": "tw", "TL": "leading", "Ts": "rise"}
+
+
 class _Painter:
     """Follows the text state of an appearance stream and collects the glyphs inside its box."""
 
@@ -219,95 +239,88 @@ class _Painter:
         return True
 
     def draw(self, stream, ctm: Matrix, depth: int) -> None:
+        """Follow one content stream (and the form XObjects it paints) under `ctm`."""
         stream = stream.get_object()
         if not hasattr(stream, "get_data") or depth > MAX_DEPTH:
+            return
+        try:
+            data = stream.get_data()
+        except Exception:  # a broken filter draws nothing a viewer could show either
             return
         resources = stream.get("/Resources")
         fonts = _fonts(resources, self.default_resources)
         xobjects = resources.get_object().get("/XObject") if resources is not None else None
         decoders: dict[str, _FontDecoder] = {}
-        font, size = _FontDecoder(None), 0.0
-        tc = tw = rise = leading = 0.0
-        th = 1.0
-        tm = lm = IDENTITY
+        state = _TextState(ctm, _FontDecoder(None))
         stack: list[Matrix] = []
-        try:
-            data = stream.get_data()
-        except Exception:  # a broken filter draws nothing a viewer could show either
-            return
-
-        def show(strings: list) -> None:
-            nonlocal tm
-            for item in strings:
-                if isinstance(item, float):
-                    tm = _mul((1.0, 0.0, 0.0, 1.0, -item / 1000.0 * size * th, 0.0), tm)
-                    continue
-                for char, width, space in font.glyphs(item):
-                    trm = _mul(_mul((size * th, 0.0, 0.0, size, 0.0, rise), tm), ctm)
-                    if self.visible(trm, width):
-                        self.out.append(char)
-                    advance = (width / 1000.0 * size + tc + (tw if space else 0.0)) * th
-                    tm = _mul((1.0, 0.0, 0.0, 1.0, advance, 0.0), tm)
-
-        def newline(tx: float, ty: float) -> None:
-            nonlocal tm, lm
-            lm = _mul((1.0, 0.0, 0.0, 1.0, tx, ty), lm)
-            tm = lm
-            if ty:
-                self.out.append("\n")
-
         for op, args in _operations(data):
             self.ops += 1
             if self.ops > MAX_OPS:
                 break
-            num = [a for a in args if isinstance(a, float)]
             if op == "q":
-                stack.append(ctm)
+                stack.append(state.ctm)
             elif op == "Q":
-                ctm = stack.pop() if stack else ctm
+                state.ctm = stack.pop() if stack else state.ctm
             elif op == "cm" and (m := _matrix(args)):
-                ctm = _mul(m, ctm)
-            elif op == "BT":
-                tm = lm = IDENTITY
+                state.ctm = _mul(m, state.ctm)
             elif op == "Tf" and len(args) == 2 and isinstance(args[0], str):
                 if args[0] not in decoders:
                     decoders[args[0]] = self.decoder(fonts.get(args[0]))
-                font, size = decoders[args[0]], float(args[1]) if isinstance(args[1], float) else 0.0
-            elif op in ("Tc", "Tw", "Tz", "TL", "Ts") and len(num) == 1:
-                v = num[0]
-                if op == "Tc":
-                    tc = v
-                elif op == "Tw":
-                    tw = v
-                elif op == "Tz":
-                    th = v / 100.0
-                elif op == "TL":
-                    leading = v
-                else:
-                    rise = v
-            elif op in ("Td", "TD") and len(num) == 2:
-                if op == "TD":
-                    leading = -num[1]
-                newline(num[0], num[1])
-            elif op == "T*":
-                newline(0.0, -leading)
-            elif op == "Tm" and (m := _matrix(args)):
-                if tm[5] != m[5]:
-                    self.out.append("\n")
-                tm = lm = m
-            elif op in ("Tj", "'", '"') and args and isinstance(args[-1], bytes):
-                if op != "Tj":
-                    if op == '"' and len(num) >= 2:
-                        tw, tc = num[0], num[1]
-                    newline(0.0, -leading)
-                show([args[-1]])
-            elif op == "TJ" and args and isinstance(args[0], list):
-                show(args[0])
+                state.font = decoders[args[0]]
+                state.size = float(args[1]) if isinstance(args[1], float) else 0.0
             elif op == "Do" and args and xobjects is not None:
                 xo = xobjects.get_object().get(args[0])
                 if xo is not None and xo.get_object().get("/Subtype") == "/Form":
                     m = _matrix([float(v) for v in xo.get_object().get("/Matrix", IDENTITY)])
-                    self.draw(xo, _mul(m or IDENTITY, ctm), depth + 1)
+                    self.draw(xo, _mul(m or IDENTITY, state.ctm), depth + 1)
+            else:
+                self.text_operator(state, op, args)
+
+    def text_operator(self, st: _TextState, op: str, args: list) -> None:
+        """Text positioning, text state and text showing operators (ISO 32000-1, 9.3-9.4)."""
+        num = [a for a in args if isinstance(a, float)]
+        if op == "BT":
+            st.tm = st.lm = IDENTITY
+        elif op in _TEXT_PARAMETERS and len(num) == 1:
+            setattr(st, _TEXT_PARAMETERS[op], num[0])
+        elif op == "Tz" and len(num) == 1:
+            st.th = num[0] / 100.0
+        elif op in ("Td", "TD") and len(num) == 2:
+            if op == "TD":
+                st.leading = -num[1]
+            self.newline(st, num[0], num[1])
+        elif op == "T*":
+            self.newline(st, 0.0, -st.leading)
+        elif op == "Tm" and (m := _matrix(args)):
+            if st.tm[5] != m[5]:
+                self.out.append("\n")
+            st.tm = st.lm = m
+        elif op in ("Tj", "'", '"') and args and isinstance(args[-1], bytes):
+            if op != "Tj":
+                if op == '"' and len(num) >= 2:
+                    st.tw, st.tc = num[0], num[1]
+                self.newline(st, 0.0, -st.leading)
+            self.show(st, [args[-1]])
+        elif op == "TJ" and args and isinstance(args[0], list):
+            self.show(st, args[0])
+
+    def show(self, st: _TextState, strings: list) -> None:
+        for item in strings:
+            if isinstance(item, float):
+                st.tm = _mul((1.0, 0.0, 0.0, 1.0, -item / 1000.0 * st.size * st.th, 0.0), st.tm)
+                continue
+            for char, width, space in st.font.glyphs(item):
+                trm = _mul(_mul((st.size * st.th, 0.0, 0.0, st.size, 0.0, st.rise), st.tm), st.ctm)
+                if self.visible(trm, width):
+                    self.out.append(char)
+                advance = (width / 1000.0 * st.size + st.tc + (st.tw if space else 0.0)) * st.th
+                st.tm = _mul((1.0, 0.0, 0.0, 1.0, advance, 0.0), st.tm)
+
+    def newline(self, st: _TextState, tx: float, ty: float) -> None:
+        st.lm = _mul((1.0, 0.0, 0.0, 1.0, tx, ty), st.lm)
+        st.tm = st.lm
+        if ty:
+            self.out.append("\n")
 
 
 _SHOWS_SOMETHING = re.compile(rb"T[jJ]|['\"]|Do")

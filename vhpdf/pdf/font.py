@@ -100,5 +100,6 @@ def load_font(path: Path = FONT_FILE) -> Font:
     def scale(v: int) -> int:
         return round(v * 1000 / upem)
 
-    return Font(data, _cmap(t["cmap"]), tuple(scale(a) for a in advances),
-                tuple(scale(v) for v in bbox), scale(ascent), scale(descent), scale(cap))
+    box = (scale(bbox[0]), scale(bbox[1]), scale(bbox[2]), scale(bbox[3]))
+    return Font(data, _cmap(t["cmap"]), tuple(scale(a) for a in advances), box,
+                scale(ascent), scale(descent), scale(cap))

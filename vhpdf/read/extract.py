@@ -14,6 +14,7 @@ import os
 import re
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 from vhpdf.form.definition import (
     FieldType,
@@ -122,7 +123,8 @@ def _damaged(exc: Exception) -> DamagedError:
                               "unzulässigen Größe (Dekompressionsbombe).")
         return LimitError("Die PDF-Datei überschreitet eine Sicherheitsgrenze des Lesers "
                           "(zu viele oder zu tief verschachtelte Objekte).")
-    cause, chain = exc, 0
+    cause: BaseException | None = exc
+    chain = 0
     while cause is not None and chain < 10:
         if isinstance(cause, RecursionError):
             return LimitError("Die PDF-Datei ist unzulässig tief verschachtelt.")
@@ -177,7 +179,7 @@ def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFl
                     "(Kennwort mit --passwort angeben).")
         root = reader.trailer["/Root"].get_object()
         check_pages(root)
-        acro = root.get("/AcroForm")
+        acro: Any = root.get("/AcroForm")
         acro = acro.get_object() if acro is not None else None
         info = reader.metadata or {}
         tree = FieldTree()
@@ -185,7 +187,7 @@ def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFl
             tree.walk(acro.get("/Fields"), "", {}, 0)
         xfa = hasattr(acro, "get") and acro.get("/XFA") is not None
         launch = tree.launch or has_launch(root)
-        names = root.get("/Names")
+        names: Any = root.get("/Names")
         names = names.get_object() if names is not None else None
         doc_js = (hasattr(names, "get") and "/JavaScript" in names) or is_js(root.get("/OpenAction"))
         raw = {name: [raw_value(*entry) for entry in entries] for name, entries in tree.fields.items()}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from vhpdf.form.definition import Value
 from vhpdf.pdf.flags import FieldFlag, field_flags
@@ -147,7 +148,7 @@ class FieldTree:
 def has_launch(node) -> bool:
     """Whether a dictionary's /A or /AA holds a /Launch action (never executed, only reported)."""
     for key in ("/A", "/AA", "/OpenAction"):
-        action = node.get(key)
+        action: Any = node.get(key)
         action = action.get_object() if action is not None else None
         if not hasattr(action, "get"):
             continue
@@ -250,7 +251,7 @@ def embedded_files(root) -> tuple[str, ...]:
         for kid in _resolved(node.get("/Kids")):
             walk(kid, depth + 1)
 
-    tree = root.get("/Names")
+    tree: Any = root.get("/Names")
     tree = tree.get_object() if tree is not None else None
     if hasattr(tree, "get"):
         walk(tree.get("/EmbeddedFiles"), 0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -61,7 +62,7 @@ def _our_font(writer: PdfWriter, fonts: DictionaryObject):
 
 def _states(widget) -> set[str]:
     ap = widget.get("/AP")
-    normal = ap.get_object().get("/N") if ap is not None else None
+    normal: Any = ap.get_object().get("/N") if ap is not None else None
     normal = normal.get_object() if normal is not None else None
     return {str(k) for k in normal} if hasattr(normal, "keys") and not hasattr(
         normal, "get_data") else set()
@@ -128,8 +129,8 @@ def _fix_selection(node, attrs: dict, text: str) -> None:
     choice; it is derived data, so it is set from the value or dropped."""
     if "/I" not in node:
         return
-    options = [str(o[0] if isinstance(o, list) else o) for o in
-               (attrs.get("/Opt").get_object() if attrs.get("/Opt") is not None else ())]
+    opt: Any = attrs.get("/Opt")
+    options = [str(o[0] if isinstance(o, list) else o) for o in (opt.get_object() if opt is not None else ())]
     if text in options:
         node[NameObject("/I")] = ArrayObject([NumberObject(options.index(text))])
     else:

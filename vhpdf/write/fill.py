@@ -131,7 +131,7 @@ def write_value(field_obj: DictionaryObject, widgets: list[DictionaryObject], fi
         wanted = None
         if field.type is FieldType.CHECKBOX and value:
             wanted = on_state(widgets[0])
-        elif field.type is FieldType.RADIO and value:
+        elif field.type is FieldType.RADIO and isinstance(value, str) and value:
             wanted = "/" + value
         field_obj[NameObject("/V")] = NameObject(wanted or "/Off")
         for w in widgets:

@@ -149,65 +149,62 @@ class _FormBuilder:
         return w
 
     def add_widget(self, widget) -> None:
-        f, rect = widget.field, widget.rect
+        """One field's widget on its page: a radio button joins its group, others are fields."""
         page = self.writer.pages[widget.page]
-        page_ref = page.indirect_reference
-        if f.type is FieldType.RADIO:
-            if f.name not in self.terminals:
-                group = DictionaryObject({
-                    NameObject("/FT"): NameObject("/Btn"),
-                    NameObject("/T"): TextStringObject(f.name.rsplit(".", 1)[-1]),
-                    NameObject("/TU"): TextStringObject(f.tooltip),
-                    NameObject("/Ff"): NumberObject(FieldFlag.RADIO | FieldFlag.NO_TOGGLE_TO_OFF),
-                    NameObject("/V"): NameObject("/Off"),
-                    NameObject("/Kids"): ArrayObject(),
-                })
-                group_ref = self.add(group)
-                self._attach(f.name, group, group_ref)
-                self.terminals[f.name] = (group, [], group_ref)
-            group, kids, group_ref = self.terminals[f.name]
-            w = self._widget(page_ref, rect, None)
-            w[NameObject("/Parent")] = group_ref
-            w[NameObject("/AS")] = NameObject("/Off")
-            w[NameObject("/MK")] = DictionaryObject({NameObject("/CA"): TextStringObject("l")})
-            w[NameObject("/DA")] = TextStringObject(default_da(f.type, False))
-            w[NameObject("/AP")] = button_appearances("/" + widget.export, rect.w, True,
-                                                      self.add, self.resources)
-            ref = self.add(w)
-            group["/Kids"].append(ref)
-            kids.append(w)
-            self._annotate(page, ref)
-            self.widget_refs.append(ref)
-            return
+        if widget.field.type is FieldType.RADIO:
+            ref = self._radio_widget(widget, page.indirect_reference)
+        else:
+            ref = self._field_widget(widget, page.indirect_reference)
+        self._annotate(page, ref)
+        self.widget_refs.append(ref)
 
+    def _radio_widget(self, widget, page_ref):
+        f, rect = widget.field, widget.rect
+        if f.name not in self.terminals:
+            group = DictionaryObject({
+                NameObject("/FT"): NameObject("/Btn"),
+                NameObject("/T"): TextStringObject(f.name.rsplit(".", 1)[-1]),
+                NameObject("/TU"): TextStringObject(f.tooltip),
+                NameObject("/Ff"): NumberObject(FieldFlag.RADIO | FieldFlag.NO_TOGGLE_TO_OFF),
+                NameObject("/V"): NameObject("/Off"),
+                NameObject("/Kids"): ArrayObject(),
+            })
+            group_ref = self.add(group)
+            self._attach(f.name, group, group_ref)
+            self.terminals[f.name] = (group, [], group_ref)
+        group, kids, group_ref = self.terminals[f.name]
+        w = self._widget(page_ref, rect, None)
+        w[NameObject("/Parent")] = group_ref
+        w[NameObject("/AS")] = NameObject("/Off")
+        w[NameObject("/MK")] = DictionaryObject({NameObject("/CA"): TextStringObject("l")})
+        w[NameObject("/DA")] = TextStringObject(default_da(f.type, False))
+        w[NameObject("/AP")] = button_appearances("/" + widget.export, rect.w, True,
+                                                  self.add, self.resources)
+        ref = self.add(w)
+        group["/Kids"].append(ref)
+        kids.append(w)
+        return ref
+
+    def _field_widget(self, widget, page_ref):
+        """A terminal field that is its own widget: text, choice, checkbox or signature."""
+        f, rect = widget.field, widget.rect
         w = self._widget(page_ref, rect, f.tooltip)
         w[NameObject("/T")] = TextStringObject(f.name.rsplit(".", 1)[-1])
-        flags = FieldFlag.REQUIRED if f.requirement is Requirement.PFLICHT else 0
+        flags = FieldFlag.REQUIRED if f.requirement is Requirement.PFLICHT else FieldFlag(0)
         if f.type is FieldType.CHECKBOX:
             w.update({NameObject("/FT"): NameObject("/Btn"),
                       NameObject("/V"): NameObject("/Off"), NameObject("/AS"): NameObject("/Off"),
                       NameObject("/MK"): DictionaryObject({NameObject("/CA"): TextStringObject("4")}),
                       NameObject("/AP"): button_appearances(_CHECK_ON, rect.w, False, self.add,
                                                             self.resources)})
-            flags = 0  # a checkbox left empty is an answer, never "missing"
+            flags = FieldFlag(0)  # a checkbox left empty is an answer, never "missing"
         elif f.type is FieldType.SIGNATURE:
             w[NameObject("/FT")] = NameObject("/Sig")
             w[NameObject("/AP")] = DictionaryObject({NameObject("/N"): form_xobject(
                 b"", rect.w, rect.h, None, self.add)})
-            flags = 0
+            flags = FieldFlag(0)
         else:
-            w[NameObject("/FT")] = NameObject("/Tx" if f.type is FieldType.TEXT else "/Ch")
-            if f.multiline:
-                flags |= FieldFlag.MULTILINE
-            if f.type is FieldType.CHOICE:
-                flags |= FieldFlag.COMBO
-                w[NameObject("/Opt")] = ArrayObject(TextStringObject(v) for v in f.option_values)
-            if f.max_length:
-                w[NameObject("/MaxLen")] = NumberObject(f.max_length)
-            actions = f.format.js_actions if f.format else None
-            if actions:
-                w[NameObject("/AA")] = DictionaryObject({NameObject("/K"): _js(actions[0]),
-                                                         NameObject("/F"): _js(actions[1])})
+            flags |= self._text_entries(w, f)
         if f.type is not FieldType.CHECKBOX:
             w[NameObject("/MK")] = DictionaryObject()
         if f.type is not FieldType.SIGNATURE:
@@ -218,8 +215,25 @@ class _FormBuilder:
         self.terminals[f.name] = (w, [w], ref)
         if f.type in (FieldType.TEXT, FieldType.CHOICE):
             write_value(w, [w], f, None, self.resources, self.add)
-        self._annotate(page, ref)
-        self.widget_refs.append(ref)
+        return ref
+
+    @staticmethod
+    def _text_entries(w, f) -> FieldFlag:
+        """Type, options, length and format actions of a text or choice field; its flags."""
+        flags = FieldFlag(0)
+        w[NameObject("/FT")] = NameObject("/Tx" if f.type is FieldType.TEXT else "/Ch")
+        if f.multiline:
+            flags |= FieldFlag.MULTILINE
+        if f.type is FieldType.CHOICE:
+            flags |= FieldFlag.COMBO
+            w[NameObject("/Opt")] = ArrayObject(TextStringObject(v) for v in f.option_values)
+        if f.max_length:
+            w[NameObject("/MaxLen")] = NumberObject(f.max_length)
+        actions = f.format.js_actions if f.format else None
+        if actions:
+            w[NameObject("/AA")] = DictionaryObject({NameObject("/K"): _js(actions[0]),
+                                                     NameObject("/F"): _js(actions[1])})
+        return flags
 
     def add_check_button(self, script: str) -> tuple:
         """The on-screen "Vollständigkeit prüfen" button (not printed); returns (page, rect, ref)."""

@@ -7,6 +7,7 @@ tab order (/Tabs /S) and what a screen reader announces follow the page as it is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pypdf.generic import (
@@ -44,7 +45,7 @@ def text_tags(layout: Layout) -> list[TextTag]:
     return out
 
 
-def reading_order(layout: Layout, extra: list = ()) -> list[tuple[str, int]]:
+def reading_order(layout: Layout, extra: Sequence = ()) -> list[tuple[str, int]]:
     """("text", i), ("widget", i) and ("extra", i) items, top to bottom, left to right per page.
 
     `extra` holds (page, rect) of widgets that are not part of the layout (the check button).
@@ -58,7 +59,7 @@ def reading_order(layout: Layout, extra: list = ()) -> list[tuple[str, int]]:
 
 
 def add_structure(writer, layout: Layout, tags: list[TextTag], widget_refs: list,
-                  extra_widgets: list = (), title: str = "", lang: str = "") -> None:
+                  extra_widgets: Sequence = (), title: str = "", lang: str = "") -> None:
     """Build /StructTreeRoot for the drawn pages and their widgets; `widget_refs` parallels
     layout.widgets, `extra_widgets` are (page index, rect, reference) placed by position."""
     add = adder(writer)

@@ -182,7 +182,7 @@ def completeness_script(form: FormDefinition, persons: int) -> str:
     """The button's script for a form with `persons` person blocks."""
     fields = {}
     for f in form.fields(persons):
-        entry = {"k": _KIND[f.type], "l": f.label}
+        entry: dict[str, object] = {"k": _KIND[f.type], "l": f.label}
         if f.format:
             entry["f"], entry["e"] = f.format.value, f.format.description
         if f.options:

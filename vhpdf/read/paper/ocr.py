@@ -78,13 +78,13 @@ def _deskew(gray):
     small = gray.resize((gray.width // 3, gray.height // 3))
 
     def score(angle: float) -> float:
-        rot = np.asarray(small.rotate(angle, resample=Image.BILINEAR, fillcolor=255)) < 150
+        rot = np.asarray(small.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)) < 150
         rows = rot.sum(axis=1).astype(float)
         return float((np.diff(rows) ** 2).sum())
 
     best = max((a / 10 for a in range(-30, 31, 2)), key=score)
     best = max((best + a / 100 for a in range(-15, 16, 3)), key=score)
-    return gray.rotate(best, resample=Image.BICUBIC, fillcolor=255), best
+    return gray.rotate(best, resample=Image.Resampling.BICUBIC, fillcolor=255), best
 
 
 def _profiles(arr):
@@ -508,7 +508,7 @@ def ocr_pages(data: bytes, indices: list[int], form: FormDefinition,
         for i in indices:
             gray = doc[i].render(scale=SCALE, grayscale=True).to_pil().convert("L")
             straight, angle = _deskew(_clean(gray))
-            alt = _second(gray.rotate(angle, resample=Image.BICUBIC, fillcolor=255))
+            alt = _second(gray.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255))
             info = _known_id(read_footer(straight), form)
             page = OcrPage(straight, alt, angle, info)
             if not info.form_id:

@@ -56,6 +56,18 @@ def person_titles(form: FormDefinition, all_lines: list) -> set[int]:
             if (m := pattern.match(normalise(ln["text"])))}
 
 
+@dataclass
+class _Found:
+    """Which pages of a copy show the form, and what their footers and text lines say."""
+
+    infos: list[PageInfo]  # per page, from the page text
+    all_lines: list  # text lines per page
+    text_pages: list[int]
+    image_pages: list[int]
+    ocr_pages: dict  # page index -> ocr.OcrPage
+    info_of: dict[int, PageInfo]  # pages known to show the form
+
+
 def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
     """Read a copy without field values from its pages; None if no page shows the form's footer.
 
@@ -67,102 +79,134 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        infos, all_lines = read_text_pages(pdf, form)
-        text_pages = [i for i, info in enumerate(infos) if info.form_id]
-        # pages without text: scans (images), or text turned into outlines (curves) by a
-        # printer driver; both are read from their pixels
-        image_pages = [i for i, p in enumerate(pdf.pages)
-                       if i not in text_pages and len(p.chars) < 20
-                       and (p.images or len(p.curves) > 200)]
-        if not text_pages and not image_pages:
+        found = _find_form_pages(pdf, data, form)
+        if found is None:
             return None
-        ocr_pages = {}
-        if image_pages:
-            from vhpdf.read.paper.ocr import ocr_pages as run_ocr
-
-            ocr_pages = run_ocr(data, image_pages, form, probe=not text_pages)
-            image_pages = [i for i in image_pages if i in ocr_pages]
-        known = [i for i in text_pages] + [i for i in image_pages if ocr_pages[i].info.form_id]
-        if not known:
-            if image_pages and not text_pages:
-                raise NotReadableError(
-                    "Die Datei enthält nur Bilder; auf der ersten Seite war der Formularfuß "
-                    f"(Formular {form.id}) nicht lesbar. Handschrift und unlesbare Scans können "
-                    "nicht ausgewertet werden.")
-            return None
-        info_of = {i: (infos[i] if i in text_pages else ocr_pages[i].info) for i in known}
-        first = info_of[known[0]]
-        pages = next((info_of[i].pages for i in known if info_of[i].pages), len(pdf.pages))
-        titles = person_titles(form, all_lines)
-        for i in image_pages:
-            titles |= ocr_pages[i].titles
-        persons = choose_persons(form, pages, titles)
-        if image_pages:  # scans: the block count whose printed frames match the pages best
-            seen = max(titles, default=0)
-            candidates = [p for p in range(max(seen, 1), form.repeat.max + 1)
-                          if compute_layout(form, p).pages == pages]
-
-            def score(p: int) -> float:
-                lay = compute_layout(form, p)
-                return sum(ocr_pages[i].align(lay, (ocr_pages[i].info.page_no or i + 1) - 1)[1]
-                           for i in image_pages if ocr_pages[i].info.form_id
-                           and (ocr_pages[i].info.page_no or i + 1) <= lay.pages)
-
-            if len(candidates) > 1:
-                persons = max(candidates, key=score)
+        known = list(found.info_of)
+        first = found.info_of[known[0]]
+        pages: int = next((p for i in known if (p := found.info_of[i].pages)), len(pdf.pages))
+        persons = _person_count(form, pages, found)
         layout = compute_layout(form, persons)
         values: dict[str, Value] = {f.name: None for f in form.fields(persons)}
         sources: dict[str, ValueSource] = {}
         uncertain: list[str] = []
         notes: list[str] = []
-        seen_pages = set()
         decoding = Decoding()
-        for i in text_pages:
-            info = info_of[i]
-            decoding.learn(layout, (info.page_no - 1) if info.page_no else i, all_lines[i])
-        for i in sorted(set(text_pages) | set(image_pages)):
-            info = info_of.get(i) or PageInfo()
-            index = (info.page_no - 1) if info.page_no else i
-            if index >= layout.pages or index in seen_pages:
-                notes.append(f"Seite {i + 1} passt nicht zum Formularaufbau und wurde übergangen.")
-                continue
-            seen_pages.add(index)
-            if i in text_pages:
-                got: dict[str, Value] = {}
-                values_from_page(form, layout, index, pdf.pages[i], all_lines[i], got, uncertain,
-                                 decoding, notes)
-                values.update(got)
-                sources.update({n: ValueSource.SEITENTEXT for n in got})
-            else:
-                page = ocr_pages[i]
-                got = page.values_for(layout, index)
-                values.update(got)
-                sources.update({n: ValueSource.OCR for n in got})
-                uncertain += [n for n in page.uncertain if n in got]
-                notes += page.notes
-        if decoding.unreadable:
-            # The copy prints the values of some fields as glyphs without text (empty boxes: a
-            # form filled by pdftk or qpdf, whose appearances cannot use the embedded font). A box
-            # that looks empty may then hide a value as well: never report it as surely empty.
-            fields = form.field_map(persons)
-            hidden = [n for n, s in sources.items() if s is ValueSource.SEITENTEXT and values.get(n) is None
-                      and fields[n].type in (FieldType.TEXT, FieldType.CHOICE)]
-            uncertain += [n for n in hidden if n not in uncertain]
-            notes.append(
-                f"Die Kopie zeigt die Werte von {len(decoding.unreadable)} Feldern nur als leere "
-                "Kästchen oder nicht lesbare Zeichen (typisch für Formulare, die mit pdftk oder "
-                "qpdf ausgefüllt und dann gedruckt wurden). Diese Felder und die leer "
-                "erscheinenden Textfelder sind als unsicher markiert — bitte das ausgefüllte "
-                "Original mit Formularfeldern anfordern.")
-        if any(sources.get(n) is ValueSource.SEITENTEXT for n in uncertain):
-            notes.append("Der Seitentext der Datei ist fehlerhaft kodiert; nicht sicher lesbare "
-                         "Zeichen sind als unsicher markiert.")
-        missing = [p + 1 for p in range(layout.pages) if p not in seen_pages]
-        if missing:
-            notes.append("Seite(n) " + ", ".join(map(str, missing)) + f" von {layout.pages} "
-                         "fehlen in der Datei; deren Felder gelten als leer.")
-        for name, f in form.field_map(persons).items():
-            if f.type in (FieldType.CHECKBOX, FieldType.SIGNATURE):
-                values[name] = bool(values.get(name))
+        seen_pages = _read_values(pdf, form, layout, found, decoding, values, sources, uncertain, notes)
+    notes += _doubts(form, persons, decoding, values, sources, uncertain)
+    missing = [p + 1 for p in range(layout.pages) if p not in seen_pages]
+    if missing:
+        notes.append("Seite(n) " + ", ".join(map(str, missing)) + f" von {layout.pages} "
+                     "fehlen in der Datei; deren Felder gelten als leer.")
+    for name, f in form.field_map(persons).items():
+        if f.type in (FieldType.CHECKBOX, FieldType.SIGNATURE):
+            values[name] = bool(values.get(name))
     return PageRead(first.form_id, first.version, persons, values, sources, uncertain,
                     list(dict.fromkeys(notes)))
+
+
+def _find_form_pages(pdf, data: bytes, form: FormDefinition) -> _Found | None:
+    """The pages that show the form: text pages by their footer, image pages by OCR."""
+    infos, all_lines = read_text_pages(pdf, form)
+    text_pages = [i for i, info in enumerate(infos) if info.form_id]
+    # pages without text: scans (images), or text turned into outlines (curves) by a
+    # printer driver; both are read from their pixels
+    image_pages = [i for i, p in enumerate(pdf.pages)
+                   if i not in text_pages and len(p.chars) < 20
+                   and (p.images or len(p.curves) > 200)]
+    if not text_pages and not image_pages:
+        return None
+    ocr_pages = {}
+    if image_pages:
+        from vhpdf.read.paper.ocr import ocr_pages as run_ocr
+
+        ocr_pages = run_ocr(data, image_pages, form, probe=not text_pages)
+        image_pages = [i for i in image_pages if i in ocr_pages]
+    known = list(text_pages) + [i for i in image_pages if ocr_pages[i].info.form_id]
+    if not known:
+        if image_pages and not text_pages:
+            raise NotReadableError(
+                "Die Datei enthält nur Bilder; auf der ersten Seite war der Formularfuß "
+                f"(Formular {form.id}) nicht lesbar. Handschrift und unlesbare Scans können "
+                "nicht ausgewertet werden.")
+        return None
+    info_of = {i: (infos[i] if i in text_pages else ocr_pages[i].info) for i in known}
+    return _Found(infos, all_lines, text_pages, image_pages, ocr_pages, info_of)
+
+
+def _person_count(form: FormDefinition, pages: int, found: _Found) -> int:
+    """The person-block count: by page count and block titles; for scans, by printed frames."""
+    titles = person_titles(form, found.all_lines)
+    for i in found.image_pages:
+        titles |= found.ocr_pages[i].titles
+    persons = choose_persons(form, pages, titles)
+    if found.image_pages:  # scans: the block count whose printed frames match the pages best
+        seen = max(titles, default=0)
+        candidates = [p for p in range(max(seen, 1), form.repeat.max + 1)
+                      if compute_layout(form, p).pages == pages]
+
+        def score(p: int) -> float:
+            lay = compute_layout(form, p)
+            ocr = found.ocr_pages
+            return sum(ocr[i].align(lay, (ocr[i].info.page_no or i + 1) - 1)[1]
+                       for i in found.image_pages if ocr[i].info.form_id
+                       and (ocr[i].info.page_no or i + 1) <= lay.pages)
+
+        if len(candidates) > 1:
+            persons = max(candidates, key=score)
+    return persons
+
+
+def _read_values(pdf, form: FormDefinition, layout, found: _Found, decoding: Decoding,
+                 values: dict[str, Value], sources: dict[str, ValueSource], uncertain: list[str],
+                 notes: list[str]) -> set[int]:
+    """Fill `values` page by page (in place); returns the layout pages that were seen."""
+    seen_pages: set[int] = set()
+    for i in found.text_pages:
+        info = found.info_of[i]
+        decoding.learn(layout, (info.page_no - 1) if info.page_no else i, found.all_lines[i])
+    for i in sorted(set(found.text_pages) | set(found.image_pages)):
+        info = found.info_of.get(i) or PageInfo()
+        index = (info.page_no - 1) if info.page_no else i
+        if index >= layout.pages or index in seen_pages:
+            notes.append(f"Seite {i + 1} passt nicht zum Formularaufbau und wurde übergangen.")
+            continue
+        seen_pages.add(index)
+        if i in found.text_pages:
+            got: dict[str, Value] = {}
+            values_from_page(form, layout, index, pdf.pages[i], found.all_lines[i], got, uncertain,
+                             decoding, notes)
+            values.update(got)
+            sources.update({n: ValueSource.SEITENTEXT for n in got})
+        else:
+            page = found.ocr_pages[i]
+            got = page.values_for(layout, index)
+            values.update(got)
+            sources.update({n: ValueSource.OCR for n in got})
+            uncertain += [n for n in page.uncertain if n in got]
+            notes += page.notes
+    return seen_pages
+
+
+def _doubts(form: FormDefinition, persons: int, decoding: Decoding, values: dict[str, Value],
+            sources: dict[str, ValueSource], uncertain: list[str]) -> list[str]:
+    """Notes on text that could not be decoded; marks what it may hide as uncertain (in place)."""
+    notes = []
+    if decoding.unreadable:
+        # The copy prints the values of some fields as glyphs without text (empty boxes: a
+        # form filled by pdftk or qpdf, whose appearances cannot use the embedded font). A box
+        # that looks empty may then hide a value as well: never report it as surely empty.
+        fields = form.field_map(persons)
+        hidden = [n for n, s in sources.items() if s is ValueSource.SEITENTEXT and values.get(n) is None
+                  and fields[n].type in (FieldType.TEXT, FieldType.CHOICE)]
+        uncertain += [n for n in hidden if n not in uncertain]
+        notes.append(
+            f"Die Kopie zeigt die Werte von {len(decoding.unreadable)} Feldern nur als leere "
+            "Kästchen oder nicht lesbare Zeichen (typisch für Formulare, die mit pdftk oder "
+            "qpdf ausgefüllt und dann gedruckt wurden). Diese Felder und die leer "
+            "erscheinenden Textfelder sind als unsicher markiert — bitte das ausgefüllte "
+            "Original mit Formularfeldern anfordern.")
+    if any(sources.get(n) is ValueSource.SEITENTEXT for n in uncertain):
+        notes.append("Der Seitentext der Datei ist fehlerhaft kodiert; nicht sicher lesbare "
+                     "Zeichen sind als unsicher markiert.")
+    return notes

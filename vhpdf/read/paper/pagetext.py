@@ -106,7 +106,8 @@ class _Line:
         return [c for c in self.chars if c["text"].strip()]
 
     def text(self) -> str:
-        out, prev = [], None
+        out: list[str] = []
+        prev = None
         for c in sorted(self.chars, key=lambda c: c["x0"]):
             if not c["text"].strip():
                 if out and out[-1] != " ":
