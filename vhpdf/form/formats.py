@@ -6,17 +6,18 @@ import datetime as dt
 import enum
 import re
 
-_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_TIME = re.compile(r"(\d{1,2}):(\d{2})(?:\s*Uhr)?")
-_PLZ = re.compile(r"\d{5}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
-_PHONE = re.compile(r"\+?[\d][\d /()\-–]*")
-_NUMBER = re.compile(r"\d+")
+# The patterns are public: the viewer script (write/viewer_script.py) uses the same ones in JavaScript.
+DATE_PATTERN = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+TIME_PATTERN = re.compile(r"(\d{1,2}):(\d{2})(?:\s*Uhr)?")
+PLZ_PATTERN = re.compile(r"\d{5}")
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+PHONE_PATTERN = re.compile(r"\+?[\d][\d /()\-–]*")
+NUMBER_PATTERN = re.compile(r"\d+")
 
 
 def parse_date(text: str | None) -> dt.date | None:
     """Return the date written as TT.MM.JJJJ, or None if it is not a real date."""
-    m = _DATE.fullmatch((text or "").strip())
+    m = DATE_PATTERN.fullmatch((text or "").strip())
     if not m:
         return None
     day, month, year = (int(g) for g in m.groups())
@@ -30,7 +31,7 @@ def parse_date(text: str | None) -> dt.date | None:
 
 def parse_time(text: str | None) -> dt.time | None:
     """Return the time written as HH:MM, or None."""
-    m = _TIME.fullmatch((text or "").strip())
+    m = TIME_PATTERN.fullmatch((text or "").strip())
     if not m:
         return None
     hour, minute = int(m.group(1)), int(m.group(2))
@@ -40,7 +41,7 @@ def parse_time(text: str | None) -> dt.time | None:
 
 
 def _plausible_phone(text: str) -> bool:
-    return bool(_PHONE.fullmatch(text)) and 6 <= sum(c.isdigit() for c in text) <= 15
+    return bool(PHONE_PATTERN.fullmatch(text)) and 6 <= sum(c.isdigit() for c in text) <= 15
 
 
 class Format(enum.Enum):
@@ -72,12 +73,12 @@ class Format(enum.Enum):
         if self is Format.UHRZEIT:
             return parse_time(text) is not None
         if self is Format.PLZ:
-            return bool(_PLZ.fullmatch(text))
+            return bool(PLZ_PATTERN.fullmatch(text))
         if self is Format.EMAIL:
-            return bool(_EMAIL.fullmatch(text))
+            return bool(EMAIL_PATTERN.fullmatch(text))
         if self is Format.TELEFON:
             return _plausible_phone(text)
-        return bool(_NUMBER.fullmatch(text))
+        return bool(NUMBER_PATTERN.fullmatch(text))
 
     @property
     def js_actions(self) -> tuple[str, str] | None:

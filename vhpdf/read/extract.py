@@ -117,7 +117,9 @@ class _LogFlags(logging.Handler):
 
 def _damaged(exc: Exception) -> DamagedError:
     text = str(exc).lower()
-    if type(exc).__name__ == "LimitReachedError":
+    from pypdf.errors import LimitReachedError  # pypdf itself is imported lazily, see _read
+
+    if isinstance(exc, LimitReachedError):
         if "decompress" in text or "output" in text or "length" in text:
             return LimitError("Ein komprimierter Datenstrom der PDF-Datei entpackt sich zu einer "
                               "unzulässigen Größe (Dekompressionsbombe).")
