@@ -171,60 +171,40 @@ def run(items: Iterable[Item], task: Task = check_item, *, jobs: int | None = No
     `options` are passed to `task` as keyword arguments (e.g. keep_values, password). Never
     raises for a bad item; the workers are stopped when the iterator is exhausted or closed.
     """
-    jobs = max(1, jobs or default_jobs())
     options = options or {}
     if task is check_item:  # load once here, so forked workers inherit it
         from vhpdf.form.definition import load_definition
         from vhpdf.read.extract import read_pdf  # noqa: F401  (imports pypdf before forking)
 
         options = {"form": load_definition(), **options}
-    ctx = _context()
-    window = max(8, 4 * jobs)
-    source = iter(enumerate(items))
-    workers: list[_Worker] = []
-    finished: dict[int, Result] = {}
-    next_out = 0
-    exhausted = False
-    intern = _Interner()
-
-    def settle(w: _Worker, result: Result) -> None:
-        index, item = w.current()
-        result.mail, result.annexes = item.mail, item.annexes
-        finished[index] = intern(result)
-        if progress is not None:
-            progress(result)
-        w.done()
-
-    def replace_worker(w: _Worker) -> _Worker:
-        w.stop(kill=True)
-        fresh = _Worker(ctx, task, options, limits.memory_mb)
-        workers[workers.index(w)] = fresh
-        return fresh
-
+    pool = _Pool(task, options, max(1, jobs or default_jobs()), limits, progress)
     try:
+        yield from pool.results(iter(enumerate(items)))
+    finally:
+        pool.close()
+
+
+class _Pool:
+    """Workers, the items in flight and the finished results waiting for their turn."""
+
+    def __init__(self, task: Task, options: dict, jobs: int, limits: Limits,
+                 progress: Callable[[Result], None] | None):
+        self.task, self.options, self.jobs, self.limits = task, options, jobs, limits
+        self.progress = progress
+        self.ctx = _context()
+        self.window = max(8, 4 * jobs)  # items in flight or waiting for the output order
+        self.workers: list[_Worker] = []
+        self.finished: dict[int, Result] = {}
+        self.intern = _Interner()
+
+    def results(self, source: Iterator[tuple[int, Item]]) -> Iterator[Result]:
+        next_out, exhausted = 0, False
         while True:
-            in_flight = sum(1 for w in workers if w.index is not None)
-            while not exhausted and in_flight + len(finished) < window:
-                idle = next((w for w in workers if w.index is None), None)
-                if idle is None and len(workers) < jobs:
-                    idle = _Worker(ctx, task, options, limits.memory_mb)
-                    workers.append(idle)
-                if idle is None:
-                    break
-                try:
-                    index, item = next(source)
-                except StopIteration:
-                    exhausted = True
-                    break
-                try:
-                    idle.give(index, item, limits.timeout)
-                except OSError:  # the idle worker died meanwhile (e.g. killed from outside)
-                    replace_worker(idle).give(index, item, limits.timeout)
-                in_flight += 1
-            while next_out in finished:
-                yield finished.pop(next_out)
+            exhausted = exhausted or self.hand_out(source)
+            while next_out in self.finished:
+                yield self.finished.pop(next_out)
                 next_out += 1
-            busy = [w for w in workers if w.index is not None]
+            busy = [w for w in self.workers if w.index is not None]
             if not busy:
                 if exhausted:
                     return
@@ -233,31 +213,74 @@ def run(items: Iterable[Item], task: Task = check_item, *, jobs: int | None = No
             wait([w.outbox for w in busy] + [w.proc.sentinel for w in busy], timeout)
             now = time.monotonic()
             for w in busy:
-                got, torn = None, False
-                try:
-                    if w.outbox.poll():
-                        got = w.outbox.recv()
-                except (EOFError, OSError):  # the worker died: its exit status says how
-                    w.proc.join(5)
-                except Exception:  # noqa: BLE001 - a garbled answer: treat as a crash
-                    torn = True
-                if got is not None:
-                    settle(w, got[1])
-                    if got[1].error_kind is ErrorKind.MEMORY:  # its heap may be fragmented: start afresh
-                        replace_worker(w)
-                elif torn or not w.proc.is_alive():
-                    message, kind = _crash_message(w.proc.exitcode)
-                    if torn:
-                        message = "Der Prüfprozess lieferte eine unlesbare Antwort (abgestürzt)."
-                    settle(w, _failed(w.current()[1], message, kind))
-                    replace_worker(w)
-                elif now >= w.deadline:
-                    seconds = f"{limits.timeout:g}".replace(".", ",")
-                    settle(w, _failed(w.current()[1], f"Zeitlimit von {seconds} s beim Lesen überschritten; "
-                                      "die Prüfung wurde abgebrochen.", ErrorKind.TIMEOUT))
-                    replace_worker(w)
-    finally:
-        for w in workers:
+                self.collect(w, now)
+
+    def hand_out(self, source: Iterator[tuple[int, Item]]) -> bool:
+        """Give items to idle workers while the window has room; True once the source is empty."""
+        in_flight = sum(1 for w in self.workers if w.index is not None)
+        while in_flight + len(self.finished) < self.window:
+            idle = next((w for w in self.workers if w.index is None), None)
+            if idle is None and len(self.workers) < self.jobs:
+                idle = self.start_worker()
+                self.workers.append(idle)
+            if idle is None:
+                return False
+            try:
+                index, item = next(source)
+            except StopIteration:
+                return True
+            try:
+                idle.give(index, item, self.limits.timeout)
+            except OSError:  # the idle worker died meanwhile (e.g. killed from outside)
+                self.replace(idle).give(index, item, self.limits.timeout)
+            in_flight += 1
+        return False
+
+    def collect(self, w: _Worker, now: float) -> None:
+        """Take a busy worker's answer, or judge its crash or timeout."""
+        got, torn = None, False
+        try:
+            if w.outbox.poll():
+                got = w.outbox.recv()
+        except (EOFError, OSError):  # the worker died: its exit status says how
+            w.proc.join(5)
+        except Exception:  # noqa: BLE001 - a garbled answer: treat as a crash
+            torn = True
+        if got is not None:
+            self.settle(w, got[1])
+            if got[1].error_kind is ErrorKind.MEMORY:  # its heap may be fragmented: start afresh
+                self.replace(w)
+        elif torn or not w.proc.is_alive():
+            message, kind = _crash_message(w.proc.exitcode)
+            if torn:
+                message = "Der Prüfprozess lieferte eine unlesbare Antwort (abgestürzt)."
+            self.settle(w, _failed(w.current()[1], message, kind))
+            self.replace(w)
+        elif now >= w.deadline:
+            seconds = f"{self.limits.timeout:g}".replace(".", ",")
+            self.settle(w, _failed(w.current()[1], f"Zeitlimit von {seconds} s beim Lesen "
+                                   "überschritten; die Prüfung wurde abgebrochen.", ErrorKind.TIMEOUT))
+            self.replace(w)
+
+    def settle(self, w: _Worker, result: Result) -> None:
+        index, item = w.current()
+        result.mail, result.annexes = item.mail, item.annexes
+        self.finished[index] = self.intern(result)
+        if self.progress is not None:
+            self.progress(result)
+        w.done()
+
+    def start_worker(self) -> _Worker:
+        return _Worker(self.ctx, self.task, self.options, self.limits.memory_mb)
+
+    def replace(self, w: _Worker) -> _Worker:
+        w.stop(kill=True)
+        fresh = self.start_worker()
+        self.workers[self.workers.index(w)] = fresh
+        return fresh
+
+    def close(self) -> None:
+        for w in self.workers:
             w.stop(kill=w.index is not None)
 
 

@@ -165,7 +165,23 @@ def read_pdf(data: bytes, form: FormDefinition | None = None,
         log.setLevel(saved[1])
 
 
-def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFlags) -> Extraction:
+@dataclass
+class _Parsed:
+    """What the PDF layer yields: every terminal field's raw values, and the document's traits."""
+
+    raw: dict[str, list[tuple[Value, bool]]]  # name -> (value, odd characters) per duplicate
+    appearances: dict[str, Appearance]
+    embedded: tuple[str, ...]
+    form_id: str | None
+    form_version: str | None
+    xfa: bool
+    launch: bool
+    doc_js: bool
+    needs_rendering: bool
+
+
+def _parse(data: bytes, password: str | None) -> _Parsed:
+    """Parse with pypdf; any failure of the parser on bad input becomes an ExtractError."""
     from pypdf import PdfReader
 
     try:
@@ -187,17 +203,21 @@ def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFl
         tree = FieldTree()
         if hasattr(acro, "get"):
             tree.walk(acro.get("/Fields"), "", {}, 0)
-        xfa = hasattr(acro, "get") and acro.get("/XFA") is not None
-        launch = tree.launch or has_launch(root)
         names: Any = root.get("/Names")
         names = names.get_object() if names is not None else None
-        doc_js = (hasattr(names, "get") and "/JavaScript" in names) or is_js(root.get("/OpenAction"))
         raw = {name: [raw_value(*entry) for entry in entries] for name, entries in tree.fields.items()}
-        embedded = embedded_files(root) if raw else ()
         dr = acro.get("/DR") if hasattr(acro, "get") else None
-        appearances = read_appearances({n: entries[-1] for n, entries in tree.fields.items()}, dr)
-        form_id = info.get(INFO_FORM_ID)
-        form_version = info.get(INFO_FORM_VERSION)
+        form_id, form_version = info.get(INFO_FORM_ID), info.get(INFO_FORM_VERSION)
+        return _Parsed(
+            raw=raw,
+            appearances=read_appearances({n: entries[-1] for n, entries in tree.fields.items()}, dr),
+            embedded=embedded_files(root) if raw else (),
+            form_id=clean_text(str(form_id))[0] if form_id is not None else None,
+            form_version=clean_text(str(form_version))[0] if form_version is not None else None,
+            xfa=hasattr(acro, "get") and acro.get("/XFA") is not None,
+            launch=tree.launch or has_launch(root),
+            doc_js=(hasattr(names, "get") and "/JavaScript" in names) or is_js(root.get("/OpenAction")),
+            needs_rendering=str(root.get("/NeedsRendering", "")) == "True")
     except ExtractError:
         raise
     except MemoryError:
@@ -205,17 +225,19 @@ def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFl
     except Exception as exc:  # noqa: BLE001 - any reader failure on bad input is a verdict
         raise _damaged(exc) from None
 
-    form_id = clean_text(str(form_id))[0] if form_id is not None else None
-    form_version = clean_text(str(form_version))[0] if form_version is not None else None
+
+def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFlags) -> Extraction:
+    parsed = _parse(data, password)
+    form_id, raw = parsed.form_id, parsed.raw
     if form_id is not None and form_id != form.id:
         raise ForeignFormError(f"Die Datei ist ein anderes Formular ({form_id[:80]}), "
                                "kein Vollzugshilfeersuchen.")
-    if not any(filled(v) for vals in raw.values() for v, _ in vals) and not xfa:
+    if not any(filled(v) for vals in raw.values() for v, _ in vals) and not parsed.xfa:
         paper = _from_pages(data, form, form_id)  # a printed, flattened or scanned copy
         if paper is not None and (not raw or any(filled(v) for v in paper.values.values())):
             return paper
     if not raw:
-        if xfa or str(root.get("/NeedsRendering", "")) == "True":
+        if parsed.xfa or parsed.needs_rendering:
             raise XfaError("Die Datei ist ein reines XFA-Formular (Adobe LiveCycle) ohne "
                            "gewöhnliche Formularfelder; bitte als normales PDF-Formular anfordern.")
         raise NoFormError("Die PDF-Datei enthält keine Formularfelder, und auf keiner Seite ist "
@@ -226,44 +248,13 @@ def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFl
     matched = [name for name in values_raw if name in known]
     if form_id is None and len(matched) < len(known) / 2:
         raise ForeignFormError("Die Formularfelder gehören nicht zum Vollzugshilfeersuchen.")
-
     conflicts = sorted(n for n, vals in raw.items() if n in known and len({v for v, _ in vals}) > 1)
     if conflicts:
         listed = ", ".join(f"„{known[n].label}“ ({n})" for n in conflicts[:5])
         more = f" und {len(conflicts) - 5} weitere" if len(conflicts) > 5 else ""
         raise ConflictError(f"Gleichnamige Felder mit unterschiedlichen Werten: {listed}{more}; "
                             "welcher Wert gilt, ist nicht eindeutig.")
-
-    notes, warns = [], []
-    if form_id is None:
-        notes.append("Formularkennung fehlt in den Metadaten; anhand der Feldnamen erkannt.")
-    elif form_version != form.version:
-        warns.append(f"Formularversion {(form_version or '?')[:20]}, geprüft nach Version "
-                     f"{form.version}; Felder können abweichen.")
-    duplicates = sorted(n for n, vals in raw.items() if len(vals) > 1 and n in known)
-    if duplicates:
-        notes.append("Mehrfach vorhandene Feldnamen (mit gleichem Wert): " + ", ".join(duplicates))
-    if flags.xref or not xref_intact(data):
-        warns.append("Die Querverweistabelle (xref) der PDF-Datei war beschädigt; sie wurde beim "
-                      "Lesen repariert. Die Werte bitte mit der Datei vergleichen.")
-    if xfa:
-        warns.append("Die Datei enthält zusätzlich XFA-Formulardaten, die von den Feldwerten "
-                     "abweichen können; gelesen wurden die Formularfelder.")
-    if launch:
-        warns.append("Die Datei enthält eine Aktion zum Starten von Programmen (/Launch); "
-                     "sie wurde nicht ausgeführt. Datei mit Vorsicht behandeln.")
-    if doc_js:
-        notes.append("Die Datei enthält JavaScript, das beim Öffnen laufen würde; "
-                     "es wurde nicht ausgeführt.")
-    odd = sorted(n for n, vals in raw.items() if n in known and vals[-1][1])
-    for n in odd:
-        warns.append(f"Das Feld „{known[n].label}“ enthielt Steuerzeichen oder ungültige "
-                     "Zeichen; sie wurden entfernt oder ersetzt.")
-    for n in matched:
-        v = values_raw[n]
-        if isinstance(v, str) and len(v) > LONG_VALUE:
-            warns.append(f"Das Feld „{known[n].label}“ enthält einen ungewöhnlich langen Wert "
-                         f"({len(v):,} Zeichen).".replace(",", "."))
+    notes, warns = _observations(parsed, form, known, data, flags)
     values: dict[str, Value] = {}
     for name, f in known.items():
         v = values_raw.get(name)
@@ -273,8 +264,44 @@ def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFl
             v = None
         values[name] = v
     unknown = tuple(sorted(n for n in values_raw if n not in known))
-    return Extraction(form_id, form_version, persons, values, unknown, notes, warnings=warns,
-                      embedded=embedded, appearances=appearances)
+    return Extraction(form_id, parsed.form_version, persons, values, unknown, notes, warnings=warns,
+                      embedded=parsed.embedded, appearances=parsed.appearances)
+
+
+def _observations(parsed: _Parsed, form: FormDefinition, known: dict, data: bytes,
+                  flags: _LogFlags) -> tuple[list[str], list[str]]:
+    """Notes and warnings about a readable request: its version, repairs, scripts, odd values."""
+    notes, warns = [], []
+    raw = parsed.raw
+    if parsed.form_id is None:
+        notes.append("Formularkennung fehlt in den Metadaten; anhand der Feldnamen erkannt.")
+    elif parsed.form_version != form.version:
+        warns.append(f"Formularversion {(parsed.form_version or '?')[:20]}, geprüft nach Version "
+                     f"{form.version}; Felder können abweichen.")
+    duplicates = sorted(n for n, vals in raw.items() if len(vals) > 1 and n in known)
+    if duplicates:
+        notes.append("Mehrfach vorhandene Feldnamen (mit gleichem Wert): " + ", ".join(duplicates))
+    if flags.xref or not xref_intact(data):
+        warns.append("Die Querverweistabelle (xref) der PDF-Datei war beschädigt; sie wurde beim "
+                     "Lesen repariert. Die Werte bitte mit der Datei vergleichen.")
+    if parsed.xfa:
+        warns.append("Die Datei enthält zusätzlich XFA-Formulardaten, die von den Feldwerten "
+                     "abweichen können; gelesen wurden die Formularfelder.")
+    if parsed.launch:
+        warns.append("Die Datei enthält eine Aktion zum Starten von Programmen (/Launch); "
+                     "sie wurde nicht ausgeführt. Datei mit Vorsicht behandeln.")
+    if parsed.doc_js:
+        notes.append("Die Datei enthält JavaScript, das beim Öffnen laufen würde; "
+                     "es wurde nicht ausgeführt.")
+    for n in sorted(n for n, vals in raw.items() if n in known and vals[-1][1]):
+        warns.append(f"Das Feld „{known[n].label}“ enthielt Steuerzeichen oder ungültige "
+                     "Zeichen; sie wurden entfernt oder ersetzt.")
+    for n, vals in raw.items():
+        v = vals[-1][0]
+        if n in known and isinstance(v, str) and len(v) > LONG_VALUE:
+            warns.append(f"Das Feld „{known[n].label}“ enthält einen ungewöhnlich langen Wert "
+                         f"({len(v):,} Zeichen).".replace(",", "."))
+    return notes, warns
 
 
 def extract(path: str | os.PathLike, password: str | None = None) -> Extraction:
