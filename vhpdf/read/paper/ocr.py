@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 
 from vhpdf.form.definition import FieldType, FormDefinition, Value
 from vhpdf.form.identity import PageInfo, parse_footer
-from vhpdf.form.layout import PAGE_H, Layout, Rect
+from vhpdf.form.layout import PAGE_H, Layout, Rect, Widget
 from vhpdf.read.paper.pagetext import NotReadableError, Transform
+from vhpdf.read.paper.widgets import blank_lines, read_widgets, typed_newline
 
 DPI = 300
 SCALE = DPI / 72.0
@@ -184,28 +185,22 @@ class OcrPage:
         alt = np.asarray(self.alt)
         values: dict[str, Value] = {}
         crops = []
-        for w in (w for w in layout.widgets if w.page == index):
-            f = w.field
+
+        def marked(w: Widget) -> bool:
+            ink = _box_ink(arr, _pixel_box(tr, w.rect))
+            if EMPTY_INK < ink < MARK_INK:
+                self.uncertain.append(w.field.name)
+            return ink >= MARK_INK
+
+        def crop_text(w: Widget) -> None:  # read later, all crops of the page in one OCR call
+            values[w.field.name] = None
             box = _pixel_box(tr, w.rect)
-            if f.type in (FieldType.CHECKBOX, FieldType.RADIO):
-                ink = _box_ink(arr, box)
-                marked = ink >= MARK_INK
-                if EMPTY_INK < ink < MARK_INK:
-                    self.uncertain.append(f.name)
-                if f.type is FieldType.CHECKBOX:
-                    values[f.name] = marked
-                elif marked:
-                    values[f.name] = w.export
-                else:
-                    values.setdefault(f.name, None)
-            elif f.type is FieldType.SIGNATURE:
-                values[f.name] = False
-            else:
-                values[f.name] = None
-                crop = _clean_crop(arr, box)
-                if crop is not None:
-                    second = _clean_crop(alt, box)
-                    crops.append((w, crop, crop if second is None else second))
+            crop = _clean_crop(arr, box)
+            if crop is not None:
+                second = _clean_crop(alt, box)
+                crops.append((w, crop, crop if second is None else second))
+
+        read_widgets((w for w in layout.widgets if w.page == index), values, marked, crop_text)
         self._read_texts(crops, values)
         return values
 
@@ -414,7 +409,7 @@ def _join_words(words: list[dict], box_w: float, multiline: bool) -> str:
     out = texts[0]
     for prev, line, text in zip(ordered, ordered[1:], texts[1:]):
         gap = max(w["bottom"] for w in line) - max(w["bottom"] for w in prev)
-        blank = max(0, round(gap / pitch) - 1)
+        blank = blank_lines(gap, pitch)
         if blank:
             out += "\n" * (blank + 1) + text
             continue
@@ -424,7 +419,7 @@ def _join_words(words: list[dict], box_w: float, multiline: bool) -> str:
         height = max(w["bottom"] - w["top"] for w in prev)
         space = 0.3 * height
         avail = box_w - 4 * SCALE
-        out += ("\n" if used + space + (first["x1"] - first["x0"]) < avail - SCALE else " ") + text
+        out += ("\n" if typed_newline(used, space, first["x1"] - first["x0"], avail - SCALE) else " ") + text
     return out
 
 

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 
 from vhpdf.form.definition import Field, FieldType, FormDefinition, Value
 from vhpdf.form.identity import PageInfo, parse_footer
-from vhpdf.form.layout import CHECK_BUTTON, LINE_H, Layout, Rect
+from vhpdf.form.layout import CHECK_BUTTON, LINE_H, Layout, Rect, Widget
 from vhpdf.pdf.font import PS_NAME  # the embedded font of the form's text appearances
+from vhpdf.read.paper.widgets import blank_lines, read_widgets, typed_newline
 
 CID = re.compile(r"\(cid:\d+\)")
 SPACE_EM = 0.278  # width of a space in Helvetica-like fonts, in em, if none is measured
@@ -150,7 +151,7 @@ def join_lines(lines: list[_Line], rect: Rect) -> str:
     leading = min(gaps + [1.3 * lines[0].size])
     out = texts[0]
     for prev, line, text, prev_text, gap in zip(lines, lines[1:], texts[1:], texts, gaps):
-        blank = max(0, round(gap / leading) - 1)  # empty lines typed between the two
+        blank = blank_lines(gap, leading)
         if blank:
             out += "\n" * (blank + 1) + text
             continue
@@ -166,8 +167,8 @@ def join_lines(lines: list[_Line], rect: Rect) -> str:
         word_w = word_chars[-1]["x1"] - word_chars[0]["x0"] if word_chars else 0.0
         if " " not in prev_text and used + (vis[0]["x1"] - vis[0]["x0"]) > avail - 0.3:
             out += text  # a word longer than the line was split
-        elif used + space + word_w <= avail - 0.3:
-            out += "\n" + text  # the word would have fitted: the writer broke the line
+        elif typed_newline(used, space, word_w, avail - 0.3):
+            out += "\n" + text
         else:
             out += " " + text
     return out
@@ -358,41 +359,33 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
                      for o in page.curves + page.rects + page.lines]
     widgets = [w for w in layout.widgets if w.page == index]
     label_bases = [t.y * tr.sy + tr.ty for t in layout.texts if t.page == index]
-    for w in widgets:
-        f = w.field
-        rect = tr.rect(w.rect)
-        if f.type is FieldType.CHECKBOX:
-            values[f.name] = box_marked(marks, rect)
-        elif f.type is FieldType.RADIO:
-            if box_marked(marks, rect):
-                values[f.name] = w.export
-            else:
-                values.setdefault(f.name, None)
-        elif f.type is FieldType.SIGNATURE:
-            values[f.name] = False  # a flattened or printed copy carries no valid signature
-        else:
-            nxt = [o.rect.x for o in widgets if o.rect.x > w.rect.x + w.rect.w
-                   and o.rect.y < w.rect.y + w.rect.h and o.rect.y + o.rect.h > w.rect.y]
-            right = tr.rect(Rect(min(nxt, default=float(page.width)) - 1, 0, 0, 0)).x
-            value = text_value(f, chars, rect, right)
-            shown = [c for c in _inside(chars, rect, right) if c["text"].strip()]
-            doubt = any(c["doubtful"] for c in shown)
-            if value and all(c["undecodable"] for c in shown):
-                # glyphs without text (pdftk's empty boxes): the copy does not show the value
-                decoding.unreadable.append(f.name)
-                uncertain.append(f.name)
-                values[f.name] = None
-                continue
-            if value:
-                value = CID.sub("\ufffd", value)
-            if value and _cut_off(chars, rect, label_bases):
-                doubt = True
-                notes.append(f"{f.label}: Der Text läuft über das Feld hinaus und ist auf dem "
-                             "Papier abgeschnitten; der gelesene Wert ist unvollständig.")
-            if value and f.type is FieldType.CHOICE and value not in f.option_values:
-                value = next((o for o in f.option_values if normalise(o) == value), value)
-            values[f.name] = value
-            if value and doubt:
-                uncertain.append(f.name)
+
+    def read_text(w: Widget) -> None:
+        f, rect = w.field, tr.rect(w.rect)
+        nxt = [o.rect.x for o in widgets if o.rect.x > w.rect.x + w.rect.w
+               and o.rect.y < w.rect.y + w.rect.h and o.rect.y + o.rect.h > w.rect.y]
+        right = tr.rect(Rect(min(nxt, default=float(page.width)) - 1, 0, 0, 0)).x
+        value = text_value(f, chars, rect, right)
+        shown = [c for c in _inside(chars, rect, right) if c["text"].strip()]
+        doubt = any(c["doubtful"] for c in shown)
+        if value and all(c["undecodable"] for c in shown):
+            # glyphs without text (pdftk's empty boxes): the copy does not show the value
+            decoding.unreadable.append(f.name)
+            uncertain.append(f.name)
+            values[f.name] = None
+            return
+        if value:
+            value = CID.sub("\ufffd", value)
+        if value and _cut_off(chars, rect, label_bases):
+            doubt = True
+            notes.append(f"{f.label}: Der Text läuft über das Feld hinaus und ist auf dem "
+                         "Papier abgeschnitten; der gelesene Wert ist unvollständig.")
+        if value and f.type is FieldType.CHOICE and value not in f.option_values:
+            value = next((o for o in f.option_values if normalise(o) == value), value)
+        values[f.name] = value
+        if value and doubt:
+            uncertain.append(f.name)
+
+    read_widgets(widgets, values, lambda w: box_marked(marks, tr.rect(w.rect)), read_text)
 
 
