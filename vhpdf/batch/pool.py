@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 
 from vhpdf.batch.sources import Item
-from vhpdf.batch.task import MEMORY_MESSAGE, check_item
+from vhpdf.batch.task import check_item
 from vhpdf.check.result import Finding, Result, Status
+from vhpdf.form.messages import text
 from vhpdf.read.errors import ErrorKind
 
 DEFAULT_TIMEOUT = 30.0  # seconds per file
@@ -86,7 +87,8 @@ def _serve(task: Task, options: dict, memory_mb: int | None, inbox, outbox) -> N
         try:
             result = task(item, **options)
         except MemoryError:
-            result = Result(item.name, Status.UNLESBAR, error=MEMORY_MESSAGE, error_kind=ErrorKind.MEMORY)
+            result = Result(item.name, Status.UNLESBAR, error=text("stapel.speichergrenze"),
+                            error_kind=ErrorKind.MEMORY)
         outbox.send((index, result))
 
 
@@ -140,10 +142,12 @@ def _failed(item: Item, message: str, kind: ErrorKind) -> Result:
 
 def _crash_message(exitcode: int | None) -> tuple[str, ErrorKind]:
     if exitcode is not None and exitcode == -signal.SIGKILL:
-        return ("Der Prüfprozess wurde vom System beendet, vermutlich wegen Speichermangels.",
-                ErrorKind.MEMORY)
-    how = f"Signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"Status {exitcode}"
-    return f"Der Prüfprozess ist beim Lesen der Datei abgestürzt ({how}).", ErrorKind.CRASH
+        return text("stapel.speichermangel"), ErrorKind.MEMORY
+    if exitcode is not None and exitcode < 0:
+        how = text("stapel.absturz_signal", nummer=-exitcode)
+    else:
+        how = text("stapel.absturz_status", nummer=exitcode)
+    return text("stapel.absturz", wie=how), ErrorKind.CRASH
 
 
 def _context():
@@ -253,13 +257,13 @@ class _Pool:
         elif torn or not w.proc.is_alive():
             message, kind = _crash_message(w.proc.exitcode)
             if torn:
-                message = "Der Prüfprozess lieferte eine unlesbare Antwort (abgestürzt)."
+                message = text("stapel.unlesbare_antwort")
             self.settle(w, _failed(w.current()[1], message, kind))
             self.replace(w)
         elif now >= w.deadline:
             seconds = f"{self.limits.timeout:g}".replace(".", ",")
-            self.settle(w, _failed(w.current()[1], f"Zeitlimit von {seconds} s beim Lesen "
-                                   "überschritten; die Prüfung wurde abgebrochen.", ErrorKind.TIMEOUT))
+            self.settle(w, _failed(w.current()[1], text("stapel.zeitlimit_pruefung", sekunden=seconds),
+                                   ErrorKind.TIMEOUT))
             self.replace(w)
 
     def settle(self, w: _Worker, result: Result) -> None:
@@ -298,7 +302,7 @@ def _call_in_child(func, args, kwargs, memory_mb, outbox) -> None:
     try:
         outbox.send((True, func(*args, **kwargs)))
     except MemoryError:
-        outbox.send((False, IsolationError(MEMORY_MESSAGE)))
+        outbox.send((False, IsolationError(text("stapel.speichergrenze"))))
     except Exception as exc:  # noqa: BLE001 - handed to the parent, which re-raises it
         outbox.send((False, exc))
 
@@ -318,8 +322,7 @@ def call_isolated(func, *args, limits: Limits = Limits(), **kwargs):
     try:
         if not wait([inbox, proc.sentinel], limits.timeout):
             seconds = f"{limits.timeout:g}".replace(".", ",")
-            raise IsolationError(f"Zeitlimit von {seconds} s beim Lesen überschritten; "
-                                 "das Lesen wurde abgebrochen.")
+            raise IsolationError(text("stapel.zeitlimit_lesen", sekunden=seconds))
         try:
             ok, value = inbox.recv()
         except (EOFError, OSError):

@@ -7,6 +7,7 @@ import time
 from typing import TextIO
 
 from vhpdf.check.result import Result, Status
+from vhpdf.form.messages import text
 
 
 class Progress:
@@ -38,9 +39,9 @@ class Progress:
             width = 30
             filled = width * self.done // self.total
             bar = "█" * filled + "·" * (width - filled)
-            head = f"Prüfe {bar} {self.done}/{self.total}"
+            head = text("stapel.fortschritt", balken=bar, fertig=self.done, gesamt=self.total)
         else:
-            head = f"Prüfe … {self.done}"
+            head = text("stapel.fortschritt_offen", fertig=self.done)
         rate = self.done / max(time.monotonic() - self.start, 1e-6)
         tail = (f"  ✔ {self.counts[Status.VOLLSTAENDIG]}  ✘ {self.counts[Status.UNVOLLSTAENDIG]}"
                 f"  ? {self.counts[Status.UNLESBAR]}  {rate:.0f}/s")

@@ -15,6 +15,7 @@ from vhpdf.batch.task import check_item, expand_paths
 from vhpdf.check.result import Result
 from vhpdf.check.versions import organize
 from vhpdf.form.definition import load_definition
+from vhpdf.form.messages import text
 from vhpdf.read.errors import ErrorKind
 
 
@@ -61,7 +62,7 @@ def check_all(paths: Iterable, *, jobs: int | None = None, limits: Limits = Limi
         if progress is not None:
             progress.close()
     if not results:
-        raise NothingFound("Keine PDF-Dateien oder E-Mails gefunden.")
+        raise NothingFound(text("stapel.nichts_gefunden"))
     if retry and password is None and ask_password is not None:
         password = ask_password(len(retry))
         if password:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from vhpdf.check.result import Mail
+from vhpdf.form.messages import text
 
 MAIL_SUFFIXES = {".eml", ".mbox", ".msg"}
 # An mbox "From_" line: "From <sender> <asctime date>" (RFC 4155); a body line that merely starts
@@ -78,7 +79,7 @@ def _folder(folder: Path) -> Iterator[Item]:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
     except OSError as exc:
-        yield Item(str(folder), error=f"Der Ordner ist nicht lesbar ({exc.strerror}).")
+        yield Item(str(folder), error=text("quellen.ordner_nicht_lesbar", grund=exc.strerror))
         return
     for entry in entries:
         path = Path(entry.path)
@@ -105,7 +106,7 @@ def _file(path: Path, explicit: bool) -> Iterator[Item]:
     if explicit and suffix not in MAIL_SUFFIXES and suffix != ".pdf" and _looks_like_mbox(path):
         suffix = ".mbox"
     if suffix in MAIL_SUFFIXES and not path.exists():
-        yield Item(str(path), error="Die Datei existiert nicht.")
+        yield Item(str(path), error=text("lesen.existiert_nicht"))
         return
     try:
         if suffix == ".eml":
@@ -130,7 +131,7 @@ def _read_eml(path: Path) -> email.message.EmailMessage:
     try:
         return _parse(path.read_bytes())
     except OSError as exc:
-        raise SourceError(f"Die E-Mail ist nicht lesbar ({exc.strerror}).") from None
+        raise SourceError(text("quellen.mail_nicht_lesbar", grund=exc.strerror)) from None
 
 
 def _mbox(path: Path) -> Iterator[Item]:
@@ -138,7 +139,7 @@ def _mbox(path: Path) -> Iterator[Item]:
     try:
         fh = path.open("rb")
     except OSError as exc:
-        raise SourceError(f"Das Postfach ist nicht lesbar ({exc.strerror}).") from None
+        raise SourceError(text("quellen.postfach_nicht_lesbar", grund=exc.strerror)) from None
     with fh:
         lines: list[bytes] = []
         number, started = 0, False
@@ -150,15 +151,15 @@ def _mbox(path: Path) -> Iterator[Item]:
                 started, lines = True, []
                 continue
             if not started:
-                raise SourceError("Die Datei ist kein Postfach im mbox-Format.")
+                raise SourceError(text("quellen.kein_mbox"))
             lines.append(line)
         if not started:
-            raise SourceError("Das Postfach (mbox) ist leer.")
+            raise SourceError(text("quellen.mbox_leer"))
         yield from _mbox_message(lines, path, number + 1)
 
 
 def _mbox_message(lines: list[bytes], path: Path, number: int) -> Iterator[Item]:
-    yield from _mail_items(_parse(b"".join(lines)), f"{path} › Nachricht {number}")
+    yield from _mail_items(_parse(b"".join(lines)), text("quellen.nachricht", postfach=path, nummer=number))
 
 
 def _maildir(folder: Path) -> Iterator[Item]:
@@ -168,14 +169,14 @@ def _maildir(folder: Path) -> Iterator[Item]:
             with os.scandir(folder / sub) as it:
                 entries = sorted((e for e in it if e.is_file()), key=lambda e: e.name)
         except OSError as exc:
-            yield Item(f"{folder} › {sub}", error=f"Der Maildir-Ordner ist nicht lesbar ({exc.strerror}).")
+            yield Item(f"{folder} › {sub}", error=text("quellen.maildir_nicht_lesbar", grund=exc.strerror))
             continue
         for entry in entries:
             source = f"{folder} › {sub}/{entry.name}"
             try:
                 msg = _parse(Path(entry.path).read_bytes())
             except OSError as exc:
-                yield Item(source, error=f"Die E-Mail ist nicht lesbar ({exc.strerror}).")
+                yield Item(source, error=text("quellen.mail_nicht_lesbar", grund=exc.strerror))
                 continue
             yield from _mail_items(msg, source)
 
@@ -211,7 +212,7 @@ def _attachments(msg) -> list[tuple[str, bytes | None, bool]]:
             payload = None
         is_pdf = bool(payload) and (ctype == "application/pdf" or (name or "").lower().endswith(".pdf")
                                     or payload[:1024].find(_PDF_MAGIC) >= 0)
-        out.append((name or f"Anhang ohne Namen ({ctype})", payload, is_pdf))
+        out.append((name or text("quellen.anhang_ohne_namen_typ", typ=ctype), payload, is_pdf))
     return out
 
 
@@ -222,7 +223,7 @@ def _mail_items(msg, source: str) -> Iterator[Item]:
     try:
         attachments = _attachments(msg)
     except Exception as exc:  # a malformed MIME structure must not stop the run
-        yield Item(source, mail=mail, error=f"Die E-Mail ist nicht lesbar ({type(exc).__name__}).")
+        yield Item(source, mail=mail, error=text("quellen.mail_nicht_lesbar", grund=type(exc).__name__))
         return
     yield from _items_from_attachments(attachments, source, mail)
 
@@ -231,7 +232,7 @@ def _items_from_attachments(attachments: list, source: str, mail: Mail) -> Itera
     pdfs = [(i, a) for i, a in enumerate(attachments) if a[2]]
     if not pdfs:
         yield Item(source, mail=mail, annexes=tuple(a[0] for a in attachments),
-                   error="Die E-Mail enthält keinen PDF-Anhang.")
+                   error=text("quellen.kein_pdf_anhang"))
         return
     for i, (name, payload, _) in pdfs:
         others = tuple(a[0] for j, a in enumerate(attachments) if j != i)
@@ -245,12 +246,11 @@ def _msg(path: Path) -> Iterator[Item]:
     try:
         import extract_msg
     except ImportError:
-        raise SourceError("Outlook-Dateien (.msg) können nur mit dem Zusatzpaket extract-msg "
-                          "gelesen werden: pip install 'vhpdf[msg]'.") from None
+        raise SourceError(text("quellen.msg_zusatzpaket")) from None
     try:
         msg = extract_msg.openMsg(str(path), strict=False)
     except Exception as exc:  # extract-msg raises many kinds for a damaged file
-        raise SourceError(f"Die Outlook-Datei ist nicht lesbar ({type(exc).__name__}).") from None
+        raise SourceError(text("quellen.outlook_nicht_lesbar", grund=type(exc).__name__)) from None
     try:
         date: Any = getattr(msg, "date", None)
         mail = Mail(str(path), str(path), " ".join(str(getattr(msg, "sender", "") or "").split()),
@@ -260,14 +260,14 @@ def _msg(path: Path) -> Iterator[Item]:
         attachments = []
         for att in getattr(msg, "attachments", None) or []:
             name = (getattr(att, "longFilename", None) or getattr(att, "shortFilename", None)
-                    or "Anhang ohne Namen")
+                    or text("quellen.anhang_ohne_namen"))
             raw = getattr(att, "data", None)
             data = raw if isinstance(raw, bytes) else None  # an attached mail is listed by name only
             is_pdf = data is not None and bool(data) and (name.lower().endswith(".pdf")
                                                           or data[:1024].find(_PDF_MAGIC) >= 0)
             attachments.append((name, data, is_pdf))
     except Exception as exc:  # an odd .msg (contact, meeting) must not stop the run
-        raise SourceError(f"Die Outlook-Datei ist nicht lesbar ({type(exc).__name__}).") from None
+        raise SourceError(text("quellen.outlook_nicht_lesbar", grund=type(exc).__name__)) from None
     finally:
         msg.close()
     yield from _items_from_attachments(attachments, str(path), mail)

@@ -14,11 +14,10 @@ from vhpdf.batch.sources import Item, iter_items
 from vhpdf.check.result import Result, Status
 from vhpdf.check.rules import check_extraction
 from vhpdf.form.definition import FormDefinition, load_definition
+from vhpdf.form.messages import text
 from vhpdf.read.errors import ErrorKind, ExtractError
 from vhpdf.read.extract import read_pdf
 from vhpdf.read.files import read_file
-
-MEMORY_MESSAGE = "Die Datei braucht beim Lesen mehr Speicher als erlaubt (Speichergrenze)."
 
 
 def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool = False,
@@ -37,11 +36,11 @@ def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool
         result = Result(item.name, Status.UNLESBAR, error=str(exc), annexes=item.annexes,
                         error_kind=exc.kind)
     except MemoryError:
-        result = Result(item.name, Status.UNLESBAR, error=MEMORY_MESSAGE, annexes=item.annexes,
+        result = Result(item.name, Status.UNLESBAR, error=text("stapel.speichergrenze"), annexes=item.annexes,
                         error_kind=ErrorKind.MEMORY)
     except Exception as exc:  # a reader bug must not stop a bulk run
-        result = Result(item.name, Status.UNLESBAR, error="Die Datei konnte nicht gelesen werden "
-                        f"(interner Fehler: {type(exc).__name__}).", annexes=item.annexes,
+        result = Result(item.name, Status.UNLESBAR, error=text("stapel.interner_fehler", fehler=type(exc).__name__),
+                        annexes=item.annexes,
                         error_kind=ErrorKind.INTERNAL)
     result.mail = item.mail
     return result

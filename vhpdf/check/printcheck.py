@@ -7,9 +7,11 @@ compare the decoded appearance (drawn.py) with the stored value, and lay the val
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from vhpdf.form.definition import FieldType, FormDefinition, Severity
+from vhpdf.form.messages import text
 from vhpdf.pdf.appearance import (
     MIN_SIZE,
     UnencodableError,
@@ -19,7 +21,6 @@ from vhpdf.pdf.appearance import (
 from vhpdf.read.extract import Extraction
 
 RULE_DRAWN, RULE_CUT, RULE_FONT = "darstellung-abweichend", "druck-abgeschnitten", "druck-zeichen"
-_DRUCK = "Mit „vhpdf druck DATEI -o AUSGABE“ eine Druckfassung erzeugen, die die gespeicherten Werte zeigt."
 
 
 def _canonical(text: str) -> str:
@@ -34,20 +35,21 @@ def _button_finding(f, name: str, value, printed: str) -> list:
     if f.type is FieldType.CHECKBOX:
         if bool(value) == bool(printed):
             return []
-        shown, stored = (("angekreuzt", "nicht angekreuzt") if printed
-                         else ("nicht angekreuzt", "angekreuzt"))
+        checked, unchecked = text("pruefung.angekreuzt"), text("pruefung.nicht_angekreuzt")
+        shown, stored = (checked, unchecked) if printed else (unchecked, checked)
     elif f.type is FieldType.RADIO:
         if (value or "") == printed:
             return []
         labels = {o.value: o.label for o in f.options}
-        shown = " und ".join(f"„{labels.get(p, p)}“" for p in printed.split("|")) if printed \
-            else "keine Auswahl"
-        stored = f"„{labels.get(value, value)}“" if value else "keine Auswahl"
+        quoted = [text("pruefung.zitat", wert=labels.get(p, p)) for p in printed.split("|")] if printed else []
+        shown = functools.reduce(lambda a, b: text("pruefung.auswahl_und", erste=a, weitere=b), quoted) \
+            if quoted else text("pruefung.keine_auswahl")
+        stored = text("pruefung.zitat", wert=labels.get(value, value)) if value else text("pruefung.keine_auswahl")
     else:
         return []
     return [(RULE_DRAWN, Severity.WARNUNG, name,
-             f"{f.label} ({name}): Das Feld zeigt im Ausdruck {shown}, gespeichert ist {stored}. "
-             f"{_DRUCK}")]
+             text("pruefung.druck_abweichend", label=f.label, name=name, gezeigt=shown, gespeichert=stored,
+                  hinweis=text("pruefung.druck_hinweis")))]
 
 
 def print_findings(form: FormDefinition, ex: Extraction,
@@ -70,25 +72,25 @@ def print_findings(form: FormDefinition, ex: Extraction,
         stored = value if isinstance(value, str) else ""
         if _canonical(ap.printed) != _canonical(stored):
             drawn = _shown(ap.printed)
+            hint = text("pruefung.druck_hinweis")
             if with_values:
-                shown = f"„{drawn}“" if drawn else "nichts"
-                detail = f"zeigt im Ausdruck {shown}, gespeichert ist „{_shown(stored)}“"
+                shown = text("pruefung.zitat", wert=drawn) if drawn else text("pruefung.nichts")
+                message = text("pruefung.druck_abweichend", label=f.label, name=name, gezeigt=shown,
+                               gespeichert=text("pruefung.zitat", wert=_shown(stored)), hinweis=hint)
             else:
-                detail = ("zeigt im Ausdruck nichts" if not drawn else
-                          "zeigt im Ausdruck einen anderen Text, als gespeichert ist (Wortlaut mit --mit-werten)")
-            out.append((RULE_DRAWN, Severity.WARNUNG, name, f"{f.label} ({name}): Das Feld {detail}. {_DRUCK}"))
+                message = text("pruefung.druck_anders" if drawn else "pruefung.druck_leer",
+                               label=f.label, name=name, hinweis=hint)
+            out.append((RULE_DRAWN, Severity.WARNUNG, name, message))
         if not stored:
             continue
         try:
             check_encodable(stored)
         except UnencodableError as exc:
             out.append((RULE_FONT, Severity.WARNUNG, name,
-                        f"{f.label} ({name}): Das Zeichen „{exc.char}“ (U+{ord(exc.char):04X}) kann auch "
-                        "vhpdf druck nicht darstellen; den Eintrag im Ausdruck von Hand prüfen."))
+                        text("pruefung.druck_zeichen", label=f.label, name=name, zeichen=exc.char,
+                             code=ord(exc.char))))
             continue
         if not layout_text(stored, ap.width, ap.height, ap.multiline).fits:
             out.append((RULE_CUT, Severity.HINWEIS, name,
-                        f"{f.label} ({name}): Der Eintrag passt auch in der kleinsten Schriftgröße "
-                        f"({MIN_SIZE:g} pt) nicht vollständig in das Feld und ist im Ausdruck "
-                        "abgeschnitten; den vollständigen Text als Anlage beifügen."))
+                        text("pruefung.druck_abgeschnitten", label=f.label, name=name, groesse=MIN_SIZE)))
     return out

@@ -24,6 +24,7 @@ from vhpdf.form.definition import (
     filled,
 )
 from vhpdf.form.formats import Format, parse_date, parse_time
+from vhpdf.form.messages import text
 from vhpdf.read.extract import Extraction
 
 
@@ -91,11 +92,11 @@ class _Evaluator:
         points: list[list] = []  # [date, time] per date field, times attached to the date before
         for n in names:
             f, v = self.fields[n], self.values.get(n)
-            text = v if isinstance(v, str) else None
+            given = v if isinstance(v, str) else None
             if f.format is Format.UHRZEIT and points:
-                points[-1][1] = parse_time(text)
+                points[-1][1] = parse_time(given)
             else:
-                points.append([parse_date(text), None])
+                points.append([parse_date(given), None])
         for i, p in enumerate(points):  # a time without its own date borrows a neighbour's
             if p[0] is None and p[1] is not None:
                 others = [q[0] for q in points[i + 1:] + points[:i][::-1] if q[0]]
@@ -129,7 +130,7 @@ def _apply(rule: Rule, ev: _Evaluator) -> list[Finding]:
         out = []
         for c in valid:
             for f in ev.invalid(ev.expand(c.fields)):
-                expected = f.format.description if f.format else "nicht vorgesehene Auswahl"
+                expected = f.format.description if f.format else text("pruefung.auswahl_nicht_vorgesehen")
                 msg = rule.message.replace("{label}", f.label).replace("{erwartet}", expected)
                 out.append(Finding(rule.id, rule.severity, (f.name,), msg, rule.basis,
                                    rule.label.replace("{label}", f.label)))
@@ -167,14 +168,15 @@ def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_value
                      annexes: tuple[str, ...] | None = None) -> Result:
     """Check extracted values; `annexes` (None = unknown) also gets the PDF's embedded files."""
     if annexes is not None or ex.embedded:
-        annexes = tuple(annexes or ()) + tuple(f"{n} (im PDF eingebettet)" for n in ex.embedded)
-    findings = [Finding("formular", Severity.HINWEIS, (), note, short="Formular") for note in ex.notes]
-    findings += [Finding("formular", Severity.WARNUNG, (), w, short="Formular") for w in ex.warnings]
+        annexes = tuple(annexes or ()) + tuple(text("pruefung.eingebettet", name=n) for n in ex.embedded)
+    form_short = text("pruefung.formular_kurz")
+    findings = [Finding("formular", Severity.HINWEIS, (), note, short=form_short) for note in ex.notes]
+    findings += [Finding("formular", Severity.WARNUNG, (), w, short=form_short) for w in ex.warnings]
     labels = form.field_map(ex.persons)
     findings += [Finding("unsicher", Severity.WARNUNG, (name,),
-                         f"{labels[name].label} ({name}): Wert nicht sicher gelesen "
-                         f"({ex.sources.get(name, ex.source).short})"
-                         " — bitte am Original prüfen.", short="unsicher gelesen")
+                         text("pruefung.unsicher", label=labels[name].label, name=name,
+                              quelle=ex.sources.get(name, ex.source).short),
+                         short=text("pruefung.unsicher_kurz"))
                  for name in ex.uncertain if name in labels]
     findings += evaluate(form, ex.values, ex.persons, annexes)
     from vhpdf.check.printcheck import (

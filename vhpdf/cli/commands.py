@@ -15,6 +15,7 @@ import click
 
 from vhpdf import __version__
 from vhpdf.cli import german as cli_de
+from vhpdf.form.messages import text
 from vhpdf.report.output import OutputError, write_output
 
 cli_de.install()
@@ -28,15 +29,15 @@ class UsageProblem(click.ClickException):
     exit_code = 2
 
 
-def _emit(text: str, output: Path | None, force: bool) -> None:
+def _emit(report: str, output: Path | None, force: bool) -> None:
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(report, nl=False)
         return
     try:
-        write_output(output, text.encode("utf-8"), force)
+        write_output(output, report.encode("utf-8"), force)
     except OutputError as exc:
         raise UsageProblem(str(exc)) from None
-    click.echo(f"Bericht geschrieben: {output}", err=True)
+    click.echo(text("cli.bericht_geschrieben", datei=output), err=True)
 
 
 def _write_pdf(data: bytes, output: Path, force: bool) -> None:
@@ -77,7 +78,7 @@ def generate(output: Path, personen: int | None, force: bool) -> None:
     from vhpdf.write.generate import generate as build
 
     _write_pdf(build(personen), output, force)
-    click.echo(f"Formular geschrieben: {output}")
+    click.echo(text("cli.formular_geschrieben", datei=output))
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -94,15 +95,15 @@ def fill(data: Path, output: Path | None, personen: int | None, force: bool) -> 
     try:
         values = json.loads(data.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise click.ClickException(f"{data}: keine gültige JSON-Datei ({exc}).") from None
+        raise click.ClickException(text("cli.kein_json", datei=data, fehler=exc)) from None
     try:
         pdf = fill_form(values, personen)
     except FillError as exc:
-        lines = "\n".join(f"  - {p}" for p in exc.problems)
-        raise click.ClickException(f"{data}: Die Daten passen nicht zum Formular:\n{lines}") from None
+        lines = "\n".join(text("cli.problem", problem=p) for p in exc.problems)
+        raise click.ClickException(text("cli.daten_passen_nicht", datei=data, probleme=lines)) from None
     output = output or data.with_suffix(".pdf")
     _write_pdf(pdf, output, force)
-    click.echo(f"Formular geschrieben: {output}")
+    click.echo(text("cli.formular_geschrieben", datei=output))
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -123,26 +124,26 @@ def extract(file: Path, fmt: str, output: Path | None, force: bool, passwort: st
     from vhpdf.report.data import values_csv, values_json
 
     if output is not None and output.exists() and not force:
-        raise UsageProblem(f"{output}: Die Datei existiert bereits (mit --force überschreiben).")
+        raise UsageProblem(text("cli.existiert", datei=output))
     try:
         ex = call_isolated(read, file, password=passwort, limits=Limits(timeout, speicher))
     except (ExtractError, IsolationError) as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     if fmt == "csv":
-        text = values_csv(ex.values)
+        report = values_csv(ex.values)
     else:
         meta = {"file": str(file), "form": {"id": ex.form_id, "version": ex.form_version},
                 "source": ex.source, "sources": ex.sources, "uncertain": list(ex.uncertain),
                 "notes": ex.notes}
-        text = values_json(ex.values, meta)
-    _emit(text, output, force)
+        report = values_json(ex.values, meta)
+    _emit(report, output, force)
 
 
 def _ask_password(count: int) -> str | None:
     """Ask for the password of encrypted files, only where someone can answer."""
     if not (sys.stdin.isatty() and sys.stderr.isatty()):
         return None
-    return click.prompt(f"{count} Datei(en) verschlüsselt – Kennwort", hide_input=True,
+    return click.prompt(text("cli.kennwort", anzahl=count), hide_input=True,
                         default="", show_default=False, err=True) or None
 
 
@@ -158,8 +159,8 @@ def _write_replies(results, folder: Path, force: bool, sender: str | None) -> No
     except ReplyError as exc:
         raise UsageProblem(str(exc)) from None
     count = len(written) // 2
-    click.echo(f"{count} Rückmeldung(en) geschrieben nach {folder} (je .txt und .eml, nicht versandt)."
-               if count else "Keine Rückmeldung nötig: kein unvollständiges Ersuchen.", err=True)
+    click.echo(text("cli.rueckmeldungen_geschrieben", anzahl=count, ordner=folder)
+               if count else text("cli.keine_rueckmeldung"), err=True)
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -197,7 +198,7 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
     from vhpdf.report.table import render_details, render_table
 
     if output is not None and output.exists() and not force:  # fail before the work, not after
-        raise UsageProblem(f"{output}: Die Datei existiert bereits (mit --force überschreiben).")
+        raise UsageProblem(text("cli.existiert", datei=output))
     try:
         results = check_all(paths, jobs=jobs, limits=Limits(timeout, speicher),
                             keep_values=mit_werten or reply_dir is not None, password=passwort,
@@ -205,20 +206,20 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
     except NothingFound as exc:
         raise UsageProblem(str(exc)) from None
     if fmt == "json":
-        text = render_json(results, mit_werten)
+        report = render_json(results, mit_werten)
     elif fmt == "csv":
-        text = render_csv(results, mit_werten)
+        report = render_csv(results, mit_werten)
     elif fmt == "html":
         from vhpdf.report.html import render_html
 
-        text = render_html(results, mit_werten)
+        report = render_html(results, mit_werten)
     else:
-        text = render_table(results, output is None and sys.stdout.isatty(), mit_werten)
+        report = render_table(results, output is None and sys.stdout.isatty(), mit_werten)
         if ausfuehrlich:
-            text += "\n" + render_details(results)
+            report += "\n" + render_details(results)
     if reply_dir is not None:
         _write_replies(results, reply_dir, force, sender)
-    _emit(text, output, force)
+    _emit(report, output, force)
     if any(r.status is not Status.VOLLSTAENDIG for r in results if not r.superseded_by):
         sys.exit(1)
 
@@ -261,10 +262,10 @@ def druck(file: Path, output: Path, force: bool) -> None:
     except ExtractError as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     except DruckError as exc:
-        lines = "\n".join(f"  - {p}" for p in exc.problems)
-        raise click.ClickException(f"{file}: Keine Druckfassung möglich:\n{lines}") from None
+        lines = "\n".join(text("cli.problem", problem=p) for p in exc.problems)
+        raise click.ClickException(text("cli.keine_druckfassung", datei=file, probleme=lines)) from None
     _write_pdf(pdf, output, force)
-    click.echo(f"Druckfassung geschrieben: {output}")
+    click.echo(text("cli.druckfassung_geschrieben", datei=output))
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -281,7 +282,7 @@ def flatten(file: Path, output: Path, pdfa: bool, force: bool) -> None:
     from vhpdf.write.flatten import flatten as burn
 
     if output.resolve() == file.resolve():
-        raise click.ClickException("Die Ausgabedatei darf nicht die Eingabedatei sein.")
+        raise click.ClickException(text("cli.ausgabe_ist_eingabe"))
     try:
         source = read_file(file)
         data, notes = burn(source, pdfa=pdfa)
@@ -289,8 +290,8 @@ def flatten(file: Path, output: Path, pdfa: bool, force: bool) -> None:
         raise click.ClickException(f"{file}: {exc}") from None
     _write_pdf(data, output, force)
     for note in notes:
-        click.echo(f"Hinweis: {note}", err=True)
-    click.echo(f"Flache Fassung geschrieben: {output}" + (" (PDF/A-2b)" if pdfa else ""))
+        click.echo(text("cli.hinweis", hinweis=note), err=True)
+    click.echo(text("cli.flach_geschrieben_pdfa" if pdfa else "cli.flach_geschrieben", datei=output))
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -312,7 +313,11 @@ def fields() -> None:
 
 
 def main() -> None:
-    """Run the CLI; whatever happens, the user sees a German sentence, never a traceback."""
+    """Run the CLI; whatever happens, the user sees a German sentence, never a traceback.
+
+    These last-resort messages stay here, not in the catalogue: they must work even when
+    forms/texte.toml itself is missing or broken.
+    """
     try:
         cli(prog_name="vhpdf", standalone_mode=False)
     except click.exceptions.Abort:

@@ -24,6 +24,7 @@ from vhpdf.form.definition import (
     load_definition,
 )
 from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION
+from vhpdf.form.messages import text
 from vhpdf.pdf.drawn import Appearance, read_appearances
 from vhpdf.read.errors import (
     ConflictError,
@@ -78,25 +79,23 @@ def _from_pages(data: bytes, form: FormDefinition, meta_id: str | None) -> Extra
     try:
         paper = read_pages(data, form)
     except NotReadableError as exc:
-        raise NoFormError(f"Die PDF-Datei enthält keine Formularfelder. {exc}") from None
+        raise NoFormError(text("lesen.seiten_keine_felder", grund=exc)) from None
     except Exception as exc:  # the page readers' own errors on broken files
         if not (isinstance(exc, (ValueError, KeyError, IndexError, RecursionError))
                 or type(exc).__module__.split(".")[0] in ("pdfminer", "pdfplumber", "pypdfium2")):
             raise
-        raise DamagedError("Die Seiten der PDF-Datei sind beschädigt und nicht lesbar "
-                           f"({type(exc).__name__}).") from None
+        raise DamagedError(text("lesen.seiten_beschaedigt", fehler=type(exc).__name__)) from None
     if paper is None:
         return None
     if paper.form_id != form.id and meta_id is None:
-        raise ForeignFormError(f"Die Datei ist ein anderes Formular ({paper.form_id}), "
-                               "kein Vollzugshilfeersuchen.")
+        raise ForeignFormError(text("lesen.fremdes_formular", kennung=paper.form_id))
     counts: dict[ValueSource, int] = {}
     for src in paper.sources.values():
         counts[src] = counts.get(src, 0) + 1
     source = max(counts, key=counts.__getitem__) if counts else ValueSource.SEITENTEXT
     notes = []
     if paper.form_version != form.version:
-        notes.append(f"Formularversion {paper.form_version}, geprüft nach Version {form.version}.")
+        notes.append(text("lesen.version_seiten", version=paper.form_version, geprueft=form.version))
     notes += paper.notes
     sources = {n: s for n, s in paper.sources.items() if s != source}
     return Extraction(paper.form_id, paper.form_version, paper.persons, paper.values, (), notes,
@@ -116,22 +115,20 @@ class _LogFlags(logging.Handler):
 
 
 def _damaged(exc: Exception) -> DamagedError:
-    text = str(exc).lower()
+    detail = str(exc).lower()
     from pypdf.errors import LimitReachedError  # pypdf itself is imported lazily, see _read
 
     if isinstance(exc, LimitReachedError):
-        if "decompress" in text or "output" in text or "length" in text:
-            return LimitError("Ein komprimierter Datenstrom der PDF-Datei entpackt sich zu einer "
-                              "unzulässigen Größe (Dekompressionsbombe).")
-        return LimitError("Die PDF-Datei überschreitet eine Sicherheitsgrenze des Lesers "
-                          "(zu viele oder zu tief verschachtelte Objekte).")
+        if "decompress" in detail or "output" in detail or "length" in detail:
+            return LimitError(text("lesen.dekompressionsbombe"))
+        return LimitError(text("lesen.sicherheitsgrenze"))
     cause: BaseException | None = exc
     chain = 0
     while cause is not None and chain < 10:
         if isinstance(cause, RecursionError):
-            return LimitError("Die PDF-Datei ist unzulässig tief verschachtelt.")
+            return LimitError(text("lesen.zu_tief"))
         cause, chain = cause.__cause__ or cause.__context__, chain + 1
-    return DamagedError(f"Die PDF-Datei ist beschädigt und nicht lesbar ({type(exc).__name__}).")
+    return DamagedError(text("lesen.beschaedigt", fehler=type(exc).__name__))
 
 
 def read_pdf(data: bytes, form: FormDefinition | None = None,
@@ -139,16 +136,14 @@ def read_pdf(data: bytes, form: FormDefinition | None = None,
     """Extract the form values from PDF bytes; raises an ExtractError subclass if impossible."""
     form = form or load_definition()
     if not data:
-        raise NotPdfError("Die Datei ist leer.")
+        raise NotPdfError(text("lesen.leer"))
     kind = sniff(data)
     if kind is not None or b"%PDF-" not in data[:1024]:
-        raise NotPdfError(f"Die Datei ist keine PDF-Datei, sondern {kind or 'ein unbekanntes Format'}.")
+        raise NotPdfError(text("lesen.keine_pdf", art=kind or text("lesen.art_unbekannt")))
     if b"%%EOF" not in data[-1024:]:
-        raise TruncatedError("Die PDF-Datei ist abgeschnitten: das Dateiende fehlt. Vermutlich "
-                             "wurde sie nicht vollständig übertragen; bitte neu anfordern.")
+        raise TruncatedError(text("lesen.abgeschnitten"))
     if re.search(rb"%%EOF\s*%PDF-", data):
-        raise GluedError("Die Datei besteht aus mehreren aneinandergehängten PDF-Dokumenten; "
-                         "welches gilt, ist nicht eindeutig.")
+        raise GluedError(text("lesen.aneinandergehaengt"))
     log = logging.getLogger("pypdf")
     flags = _LogFlags()
     log.addHandler(flags)
@@ -191,10 +186,7 @@ def _parse(data: bytes, password: str | None) -> _Parsed:
             if not opened and password:
                 opened = reader.decrypt(password)
             if not opened:
-                raise EncryptedError(
-                    "Das angegebene Kennwort passt nicht zu der verschlüsselten PDF-Datei."
-                    if password else "Die PDF-Datei ist mit einem Kennwort verschlüsselt "
-                    "(Kennwort mit --passwort angeben).")
+                raise EncryptedError(text("lesen.kennwort_falsch" if password else "lesen.verschluesselt"))
         root = reader.trailer["/Root"].get_object()
         check_pages(root)
         acro: Any = root.get("/AcroForm")
@@ -230,30 +222,28 @@ def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFl
     parsed = _parse(data, password)
     form_id, raw = parsed.form_id, parsed.raw
     if form_id is not None and form_id != form.id:
-        raise ForeignFormError(f"Die Datei ist ein anderes Formular ({form_id[:80]}), "
-                               "kein Vollzugshilfeersuchen.")
+        raise ForeignFormError(text("lesen.fremdes_formular", kennung=form_id[:80]))
     if not any(filled(v) for vals in raw.values() for v, _ in vals) and not parsed.xfa:
         paper = _from_pages(data, form, form_id)  # a printed, flattened or scanned copy
         if paper is not None and (not raw or any(filled(v) for v in paper.values.values())):
             return paper
     if not raw:
         if parsed.xfa or parsed.needs_rendering:
-            raise XfaError("Die Datei ist ein reines XFA-Formular (Adobe LiveCycle) ohne "
-                           "gewöhnliche Formularfelder; bitte als normales PDF-Formular anfordern.")
-        raise NoFormError("Die PDF-Datei enthält keine Formularfelder, und auf keiner Seite ist "
-                          "der Formularfuß des Vollzugshilfeersuchens zu lesen.")
+            raise XfaError(text("lesen.xfa"))
+        raise NoFormError(text("lesen.kein_formular"))
     values_raw = {name: vals[-1][0] for name, vals in raw.items()}
     persons = form.persons_in(values_raw)
     known = form.field_map(persons)
     matched = [name for name in values_raw if name in known]
     if form_id is None and len(matched) < len(known) / 2:
-        raise ForeignFormError("Die Formularfelder gehören nicht zum Vollzugshilfeersuchen.")
+        raise ForeignFormError(text("lesen.fremde_felder"))
     conflicts = sorted(n for n, vals in raw.items() if n in known and len({v for v, _ in vals}) > 1)
     if conflicts:
-        listed = ", ".join(f"„{known[n].label}“ ({n})" for n in conflicts[:5])
-        more = f" und {len(conflicts) - 5} weitere" if len(conflicts) > 5 else ""
-        raise ConflictError(f"Gleichnamige Felder mit unterschiedlichen Werten: {listed}{more}; "
-                            "welcher Wert gilt, ist nicht eindeutig.")
+        listed = ", ".join(text("lesen.widerspruch_feld", label=known[n].label, name=n)
+                           for n in conflicts[:5])
+        if len(conflicts) > 5:
+            listed = text("lesen.widerspruch_weitere", felder=listed, anzahl=len(conflicts) - 5)
+        raise ConflictError(text("lesen.widerspruch", felder=listed))
     notes, warns = _observations(parsed, form, known, data, flags)
     values: dict[str, Value] = {}
     for name, f in known.items():
@@ -274,33 +264,28 @@ def _observations(parsed: _Parsed, form: FormDefinition, known: dict, data: byte
     notes, warns = [], []
     raw = parsed.raw
     if parsed.form_id is None:
-        notes.append("Formularkennung fehlt in den Metadaten; anhand der Feldnamen erkannt.")
+        notes.append(text("lesen.kennung_fehlt"))
     elif parsed.form_version != form.version:
-        warns.append(f"Formularversion {(parsed.form_version or '?')[:20]}, geprüft nach Version "
-                     f"{form.version}; Felder können abweichen.")
+        warns.append(text("lesen.version_abweichend", version=(parsed.form_version or "?")[:20],
+                          geprueft=form.version))
     duplicates = sorted(n for n, vals in raw.items() if len(vals) > 1 and n in known)
     if duplicates:
-        notes.append("Mehrfach vorhandene Feldnamen (mit gleichem Wert): " + ", ".join(duplicates))
+        notes.append(text("lesen.mehrfache_namen", namen=", ".join(duplicates)))
     if flags.xref or not xref_intact(data):
-        warns.append("Die Querverweistabelle (xref) der PDF-Datei war beschädigt; sie wurde beim "
-                     "Lesen repariert. Die Werte bitte mit der Datei vergleichen.")
+        warns.append(text("lesen.xref_repariert"))
     if parsed.xfa:
-        warns.append("Die Datei enthält zusätzlich XFA-Formulardaten, die von den Feldwerten "
-                     "abweichen können; gelesen wurden die Formularfelder.")
+        warns.append(text("lesen.xfa_zusaetzlich"))
     if parsed.launch:
-        warns.append("Die Datei enthält eine Aktion zum Starten von Programmen (/Launch); "
-                     "sie wurde nicht ausgeführt. Datei mit Vorsicht behandeln.")
+        warns.append(text("lesen.launch"))
     if parsed.doc_js:
-        notes.append("Die Datei enthält JavaScript, das beim Öffnen laufen würde; "
-                     "es wurde nicht ausgeführt.")
+        notes.append(text("lesen.javascript"))
     for n in sorted(n for n, vals in raw.items() if n in known and vals[-1][1]):
-        warns.append(f"Das Feld „{known[n].label}“ enthielt Steuerzeichen oder ungültige "
-                     "Zeichen; sie wurden entfernt oder ersetzt.")
+        warns.append(text("lesen.steuerzeichen", label=known[n].label))
     for n, vals in raw.items():
         v = vals[-1][0]
         if n in known and isinstance(v, str) and len(v) > LONG_VALUE:
-            warns.append(f"Das Feld „{known[n].label}“ enthält einen ungewöhnlich langen Wert "
-                         f"({len(v):,} Zeichen).".replace(",", "."))
+            warns.append(text("lesen.langer_wert", label=known[n].label,
+                              zeichen=f"{len(v):,}".replace(",", ".")))
     return notes, warns
 
 

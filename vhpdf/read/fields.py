@@ -12,6 +12,7 @@ import unicodedata
 from typing import Any
 
 from vhpdf.form.definition import Value
+from vhpdf.form.messages import text
 from vhpdf.pdf.flags import FieldFlag, field_flags
 from vhpdf.pdf.pypdf_compat import pdfdoc_table
 from vhpdf.read.errors import LimitError
@@ -106,21 +107,19 @@ class FieldTree:
 
     def walk(self, refs, prefix: str, inherited: dict, depth: int, path: frozenset = frozenset()) -> None:
         if depth > MAX_DEPTH:
-            raise LimitError("Die Feldstruktur ist unzulässig tief verschachtelt.")
+            raise LimitError(text("lesen.felder_zu_tief"))
         refs = refs.get_object() if hasattr(refs, "get_object") else (refs or [])
         for ref in refs if isinstance(refs, list) else ():
             node = ref.get_object()
             key = id(node) if ref.indirect_reference is None else ref.indirect_reference.idnum
             if key in path:
-                raise LimitError("Die Feldstruktur enthält eine Schleife (ein Feld verweist auf "
-                                 "sich selbst oder einen Vorfahren).")
+                raise LimitError(text("lesen.felder_schleife"))
             if key in self.seen or not hasattr(node, "get"):
                 continue  # listed twice, or a junk entry
             self.seen.add(key)
             self.nodes += 1
             if self.nodes > MAX_NODES or len(self.fields) > MAX_FIELDS:
-                raise LimitError(f"Die Datei enthält über {MAX_FIELDS:,} Formularfelder; so viele "
-                                 "hat kein Vollzugshilfeersuchen.".replace(",", "."))
+                raise LimitError(text("lesen.zu_viele_felder", anzahl=f"{MAX_FIELDS:,}".replace(",", ".")))
             self.launch = self.launch or has_launch(node)
             partial = node.get("/T")
             if partial is not None:
@@ -162,13 +161,13 @@ def check_pages(root) -> None:
     """Walks the page tree (only /Kids, no content) so that a loop in it is reported."""
     def walk(node, depth: int, path: frozenset) -> None:
         if depth > MAX_DEPTH:
-            raise LimitError("Der Seitenbaum der PDF-Datei ist unzulässig tief verschachtelt.")
+            raise LimitError(text("lesen.seiten_zu_tief"))
         kids = node.get("/Kids")
         kids = kids.get_object() if kids is not None else []
         for ref in kids if isinstance(kids, list) else []:
             key = ref.idnum if hasattr(ref, "idnum") else id(ref)
             if key in path:
-                raise LimitError("Der Seitenbaum der PDF-Datei enthält eine Schleife.")
+                raise LimitError(text("lesen.seiten_schleife"))
             kid = ref.get_object()
             if hasattr(kid, "get"):
                 walk(kid, depth + 1, path | {key})
@@ -235,7 +234,7 @@ def embedded_files(root) -> tuple[str, ...]:
             for key in ("/UF", "/F", "/DOS", "/Unix", "/Mac"):
                 if spec.get(key) is not None:
                     return str(spec[key].get_object())
-        return str(spec) if isinstance(spec, str) else "Datei ohne Namen"
+        return str(spec) if isinstance(spec, str) else text("lesen.datei_ohne_namen")
 
     names: list[str] = []
     seen: set[int] = set()

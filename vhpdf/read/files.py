@@ -11,6 +11,7 @@ import re
 import stat
 from pathlib import Path
 
+from vhpdf.form.messages import text
 from vhpdf.read.errors import NotRegularFileError
 
 MAX_FILE_SIZE = 100 * 2**20
@@ -25,27 +26,27 @@ def sniff(data: bytes) -> str | None:
     head = data[:1024]
     low = head.lstrip().lower()
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return "ein ZIP-Archiv (oder ein Office-Dokument)"
+        return text("lesen.art_zip")
     if head.startswith(b"\x1f\x8b"):
-        return "eine gzip-komprimierte Datei"
+        return text("lesen.art_gzip")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "eine ältere Office- oder Outlook-Datei"
+        return text("lesen.art_office_alt")
     images = {b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF", b"II*\x00": "TIFF",
               b"MM\x00*": "TIFF", b"BM": "BMP"}
     for magic, kind in images.items():
         if head.startswith(magic):
-            return f"ein Bild ({kind})"
+            return text("lesen.art_bild", format=kind)
     if low.startswith((b"<!doctype html", b"<html")):
-        return "eine HTML-Seite"
+        return text("lesen.art_html")
     if b"%PDF-" in head:
         return None
     if b"<html" in low:
-        return "eine HTML-Seite"
+        return text("lesen.art_html")
     try:
         head.decode("utf-8")
-        return "eine Textdatei"
+        return text("lesen.art_text")
     except UnicodeDecodeError:
-        return "ein unbekanntes Format"
+        return text("lesen.art_unbekannt")
 
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)")
@@ -63,8 +64,8 @@ def xref_intact(data: bytes) -> bool:
     return data[offset:offset + 4] == b"xref" or bool(_OBJ_AT.match(data, offset))
 
 
-_KIND = {stat.S_ISFIFO: "eine benannte Pipe (FIFO)", stat.S_ISCHR: "ein Gerät",
-         stat.S_ISBLK: "ein Blockgerät", stat.S_ISSOCK: "ein Socket"}
+_KIND = {stat.S_ISFIFO: "lesen.art_fifo", stat.S_ISCHR: "lesen.art_geraet",
+         stat.S_ISBLK: "lesen.art_blockgeraet", stat.S_ISSOCK: "lesen.art_socket"}
 
 
 def read_file(path: str | os.PathLike, limit: int = MAX_FILE_SIZE) -> bytes:
@@ -74,34 +75,33 @@ def read_file(path: str | os.PathLike, limit: int = MAX_FILE_SIZE) -> bytes:
         st = path.stat()
     except FileNotFoundError:
         if path.is_symlink():
-            raise NotRegularFileError("Der Pfad ist ein Verweis (Link) ins Leere.") from None
-        raise NotRegularFileError("Die Datei existiert nicht.") from None
+            raise NotRegularFileError(text("lesen.link_ins_leere")) from None
+        raise NotRegularFileError(text("lesen.existiert_nicht")) from None
     except PermissionError:
-        raise NotRegularFileError("Keine Berechtigung, auf die Datei zuzugreifen.") from None
+        raise NotRegularFileError(text("lesen.keine_berechtigung")) from None
     except OSError as exc:
-        raise NotRegularFileError(f"Die Datei ist nicht lesbar ({exc.strerror}).") from None
+        raise NotRegularFileError(text("lesen.nicht_lesbar", grund=exc.strerror)) from None
     if stat.S_ISDIR(st.st_mode):
-        raise NotRegularFileError("Der Pfad ist ein Ordner, keine Datei.")
+        raise NotRegularFileError(text("lesen.ordner"))
     if not stat.S_ISREG(st.st_mode):
-        kind = next((k for test, k in _KIND.items() if test(st.st_mode)), "keine normale Datei")
-        raise NotRegularFileError(f"Der Pfad ist keine normale Datei, sondern {kind}; "
-                                  "er wird nicht gelesen.")
+        kind = next((k for test, k in _KIND.items() if test(st.st_mode)), "lesen.art_sonstige")
+        raise NotRegularFileError(text("lesen.keine_normale_datei", art=text(kind)))
     if st.st_size > limit:
-        raise NotRegularFileError(f"Die Datei ist mit {st.st_size // 2**20} MB zu groß "
-                                  f"(höchstens {limit // 2**20} MB).")
+        raise NotRegularFileError(text("lesen.zu_gross_mb", mb=st.st_size // 2**20,
+                                       hoechstens=limit // 2**20))
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except PermissionError:
-        raise NotRegularFileError("Keine Leseberechtigung für die Datei.") from None
+        raise NotRegularFileError(text("lesen.keine_leseberechtigung")) from None
     except OSError as exc:
-        raise NotRegularFileError(f"Die Datei ist nicht lesbar ({exc.strerror}).") from None
+        raise NotRegularFileError(text("lesen.nicht_lesbar", grund=exc.strerror)) from None
     with open(fd, "rb") as fh:
         if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # swapped since stat()
-            raise NotRegularFileError("Der Pfad ist keine normale Datei; er wird nicht gelesen.")
+            raise NotRegularFileError(text("lesen.keine_normale_datei_mehr"))
         try:
             data = fh.read(limit + 1)
         except OSError as exc:
-            raise NotRegularFileError(f"Die Datei ist nicht lesbar ({exc.strerror}).") from None
+            raise NotRegularFileError(text("lesen.nicht_lesbar", grund=exc.strerror)) from None
     if len(data) > limit:
-        raise NotRegularFileError(f"Die Datei ist zu groß (höchstens {limit // 2**20} MB).")
+        raise NotRegularFileError(text("lesen.zu_gross", hoechstens=limit // 2**20))
     return data

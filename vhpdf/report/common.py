@@ -6,17 +6,21 @@ import datetime as dt
 
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity, Value
+from vhpdf.form.messages import text
 
 SYMBOL = {Status.VOLLSTAENDIG: "✔", Status.UNVOLLSTAENDIG: "✘", Status.UNLESBAR: "?"}
 COLOR = {Status.VOLLSTAENDIG: "green", Status.UNVOLLSTAENDIG: "red", Status.UNLESBAR: "yellow"}
-SEVERITY_LABEL = {Severity.FEHLER: "Fehler", Severity.WARNUNG: "Warnung", Severity.HINWEIS: "Hinweis"}
-SUPERSEDED = "ersetzt"
 
 
 # --- the facts of one row, shared by all formats ------------------------------------------------
 
+def severity_label(severity: Severity) -> str:
+    return {Severity.FEHLER: text("bericht.schwere_fehler"), Severity.WARNUNG: text("bericht.schwere_warnung"),
+            Severity.HINWEIS: text("bericht.schwere_hinweis")}[severity]
+
+
 def status_text(r: Result) -> str:
-    return f"{r.status.value}, {SUPERSEDED}" if r.superseded_by else r.status.value
+    return text("bericht.status_ersetzt", status=r.status.value) if r.superseded_by else r.status.value
 
 
 def mail_date(iso: str | None) -> str:
@@ -32,7 +36,7 @@ def mail_text(r: Result) -> str:
         return ""
     parts = [p for p in (r.mail.sender, mail_date(r.mail.date)) if p]
     subject = r.mail.subject
-    return " · ".join(parts + [f"„{subject}“" if subject else "(ohne Betreff)"])
+    return " · ".join(parts + [text("bericht.betreff", betreff=subject) if subject else text("bericht.ohne_betreff")])
 
 
 def missing_words(r: Result, severity: Severity) -> list[str]:
@@ -43,7 +47,7 @@ def missing_text(r: Result) -> str:
     """The missing items in short words: 'Fehler: …; Warnung: …' (or the reason it is unreadable)."""
     if r.error:
         return r.error
-    parts = [f"{SEVERITY_LABEL[s]}: {', '.join(words)}"
+    parts = [text("bericht.fehlt", schwere=severity_label(s), angaben=", ".join(words))
              for s in (Severity.FEHLER, Severity.WARNUNG) if (words := missing_words(r, s))]
     return "; ".join(parts) or "—"
 
@@ -54,17 +58,18 @@ def changes_text(r: Result) -> str:
     if not c:
         return ""
     parts = []
-    for key, label in (("added", "neu"), ("changed", "geändert"), ("removed", "entfernt")):
+    for key, label in (("added", text("bericht.aenderung_neu")), ("changed", text("bericht.aenderung_geaendert")),
+                       ("removed", text("bericht.aenderung_entfernt"))):
         if c[key]:
             names = c[key]
             if "values" in c:
                 names = [f"{n} ({cell(c['values'][n][0])} → {cell(c['values'][n][1])})" for n in names]
-            parts.append(f"{label}: {', '.join(names)}")
-    return "; ".join(parts) or "unverändert (Duplikat)"
+            parts.append(text("bericht.aenderung", art=label, felder=", ".join(names)))
+    return "; ".join(parts) or text("bericht.unveraendert")
 
 
 def cell(v: Value) -> str:
-    return "" if v is None else ("ja" if v is True else "nein" if v is False else v)
+    return "" if v is None else (text("bericht.ja") if v is True else text("bericht.nein") if v is False else v)
 
 
 
@@ -76,18 +81,28 @@ def source_short(r: Result) -> str:
     return r.source.short + ("+" if r.sources else "")
 
 
+def source_label(r: Result) -> str:
+    """Where the values came from, in words, naming the other sources of some values."""
+    if not r.source:
+        return ""
+    mixed = sorted({s.label for s in r.sources.values()})
+    if mixed:
+        return text("bericht.quelle_teils", quelle=r.source.label, weitere=", ".join(mixed))
+    return r.source.label
+
+
 def summary(results: list[Result]) -> str:
     live = [r for r in results if not r.superseded_by]
     counts = {s: sum(1 for r in live if r.status is s) for s in Status}
-    text = (f"{len(live)} Ersuchen geprüft: {counts[Status.VOLLSTAENDIG]} vollständig, "
-            f"{counts[Status.UNVOLLSTAENDIG]} unvollständig, {counts[Status.UNLESBAR]} unlesbar")
+    numbers = {"anzahl": len(live), "vollstaendig": counts[Status.VOLLSTAENDIG],
+               "unvollstaendig": counts[Status.UNVOLLSTAENDIG], "unlesbar": counts[Status.UNLESBAR]}
     superseded = len(results) - len(live)
     if superseded:
-        text += f"; dazu {superseded} ältere Fassung(en), durch eine neuere ersetzt"
-    return text + "."
+        return text("bericht.zusammenfassung_ersetzt", ersetzt=superseded, **numbers)
+    return text("bericht.zusammenfassung", **numbers)
 
 
 # --- terminal table -----------------------------------------------------------------------------
 
-def clip(text: str, width: int) -> str:
-    return text if len(text) <= width else "…" + text[-(width - 1):]
+def clip(line: str, width: int) -> str:
+    return line if len(line) <= width else "…" + line[-(width - 1):]

@@ -8,6 +8,7 @@ import json
 
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity, Value
+from vhpdf.form.messages import text
 from vhpdf.report.common import cell, mail_text, missing_text
 
 
@@ -42,9 +43,13 @@ def render_json(results: list[Result], with_values: bool = False) -> str:
     return json.dumps([result_dict(r, with_values) for r in results], ensure_ascii=False, indent=2) + "\n"
 
 
-CSV_COLUMNS = ["Datei", "E-Mail", "Status", "Fassung", "KPB", "Regierungsbezirk", "Aktenzeichen",
-               "Datum der Maßnahme", "Personen", "Fehler", "Warnungen", "Fehlende Angaben", "Anlagen",
-               "Quelle"]
+def csv_columns() -> list[str]:
+    """The CSV header of a check report, before the value columns."""
+    return [text("bericht.spalte_datei"), text("bericht.spalte_email"), text("bericht.spalte_status"),
+            text("bericht.spalte_fassung"), text("bericht.spalte_kpb"), text("bericht.spalte_regierungsbezirk"),
+            text("bericht.spalte_aktenzeichen"), text("bericht.spalte_massnahme_datum"),
+            text("bericht.spalte_personen"), text("bericht.spalte_fehler"), text("bericht.spalte_warnungen"),
+            text("bericht.spalte_fehlende"), text("bericht.spalte_anlagen"), text("bericht.spalte_quelle")]
 
 
 def _csv(rows: list[list], header: list[str]) -> str:
@@ -63,14 +68,15 @@ def render_csv(results: list[Result], with_values: bool = False) -> str:
     for r in results:
         facts = r.facts
         row = [r.file, mail_text(r), r.status.value,
-               f"ersetzt durch {r.superseded_by}" if r.superseded_by else "aktuell",
+               text("bericht.fassung_ersetzt", datei=r.superseded_by) if r.superseded_by
+               else text("bericht.fassung_aktuell"),
                r.kpb.name if r.kpb else "", r.kpb.bezirk if r.kpb else "",
                (facts.aktenzeichen or "") if facts else "", (facts.massnahme_datum or "") if facts else "",
                facts.personen if facts else "", r.count(Severity.FEHLER), r.count(Severity.WARNUNG),
                missing_text(r) if r.status is not Status.VOLLSTAENDIG or r.count(Severity.WARNUNG) else "",
                " | ".join(r.annexes), r.source.label if r.source else ""]
         rows.append(row + [cell((r.values or {}).get(n)) for n in names])
-    return _csv(rows, CSV_COLUMNS + names)
+    return _csv(rows, csv_columns() + names)
 
 
 def values_json(values: dict[str, Value], meta: dict) -> str:
@@ -78,4 +84,5 @@ def values_json(values: dict[str, Value], meta: dict) -> str:
 
 
 def values_csv(values: dict[str, Value]) -> str:
-    return _csv([[name, cell(v)] for name, v in values.items()], ["feld", "wert"])
+    header = [text("bericht.spalte_feld"), text("bericht.spalte_wert")]
+    return _csv([[name, cell(v)] for name, v in values.items()], header)

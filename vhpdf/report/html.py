@@ -7,13 +7,15 @@ import html
 
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity
+from vhpdf.form.messages import text
 from vhpdf.report.common import (
-    SEVERITY_LABEL,
     SYMBOL,
     cell,
     changes_text,
     mail_text,
     missing_text,
+    severity_label,
+    source_label,
     status_text,
     summary,
 )
@@ -56,13 +58,13 @@ document.querySelectorAll('table.sortable th').forEach(function(th, col){
 _CLASS = {Status.VOLLSTAENDIG: "st-ok", Status.UNVOLLSTAENDIG: "st-fehlt", Status.UNLESBAR: "st-unlesbar"}
 
 
-def _e(text) -> str:
-    return html.escape("" if text is None else str(text))
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value))
 
 
-def _sortable_date(text: str | None) -> str:
-    parts = (text or "").split(".")
-    return "-".join(reversed(parts)) if len(parts) == 3 else (text or "")
+def _sortable_date(date: str | None) -> str:
+    parts = (date or "").split(".")
+    return "-".join(reversed(parts)) if len(parts) == 3 else (date or "")
 
 
 def _row(i: int, r: Result) -> str:
@@ -88,40 +90,39 @@ def _row(i: int, r: Result) -> str:
 
 def _detail(i: int, r: Result, with_values: bool) -> str:
     facts = r.facts
-    items = [("Status", status_text(r))]
+    items = [(text("bericht.spalte_status"), status_text(r))]
     if r.mail:
-        items.append(("E-Mail", mail_text(r)))
+        items.append((text("bericht.spalte_email"), mail_text(r)))
     if r.kpb:
-        items.append(("Empfänger", f"{r.kpb.name}; bei Dissens vermitteln die Verbindungsbeamten der "
-                                   f"Bezirksregierung {r.kpb.bezirk} (Erlass Nr. 6)"))
+        items.append((text("bericht.empfaenger"),
+                      text("bericht.empfaenger_html", name=r.kpb.name, bezirk=r.kpb.bezirk)))
     if facts:
-        items += [("Aktenzeichen", facts.aktenzeichen or "—"),
-                  ("Datum des Ersuchens", facts.ersuchen_datum or "—"),
-                  ("Datum der Maßnahme", facts.massnahme_datum or "—"),
-                  ("Personen", str(facts.personen))]
+        items += [(text("bericht.spalte_aktenzeichen"), facts.aktenzeichen or "—"),
+                  (text("bericht.spalte_ersuchen_datum"), facts.ersuchen_datum or "—"),
+                  (text("bericht.spalte_massnahme_datum"), facts.massnahme_datum or "—"),
+                  (text("bericht.spalte_personen"), str(facts.personen))]
     if r.form_version:
-        items.append(("Formular", f"{r.form_id} {r.form_version}"))
+        items.append((text("bericht.formular"), f"{r.form_id} {r.form_version}"))
     if r.source:
-        mixed = sorted({s.label for s in r.sources.values()})
-        items.append(("Quelle der Werte", r.source.label
-                      + (f" (teils: {', '.join(mixed)})" if mixed else "")))
-    items.append(("Anlagen", ", ".join(r.annexes) or "keine"))
+        items.append((text("bericht.quelle_der_werte"), source_label(r)))
+    items.append((text("bericht.spalte_anlagen"), ", ".join(r.annexes) or text("bericht.keine")))
     if r.superseded_by:
-        items.append(("Ersetzt durch", r.superseded_by))
+        items.append((text("bericht.ersetzt_durch"), r.superseded_by))
     if r.changes:
-        items.append((f"Änderungen gegenüber {r.changes['against']}", changes_text(r)))
+        items.append((text("bericht.aenderungen_gegenueber", datei=r.changes["against"]), changes_text(r)))
     if r.error:
-        items.append(("Unlesbar", r.error))
+        items.append((text("bericht.unlesbar"), r.error))
     out = [f'<section id="ersuchen-{i}"><h2>{_e(r.file)}</h2><dl>']
     out += [f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in items]
     out.append("</dl>")
     if r.findings:
-        out.append("<table><thead><tr><th>Schwere</th><th>Befund</th><th>Grundlage</th></tr></thead><tbody>")
-        out += [f'<tr><td class="{f.severity.value}">{SEVERITY_LABEL[f.severity]}</td>'
+        heads = (text("bericht.schwere"), text("bericht.befund_titel"), text("bericht.grundlage"))
+        out.append("<table><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr></thead><tbody>")
+        out += [f'<tr><td class="{f.severity.value}">{_e(severity_label(f.severity))}</td>'
                 f"<td>{_e(f.message)}</td><td>{_e(f.basis)}</td></tr>" for f in r.findings]
         out.append("</tbody></table>")
     if with_values and r.values:
-        out.append("<h3>Ausgelesene Werte</h3><table><tbody>")
+        out.append(f"<h3>{_e(text('bericht.ausgelesene_werte'))}</h3><table><tbody>")
         out += [f"<tr><th>{_e(n)}</th><td>{_e(cell(v))}</td></tr>"
                 for n, v in r.values.items() if v not in (None, False, "")]
         out.append("</tbody></table>")
@@ -129,21 +130,26 @@ def _detail(i: int, r: Result, with_values: bool) -> str:
     return "\n".join(out)
 
 
-HEADERS = ["Status", "Datei", "E-Mail", "KPB", "Regierungsbezirk", "Aktenzeichen",
-           "Datum der Maßnahme", "Personen", "Fehler", "Warnungen", "Fehlende Angaben"]
+def headers() -> list[str]:
+    """The column names of the overview table."""
+    return [text("bericht.spalte_status"), text("bericht.spalte_datei"), text("bericht.spalte_email"),
+            text("bericht.spalte_kpb"), text("bericht.spalte_regierungsbezirk"),
+            text("bericht.spalte_aktenzeichen"), text("bericht.spalte_massnahme_datum"),
+            text("bericht.spalte_personen"), text("bericht.spalte_fehler"), text("bericht.spalte_warnungen"),
+            text("bericht.spalte_fehlende")]
 
 
 def render_html(results: list[Result], with_values: bool = False) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in HEADERS)
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers())
     rows = "\n".join(_row(i, r) for i, r in enumerate(results, 1))
     details = "\n".join(_detail(i, r, with_values) for i, r in enumerate(results, 1))
-    note = ("" if with_values else "<p>Der Bericht enthält keine ausgelesenen Werte "
-            "(nur mit <code>--mit-werten</code>).</p>")
+    note = "" if with_values else f"<p>{text('bericht.ohne_werte_html')}</p>"
+    title = _e(text("bericht.titel"))
     return f"""<!DOCTYPE html>
 <html lang="de"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Prüfbericht Vollzugshilfeersuchen</title><style>{_CSS}</style></head>
-<body><h1>Prüfbericht Vollzugshilfeersuchen</h1>
+<title>{title}</title><style>{_CSS}</style></head>
+<body><h1>{title}</h1>
 <p>{_e(summary(results))}</p>{note}
 <table class="sortable" id="uebersicht"><thead><tr>{head}</tr></thead><tbody>
 {rows}

@@ -19,10 +19,9 @@ from pathlib import Path
 
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity, load_definition
+from vhpdf.form.messages import text
 from vhpdf.report.common import mail_date
 from vhpdf.report.output import OutputError, write_output
-
-DECREE = "Erlass des MKJFGFI NRW vom 06.09.2024 (Az. 26.19.01-000009)"
 
 
 class ReplyError(Exception):
@@ -78,39 +77,37 @@ def _recipient(r: Result) -> str:
 def compose(r: Result) -> Reply:
     """The reply to one checked request (checked with values kept)."""
     if r.values is None:
-        raise ReplyError("Für eine Rückmeldung müssen die Werte des Ersuchens ausgelesen sein.")
+        raise ReplyError(text("antwort.werte_fehlen"))
     az, datum = _v(r, "aktenzeichen"), _v(r, "ersuchen_datum")
-    ref = f"vom {datum}" if datum else "(ohne Datum)"
-    ref_az = f", Ihr Az. {az}" if az else ""
-    subject = f"Rückmeldung zu Ihrem Vollzugshilfeersuchen {ref}{ref_az}: Angaben fehlen"
+    ref = text("antwort.vom", datum=datum) if datum else text("antwort.ohne_datum")
+    if az:
+        ref += text("antwort.aktenzeichen", az=az)
+    subject = text("antwort.betreff", bezug=ref)
     sb = _v(r, "kontakt_name")
-    kpb = r.kpb.name if r.kpb else "die Kreispolizeibehörde"
-    address = [x for x in (_v(r, "behoerde"), f"z. Hd. {sb}" if sb else "",
+    kpb = r.kpb.name if r.kpb else text("antwort.kpb_unbekannt")
+    address = [x for x in (_v(r, "behoerde"), text("antwort.zu_haenden", name=sb) if sb else "",
                            *_v(r, "anschrift").splitlines()) if x]
     to = _recipient(r)
-    head = address + ([f"E-Mail: {to}"] if to else ["E-Mail: (keine Adresse im Ersuchen oder in der E-Mail)"])
-    head += ["", f"Betreff: {subject}", "", ""]
-    lines = [f"Guten Tag {sb}," if sb else "Sehr geehrte Damen und Herren,", ""]
+    head = address + [text("antwort.email", adresse=to) if to else text("antwort.email_unbekannt")]
+    head += ["", text("antwort.betreff_zeile", betreff=subject), "", ""]
+    lines = [text("antwort.anrede_name", name=sb) if sb else text("antwort.anrede"), ""]
     received = ""
     if r.mail and r.mail.date:
-        received = f", eingegangen am {mail_date(r.mail.date)}"
-    lines.append(f"Ihr Ersuchen um Vollzugshilfe {ref}{ref_az}{received} haben wir geprüft. "
-                 "Es ist noch nicht vollständig; wir bitten um Ergänzung folgender Angaben "
-                 f"(Grundlage: {DECREE} und §§ 47–49 PolG NRW):")
+        received = text("antwort.eingegangen", datum=mail_date(r.mail.date))
+    lines.append(text("antwort.einleitung", bezug=ref, eingang=received, erlass=text("antwort.erlass")))
     errors = [f for f in r.findings if f.severity is Severity.FEHLER]
     warnings = [f for f in r.findings if f.severity is Severity.WARNUNG]
-    lines += ["", "Zwingend erforderlich:"]
-    lines += [f"  {i}. {f.message} [{f.basis}]" for i, f in enumerate(errors, 1)]
+    lines += ["", text("antwort.zwingend")]
+    lines += [text("antwort.zwingend_punkt", nummer=i, meldung=f.message, grundlage=f.basis)
+              for i, f in enumerate(errors, 1)]
     if warnings:
-        lines += ["", "Außerdem fehlen Mindestinformationen bzw. sind zu prüfen:"]
-        lines += [f"  - {f.message} [{f.basis}]" for f in warnings]
-    lines += ["", "Bitte senden Sie uns das ergänzte Ersuchen schriftlich (Erlass Nr. 2) zu. "
-              "Einzelheiten können wir gern vorab telefonisch klären (Erlass Nr. 4)."]
-    bezirk = f"Bezirksregierung {r.kpb.bezirk}" if r.kpb else "zuständigen Bezirksregierung"
-    lines += ["", "Sollten wir zu dem Ersuchen kein Einvernehmen erzielen, stehen die "
-              f"Verbindungsbeamtinnen und -beamten der Polizei bei der {bezirk} für eine "
-              "Vermittlung zur Verfügung (Erlass Nr. 6)."]
-    lines += ["", "Mit freundlichen Grüßen", kpb, ""]
+        lines += ["", text("antwort.ausserdem")]
+        lines += [text("antwort.ausserdem_punkt", meldung=f.message, grundlage=f.basis) for f in warnings]
+    lines += ["", text("antwort.schriftlich")]
+    bezirk = (text("antwort.bezirksregierung", bezirk=r.kpb.bezirk) if r.kpb
+              else text("antwort.bezirksregierung_unbekannt"))
+    lines += ["", text("antwort.verbindungsbeamte", bezirksregierung=bezirk)]
+    lines += ["", text("antwort.gruss"), kpb, ""]
     return Reply(r.file, to, subject, "\n".join(head), "\n".join(lines),
                  r.mail.message_id if r.mail else "")
 
@@ -136,16 +133,16 @@ def write_replies(results: list[Result], folder: str | os.PathLike, force: bool 
         targets += [(folder / f"{stem}.txt", reply.text.encode("utf-8")),
                     (folder / f"{stem}.eml", reply.eml(sender))]
     if folder.exists() and not folder.is_dir():
-        raise ReplyError(f"{folder}: Das Ziel ist kein Ordner.")
+        raise ReplyError(text("antwort.kein_ordner", ordner=folder))
     if not force:
         existing = [str(p) for p, _ in targets if p.exists()]
         if existing:
-            raise ReplyError(f"{existing[0]}: Die Datei existiert bereits (mit --force überschreiben).")
+            raise ReplyError(text("antwort.existiert", datei=existing[0]))
     if targets:
         try:
             folder.mkdir(mode=0o700, exist_ok=True)
         except OSError as exc:
-            raise ReplyError(f"{folder}: Der Ordner kann nicht angelegt werden ({exc.strerror}).") from None
+            raise ReplyError(text("antwort.ordner_nicht_angelegt", ordner=folder, grund=exc.strerror)) from None
     written = []
     try:
         for path, data in targets:

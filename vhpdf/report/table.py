@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from vhpdf.check.result import Result
 from vhpdf.form.definition import load_definition
+from vhpdf.form.messages import text
 from vhpdf.report.common import (
     COLOR,
-    SEVERITY_LABEL,
     SYMBOL,
     changes_text,
     clip,
     mail_text,
     missing_text,
+    severity_label,
+    source_label,
     source_short,
     status_text,
     summary,
@@ -25,12 +27,15 @@ def render_table(results: list[Result], color: bool = False, with_values: bool =
     """
     import click
 
-    header = ["Status", "Ersuchen", "Quelle", "KPB", "Bez.-Reg.", "Aktenzeichen", "Maßnahme", "Fehlt"]
+    header = [
+        text("bericht.spalte_status"), text("bericht.spalte_ersuchen"), text("bericht.spalte_quelle"),
+        text("bericht.spalte_kpb"), text("bericht.spalte_bezreg_kurz"), text("bericht.spalte_aktenzeichen"),
+        text("bericht.spalte_massnahme"), text("bericht.spalte_fehlt")]
     rows = []
     for r in results:
         symbol = "⟲" if r.superseded_by else SYMBOL[r.status]
         facts = r.facts
-        kpb = (f"{'PP' if r.kpb.art == 'pp' else 'KPB'} {r.kpb.ort}") if r.kpb else ""
+        kpb = text("bericht.kpb_pp" if r.kpb.art == "pp" else "bericht.kpb_kpb", ort=r.kpb.ort) if r.kpb else ""
         rows.append([f"{symbol} {r.status.value}", clip(r.file, 48), source_short(r), kpb,
                      r.kpb.bezirk if r.kpb else "", (facts.aktenzeichen or "") if facts else "",
                      (facts.massnahme_datum or "") if facts else "", missing_text(r)])
@@ -46,21 +51,22 @@ def render_table(results: list[Result], color: bool = False, with_values: bool =
         if r.mail:
             out.append(f"{indent}✉ {mail_text(r)}")
         if r.annexes:
-            out.append(f"{indent}Anlagen: {', '.join(r.annexes)}")
+            out.append(indent + text("bericht.zeile_anlagen", anlagen=", ".join(r.annexes)))
         if r.superseded_by:
-            out.append(f"{indent}ersetzt durch: {r.superseded_by}")
+            out.append(indent + text("bericht.zeile_ersetzt", datei=r.superseded_by))
         if r.changes:
-            out.append(f"{indent}gegenüber {r.changes['against']}: {changes_text(r)}")
+            out.append(indent + text("bericht.zeile_aenderungen", datei=r.changes["against"],
+                                     aenderungen=changes_text(r)))
         if with_values and r.values:
             form = load_definition()
-            names = [f"{r.values.get(form.role('person_name', n)) or ''}, "
-                     f"{r.values.get(form.role('person_vorname', n)) or ''}"
+            names = [text("bericht.person", name=r.values.get(form.role("person_name", n)) or "",
+                          vorname=r.values.get(form.role("person_vorname", n)) or "")
                      for n in range(1, form.persons_in(r.values) + 1)
                      if r.values.get(form.role("person_name", n))]
             if names:
-                out.append(f"{indent}Personen: {'; '.join(names)}")
+                out.append(indent + text("bericht.zeile_personen", personen="; ".join(names)))
     if any(r.kpb for r in results):
-        out.append("Bez.-Reg.: Bezirksregierung, deren Verbindungsbeamte bei Dissens vermitteln (Erlass Nr. 6).")
+        out.append(text("bericht.fussnote_bezreg"))
     out.append(summary(results))
     return "\n".join(out) + "\n"
 
@@ -73,15 +79,16 @@ def render_details(results: list[Result]) -> str:
         if r.error:
             out.append(f"    {r.error}")
         if r.source:
-            mixed = sorted({s.label for s in r.sources.values()})
-            out.append(f"    Quelle der Werte: {r.source.label}"
-                       + (f" (teils: {', '.join(mixed)})" if mixed else ""))
+            out.append(f"    {text('bericht.quelle_der_werte')}: {source_label(r)}")
         if r.kpb:
-            out.append(f"    Empfänger: {r.kpb.name} (Regierungsbezirk {r.kpb.bezirk}; bei Dissens "
-                       f"vermitteln die Verbindungsbeamten der Bezirksregierung {r.kpb.bezirk}, Erlass Nr. 6)")
+            out.append("    " + text("bericht.empfaenger_details", name=r.kpb.name, bezirk=r.kpb.bezirk))
         for f in r.findings:
-            basis = f" [{f.basis}]" if f.basis else ""
-            out.append(f"    {SEVERITY_LABEL[f.severity]}: {f.message}{basis}")
+            if f.basis:
+                line = text("bericht.befund_grundlage", schwere=severity_label(f.severity), meldung=f.message,
+                            grundlage=f.basis)
+            else:
+                line = text("bericht.befund", schwere=severity_label(f.severity), meldung=f.message)
+            out.append("    " + line)
     return "\n".join(out) + "\n"
 
 
