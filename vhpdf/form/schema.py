@@ -1,0 +1,69 @@
+"""The data contract as a JSON Schema (draft 2020-12), derived from the form definition.
+
+Case systems validate their exports with it; `vhpdf fill` validates every input with it too, so
+the schema and the filler cannot disagree. Patterns check the shape of a value (a date is
+TT.MM.JJJJ); whether it is a real date is the filler's second look (formats.Format.accepts).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vhpdf.form.definition import Field, FieldType, FormDefinition
+from vhpdf.form.formats import Format
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+# Anchored, and allowing the empty string: an empty value means "not filled".
+PATTERNS = {
+    Format.DATUM: r"^(\d{1,2}\.\d{1,2}\.\d{4})?$",
+    Format.UHRZEIT: r"^(\d{1,2}:\d{2}( ?Uhr)?)?$",
+    Format.PLZ: r"^(\d{5})?$",
+    Format.EMAIL: r"^([^@\s]+@[^@\s]+\.[A-Za-z]{2,})?$",
+    Format.TELEFON: r"^(\+?\d[\d /()\-–]*)?$",
+    Format.ZAHL: r"^(\d+)?$",
+}
+
+
+def field_schema(f: Field) -> dict[str, Any]:
+    """The schema of one field's value."""
+    out: dict[str, Any] = {"title": f.label, "description": f.tooltip}
+    if f.requirement.value != "optional":
+        out["description"] += f" ({'zwingende Angabe' if f.requirement.value == 'pflicht' else 'Mindestinformation'})"
+    if f.type is FieldType.SIGNATURE:
+        out["type"] = "null"
+        out["description"] += " – Signaturfeld, kann nicht vorausgefüllt werden"
+    elif f.type is FieldType.CHECKBOX:
+        out["type"] = ["boolean", "null"]
+    elif f.options:
+        out["enum"] = [*f.option_values, "", None]
+    elif f.format is Format.ZAHL:
+        out["type"] = ["string", "integer", "null"]
+        out["pattern"] = PATTERNS[Format.ZAHL]
+        out["minimum"] = 0
+    else:
+        out["type"] = ["string", "null"]
+        if f.format is not None:
+            out["pattern"] = PATTERNS[f.format]
+            out["description"] += f" – {f.format.description}"
+            if f.format is Format.EMAIL:
+                out["format"] = "email"
+        if f.max_length:
+            out["maxLength"] = f.max_length
+    return out
+
+
+def build_schema(form: FormDefinition) -> dict[str, Any]:
+    """The JSON Schema of a data file for `form`: every field of the largest form, nothing else."""
+    fields = form.fields(form.repeat.max)
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": f"urn:vhpdf:{form.id}:{form.version}",
+        "title": f"{form.title} – Daten (Fassung {form.version})",
+        "description": ("Feldname → Wert. Leere Zeichenkette oder null: nicht ausgefüllt. "
+                        f"Personenblöcke {form.repeat.key}1 bis {form.repeat.key}{form.repeat.max}. "
+                        "Kontrollkästchen: true/false; Auswahlfelder: einer der Werte aus enum."),
+        "type": "object",
+        "properties": {f.name: field_schema(f) for f in fields},
+        "additionalProperties": False,
+    }
