@@ -71,9 +71,10 @@ def parse_json(data: bytes) -> object:
         parsed = json.loads(text)
     except json.JSONDecodeError as exc:
         reason = _JSON_MESSAGES.get(exc.msg, "kein gültiges JSON")
-        raise DataFileError(f"Zeile {exc.lineno}, Spalte {exc.colno}: {reason}.") from None
+        raise DataFileError(f"keine gültige JSON-Datei: Zeile {exc.lineno}, Spalte {exc.colno}: "
+                            f"{reason}.") from None
     except RecursionError:
-        raise DataFileError("zu tief verschachteltes JSON.") from None
+        raise DataFileError("keine gültige JSON-Datei: zu tief verschachtelt.") from None
     if isinstance(parsed, dict) and isinstance(parsed.get("values"), dict) and "form" in parsed:
         return parsed["values"]
     return parsed
@@ -220,13 +221,13 @@ def typed(form: FormDefinition, raw: dict[str, RawValue]) -> dict[str, RawValue]
     return out
 
 
-def read_data(path: Path, data: bytes) -> dict[str, RawValue] | object:
-    """One data file (JSON, XFDF or FDF) as field name -> value."""
+def read_data(form: FormDefinition, path: Path, data: bytes) -> dict[str, RawValue] | object:
+    """One data file (JSON, XFDF or FDF) as field name -> value; JSON as it is (it has types)."""
     kind = sniff(path, data)
     if kind == "xfdf":
-        return parse_xfdf(data)
+        return typed(form, parse_xfdf(data))
     if kind == "fdf":
-        return parse_fdf(data)
+        return typed(form, parse_fdf(data))
     if kind == "csv":
         raise DataFileError("eine CSV-Tabelle: bitte mit --csv und einem Ausgabeordner (-o) füllen.")
     return parse_json(data)

@@ -35,9 +35,7 @@ def fill_file(path: Path, persons: int | None = None, strict: bool = False) -> t
     Raises DataFileError (unreadable file) or FillError (every refused value).
     """
     form = load_definition()
-    data = read_data(path, _read(path))
-    if isinstance(data, dict):
-        data = typed(form, data)
+    data = read_data(form, path, _read(path))
     checked = check_values(form, data)
     refused = checked.refusals(strict)
     if refused:

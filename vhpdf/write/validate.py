@@ -88,7 +88,7 @@ def _suggest(word: str, choices: list[str], aliases: dict[str, str] | None = Non
     """' – meinten Sie „…“?' for the closest choice (or alias, naming what it stands for)."""
     folded = {**(aliases or {}), **{c.casefold(): c for c in choices}}
     close = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)
-    return f" – meinten Sie „{folded[close[0]]}“?" if close else ""
+    return f" – meinten Sie '{folded[close[0]]}'?" if close else ""
 
 
 def kpb_aliases(form: FormDefinition) -> dict[str, str]:
@@ -117,7 +117,7 @@ def _schema_problem(f: Field, error: Any, aliases: dict[str, str]) -> Problem:
         return Problem(f.name, f"keine gültige Angabe ({f.format.description})", Kind.FORMAT, mandatory)
     if error.validator == "enum" and isinstance(error.instance, str):
         hint = _suggest(error.instance, list(f.option_values), aliases)
-        return Problem(f.name, f"ungültige Auswahl „{error.instance}“{hint}", Kind.STRUCTURE)
+        return Problem(f.name, f"ungültige Auswahl '{error.instance}'{hint}", Kind.STRUCTURE)
     if error.validator == "maxLength":
         return Problem(f.name, f"höchstens {f.max_length} Zeichen erlaubt", Kind.STRUCTURE)
     if error.validator == "minimum":
@@ -167,7 +167,7 @@ def _fit_problems(form: FormDefinition, values: dict[str, Value], persons: int) 
 def check_values(form: FormDefinition, data: Any, fit: bool = True) -> Checked:
     """Check `data` (field name -> value); every problem is returned, none raised."""
     if not isinstance(data, dict):
-        problem = Problem("", "Die Daten müssen ein Objekt sein (Feldname → Wert).", Kind.STRUCTURE)
+        problem = Problem("", "Die Daten müssen ein JSON-Objekt sein (Feldname → Wert).", Kind.STRUCTURE)
         return Checked({}, form.repeat.default, (problem,))
     known = form.field_map(form.repeat.max)
     aliases = kpb_aliases(form)
