@@ -209,8 +209,9 @@ def typed(form: FormDefinition, raw: dict[str, RawValue]) -> dict[str, RawValue]
     An unknown checkbox state stays text, so the validation names the field.
     """
     kinds = {f.name: f.type.value for f in form.fields(form.repeat.max)}
-    out = dict(raw)
-    for name, value in raw.items():
+    # pdftk and Acrobat export push buttons (the check button) with an empty value: nothing to fill
+    out = {k: v for k, v in raw.items() if k in kinds or v}
+    for name, value in out.items():
         if not isinstance(value, str):
             continue
         state = value.strip().casefold()
