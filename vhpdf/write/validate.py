@@ -117,7 +117,8 @@ def _schema_problem(f: Field, error: Any, aliases: dict[str, str]) -> Problem:
         return Problem(f.name, f"keine gültige Angabe ({f.format.description})", Kind.FORMAT, mandatory)
     if error.validator == "enum" and isinstance(error.instance, str):
         hint = _suggest(error.instance, list(f.option_values), aliases)
-        return Problem(f.name, f"ungültige Auswahl '{error.instance}'{hint}", Kind.STRUCTURE)
+        shown = error.instance if len(error.instance) <= 40 else error.instance[:39] + "…"
+        return Problem(f.name, f"ungültige Auswahl '{shown}'{hint}", Kind.STRUCTURE)
     if error.validator == "maxLength":
         return Problem(f.name, f"höchstens {f.max_length} Zeichen erlaubt", Kind.STRUCTURE)
     if error.validator == "minimum":
