@@ -110,8 +110,11 @@ def parse_xfdf(data: bytes) -> dict[str, RawValue]:
                 out[name] = "".join(values[0].itertext()).replace("\r\n", "\n").replace("\r", "\n")
             walk(child, name + ".")
 
-    for fields in (e for e in root if _local(e.tag) == "fields"):
-        walk(fields, "")
+    try:
+        for fields in (e for e in root if _local(e.tag) == "fields"):
+            walk(fields, "")
+    except RecursionError:
+        raise DataFileError("Die Felder sind zu tief verschachtelt.") from None
     return out
 
 

@@ -201,6 +201,8 @@ def check_values(form: FormDefinition, data: Any, fit: bool = True) -> Checked:
     persons = max(form.repeat.default, form.persons_in(values))
     if fit and not any(p.kind is Kind.STRUCTURE for p in problems):
         problems += _fit_problems(form, values, persons)
+    order = {name: i for i, name in enumerate(known)}  # problems in form order, unknown names last
+    problems.sort(key=lambda p: order.get(p.field, len(order)))
     return Checked(values, persons, tuple(problems))
 
 
