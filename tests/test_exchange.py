@@ -11,6 +11,8 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 from conftest import SAMPLES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from vhpdf.cli.commands import cli
@@ -266,3 +268,31 @@ def test_csv_windows_1252_with_semicolons_and_trotzdem(tmp_path, complete_values
     assert "Zeile 3: geschrieben als ersuchen-3.pdf" in result.output
     assert extract(out / "ersuchen-2.pdf").values["person1.name"] == "Müßig"
     assert extract(out / "ersuchen-3.pdf").values["massnahme.zwang"] is False  # left out
+
+
+# --- hostile data files -------------------------------------------------------------------------
+
+_SEEDS = {
+    "xfdf": b'<?xml version="1.0"?><xfdf xmlns="http://ns.adobe.com/xfdf/"><fields><field name="a">'
+            b'<field name="b"><value>x\xc3\xa4</value></field></field></fields></xfdf>',
+    "fdf": b"%FDF-1.2\n1 0 obj << /FDF << /Fields [<< /T (a) /Kids [<< /T (b) /V <FEFF00E4> >>] >>"
+           b" << /T (c) /V /Ja >>] >> >> endobj trailer << /Root 1 0 R >> %%EOF",
+    "csv": b"\xef\xbb\xbfa;b\r\n\"x\ny\";z\r\n",
+    "json": b'{"a": ["b", {"c": null}], "d": 1.5}',
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(kind=st.sampled_from(sorted(_SEEDS)), cuts=st.lists(st.tuples(st.integers(0, 200), st.binary(max_size=8)),
+                                                          max_size=4))
+def test_damaged_data_files_fail_cleanly(kind, cuts):
+    from vhpdf.read.exchange import DataFileError, parse_csv, parse_fdf, parse_json, parse_xfdf
+
+    data = bytearray(_SEEDS[kind])
+    for at, junk in cuts:
+        data[at:at + len(junk)] = junk
+    parse = {"xfdf": parse_xfdf, "fdf": parse_fdf, "csv": parse_csv, "json": parse_json}[kind]
+    try:
+        parse(bytes(data))
+    except DataFileError as exc:
+        assert str(exc) and "Traceback" not in str(exc)

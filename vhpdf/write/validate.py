@@ -176,7 +176,7 @@ def check_values(form: FormDefinition, data: Any, fit: bool = True) -> Checked:
     kpb = data.get(form.kpb_field)
     if isinstance(kpb, str) and kpb not in known[form.kpb_field].option_values:
         data[form.kpb_field] = aliases.get(" ".join(kpb.split()).casefold(), kpb)
-    problems = [Problem(name, "unbekanntes Feld" + _suggest(name, list(known)), Kind.STRUCTURE)
+    problems = [Problem(str(name), "unbekanntes Feld" + _suggest(str(name), list(known)), Kind.STRUCTURE)
                 for name in data if name not in known]
     for error in _validator(form).iter_errors(data):
         if error.path:
