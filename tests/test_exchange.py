@@ -64,6 +64,15 @@ def test_export_fills_pdftk_and_vhpdf_identically(tmp_path, blank_pdf, filled, e
     assert extract(by_vhpdf).values == expected
 
 
+def test_extract_json_fills_again(tmp_path, filled):
+    data = tmp_path / "ausgelesen.json"
+    assert run("extract", filled, "-o", data).exit_code == 0
+    assert json.loads(data.read_text(encoding="utf-8"))["values"]["abschluss.signatur"] is False
+    result = run("fill", data, "-o", tmp_path / "wieder.pdf")
+    assert result.exit_code == 0, result.output
+    assert extract(tmp_path / "wieder.pdf").values == extract(filled).values
+
+
 def test_xfdf_export_nests_names_and_carries_states(tmp_path, filled):
     result = run("extract", filled, "--format", "xfdf")
     assert result.exit_code == 0

@@ -116,7 +116,7 @@ def _fill_table(table: Path, output: Path | None, name: str, streng: bool, trotz
 
 
 @cli.command(options_metavar="[OPTIONEN]")
-@click.argument("data", metavar="DATEN", required=False,
+@click.argument("data", metavar="[DATEN]", required=False,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--ausgabe", "output", type=click.Path(path_type=Path),
               help="Ausgabedatei (mit --csv: Ausgabeordner).")

@@ -31,8 +31,8 @@ def field_schema(f: Field) -> dict[str, Any]:
     if f.requirement.value != "optional":
         out["description"] += f" ({'zwingende Angabe' if f.requirement.value == 'pflicht' else 'Mindestinformation'})"
     if f.type is FieldType.SIGNATURE:
-        out["type"] = "null"
-        out["description"] += " – Signaturfeld, kann nicht vorausgefüllt werden"
+        out["enum"] = [None, False]  # false: unsigned, as `vhpdf extract` reports it
+        out["description"] += " – Signaturfeld, kann nicht vorausgefüllt werden (null oder false)"
     elif f.type is FieldType.CHECKBOX:
         out["type"] = ["boolean", "null"]
     elif f.options:

@@ -115,6 +115,8 @@ def _schema_problem(f: Field, error: Any, aliases: dict[str, str]) -> Problem:
     mandatory = f.requirement is Requirement.PFLICHT
     if error.validator == "pattern" and f.format is not None:
         return Problem(f.name, f"keine gültige Angabe ({f.format.description})", Kind.FORMAT, mandatory)
+    if f.type is FieldType.SIGNATURE:
+        return Problem(f.name, _expected(f), Kind.STRUCTURE)
     if error.validator == "enum" and isinstance(error.instance, str):
         hint = _suggest(error.instance, list(f.option_values), aliases)
         shown = error.instance if len(error.instance) <= 40 else error.instance[:39] + "…"
@@ -123,8 +125,6 @@ def _schema_problem(f: Field, error: Any, aliases: dict[str, str]) -> Problem:
         return Problem(f.name, f"höchstens {f.max_length} Zeichen erlaubt", Kind.STRUCTURE)
     if error.validator == "minimum":
         return Problem(f.name, "keine negative Zahl erlaubt", Kind.STRUCTURE)
-    if f.type is FieldType.SIGNATURE:
-        return Problem(f.name, _expected(f), Kind.STRUCTURE)
     return Problem(f.name, f"{_expected(f)}, gefunden: {_type_word(error.instance)}", Kind.STRUCTURE)
 
 
@@ -197,7 +197,7 @@ def check_values(form: FormDefinition, data: Any, fit: bool = True) -> Checked:
             problems.append(Problem(name, unencodable_reason(exc.char), Kind.STRUCTURE))
     values: dict[str, Value] = {
         name: (None if v == "" else str(v) if isinstance(v, int) and not isinstance(v, bool) else v)
-        for name, v in data.items() if name in known}
+        for name, v in data.items() if name in known and known[name].type is not FieldType.SIGNATURE}
     persons = max(form.repeat.default, form.persons_in(values))
     if fit and not any(p.kind is Kind.STRUCTURE for p in problems):
         problems += _fit_problems(form, values, persons)
