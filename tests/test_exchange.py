@@ -15,6 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from vhpdf.batch.task import check_file
+from vhpdf.check.printcheck import RULE_CUT
 from vhpdf.cli.commands import cli
 from vhpdf.form.schema import build_schema
 from vhpdf.read.extract import extract
@@ -189,6 +191,9 @@ def test_fill_warns_for_optional_formats_and_cut_text_and_streng_refuses(tmp_pat
                  "person1.name: passt nicht ganz ins Feld", "von 300 Zeichen",
                  "massnahme.grund: passt nicht ganz ins Feld"]:
         assert text in result.output
+    # the checker, reading the written PDF, flags exactly the fields fill warned about
+    cut = {f.fields[0] for f in check_file(tmp_path / "out.pdf").findings if f.rule == RULE_CUT}
+    assert cut == {"person1.name", "massnahme.grund"}
     values = extract(tmp_path / "out.pdf").values
     assert values["empfaenger.kpb"] == "Kreispolizeibehörde Unna"
     assert values["kraefte.abh.anzahl"] == "3"
