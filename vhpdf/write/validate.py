@@ -199,8 +199,9 @@ def check_values(form: FormDefinition, data: Any, fit: bool = True) -> Checked:
         name: (None if v == "" else str(v) if isinstance(v, int) and not isinstance(v, bool) else v)
         for name, v in data.items() if name in known and known[name].type is not FieldType.SIGNATURE}
     persons = max(form.repeat.default, form.persons_in(values))
-    if fit and not any(p.kind is Kind.STRUCTURE for p in problems):
-        problems += _fit_problems(form, values, persons)
+    if fit:  # fields refused for other reasons are not measured
+        broken = {p.field for p in problems if p.kind is Kind.STRUCTURE}
+        problems += _fit_problems(form, {k: v for k, v in values.items() if k not in broken}, persons)
     order = {name: i for i, name in enumerate(known)}  # problems in form order, unknown names last
     problems.sort(key=lambda p: order.get(p.field, len(order)))
     return Checked(values, persons, tuple(problems))
