@@ -92,6 +92,9 @@ def fill_table(path: Path, folder: Path, pattern: str = DEFAULT_NAME, strict: bo
         taken.add(name)
         broken = {p.field for p in checked.problems if p.kind is Kind.STRUCTURE}
         values = {k: v for k, v in checked.values.items() if k not in broken}
+        if (folder / name).exists() and not force:  # say so before the work, not after
+            report.note = f"{folder / name}: Die Datei existiert bereits (mit --force überschreiben)."
+            continue
         try:
             report.file = write_output(folder / name, generate(checked.persons, values, form), force)
         except OutputError as exc:
