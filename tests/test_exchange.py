@@ -167,13 +167,14 @@ def _json(tmp_path, data, name="daten.json"):
 
 def test_fill_refuses_bad_mandatory_formats_and_names_every_problem(tmp_path, complete_values):
     data = {**complete_values, "ersuchen.datum": "31.02.2026", "person1.nachname": "Hoxha",
-            "empfaenger.kpb": "KPB Unnna", "massnahme.zwang": "ja"}
+            "empfaenger.kpb": "KPB Unnna", "massnahme.zwang": "ja", "massnahme.datum": "2026-11-03"}
     result = run("fill", _json(tmp_path, data), "-o", tmp_path / "out.pdf")
     assert result.exit_code == 1
     for text in ["ersuchen.datum: keine gültige Angabe (Datum als TT.MM.JJJJ)",
                  "person1.nachname: unbekanntes Feld – meinten Sie 'person1.name'?",
                  "empfaenger.kpb: ungültige Auswahl 'KPB Unnna' – meinten Sie 'Kreispolizeibehörde Unna'?",
-                 "massnahme.zwang: true oder false erwartet, gefunden: Text"]:
+                 "massnahme.zwang: true oder false erwartet, gefunden: Text",
+                 "Warnung: massnahme.datum: keine gültige Angabe"]:
         assert text in result.output
     assert not (tmp_path / "out.pdf").exists()
 

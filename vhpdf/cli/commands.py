@@ -107,7 +107,8 @@ def _fill_table(table: Path, output: Path | None, name: str, streng: bool, trotz
         if r.problems or r.note:
             state = f"geschrieben als {r.file.name}" if r.file else "nicht geschrieben"
             click.echo(f"Zeile {r.line}: {state}", err=True)
-            lines = [*(str(p) for p in r.problems), *([r.note] if r.note else [])]
+            lines = [*(str(p) if p.refuses(streng) else f"Warnung: {p}" for p in r.problems),
+                     *([r.note] if r.note else [])]
             click.echo(_problem_lines(lines), err=True)
     written = sum(1 for r in reports if r.file)
     click.echo(f"{written} von {len(reports)} Ersuchen geschrieben nach {output}.")
