@@ -283,6 +283,10 @@ def test_csv_windows_1252_with_semicolons_and_trotzdem(tmp_path, complete_values
     assert "Zeile 3: geschrieben als ersuchen-3.pdf" in result.output
     assert extract(out / "ersuchen-2.pdf").values["person1.name"] == "Müßig"
     assert extract(out / "ersuchen-3.pdf").values["massnahme.zwang"] is False  # left out
+    typo = run("fill", "--csv", path, "-o", tmp_path / "neu", "--name", "{absender.aktenzeichn}.pdf")
+    assert typo.exit_code == 2
+    assert "{absender.aktenzeichn} ist kein Feldname – meinten Sie {absender.aktenzeichen}?" in typo.output
+    assert not (tmp_path / "neu").exists()
 
 
 # --- hostile data files -------------------------------------------------------------------------

@@ -95,12 +95,14 @@ def _problem_lines(problems) -> str:
 def _fill_table(table: Path, output: Path | None, name: str, streng: bool, trotzdem: bool,
                 force: bool) -> None:
     from vhpdf.read.exchange import DataFileError
-    from vhpdf.report.prefill import fill_table
+    from vhpdf.report.prefill import PatternError, fill_table
 
     if output is None:
         raise UsageProblem("Für --csv bitte einen Ausgabeordner angeben (-o ORDNER).")
     try:
         reports = fill_table(table, output, name, streng, trotzdem, force)
+    except PatternError as exc:
+        raise UsageProblem(str(exc)) from None
     except DataFileError as exc:
         raise click.ClickException(f"{table}: {exc}") from None
     for r in reports:

@@ -6,6 +6,7 @@ every bad row instead of stopping at the first, and writes nothing for a bad row
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,10 @@ from vhpdf.write.validate import Kind, Problem, check_values
 DEFAULT_NAME = "ersuchen-{zeile}.pdf"
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+class PatternError(ValueError):
+    """The --name pattern names an unknown field; the message is German."""
 
 
 def _read(path: Path) -> bytes:
@@ -73,6 +78,12 @@ def fill_table(path: Path, folder: Path, pattern: str = DEFAULT_NAME, strict: bo
     written at all (unknown fields, wrong types), which its report names.
     """
     form = load_definition()
+    known = form.field_map(form.repeat.max)
+    for key in _PLACEHOLDER.findall(pattern):
+        if key != "zeile" and key not in known:
+            close = difflib.get_close_matches(key, list(known), n=1)
+            hint = f" – meinten Sie {{{close[0]}}}?" if close else ""
+            raise PatternError(f"--name: {{{key}}} ist kein Feldname{hint}")
     rows = parse_csv(_read(path))
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
