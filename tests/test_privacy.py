@@ -63,6 +63,9 @@ def test_no_network_anywhere(tmp_path, complete_values):
             ["generate", "-o", tmp_path / "leer.pdf"],
             ["fill", data, "-o", tmp_path / "voll.pdf"],
             ["extract", tmp_path / "voll.pdf"],
+            ["extract", tmp_path / "voll.pdf", "--format", "xfdf", "-o", tmp_path / "voll.xfdf"],
+            ["fill", tmp_path / "voll.xfdf", "-o", tmp_path / "wieder.pdf"],
+            ["schema"],
             ["check", "--jobs", "2", "--format", "json", tmp_path],
             ["rules"]]
     for args in runs:
@@ -122,3 +125,33 @@ def test_generated_and_filled_pdfs_carry_no_user_host_or_path(tmp_path, complete
             assert t.encode() not in data
         assert getpass.getuser() not in meta.split()
         assert "/Author" not in (reader.metadata or {}) or not reader.metadata["/Author"]
+
+
+def test_fill_messages_name_fields_not_values(tmp_path, form, complete_values):
+    """Refusals and warnings of `fill` (one file and a table) say which field and why, never what."""
+    values = secret_values(form, complete_values)
+    values.update({"massnahme.grund": f"{SECRET} " * 400, "person1.name": SECRET * 30,
+                   "massnahme.datum": f"{SECRET}.10.2026", "unterkunft.plz": SECRET,
+                   "massnahme.zwang": SECRET, "person1.nachname": SECRET})
+    data = tmp_path / "daten.json"
+    data.write_text(json.dumps(values), encoding="utf-8")
+    table = tmp_path / "daten.csv"
+    rows = [values, {**values, "person1.nachname": "", "massnahme.zwang": ""}]
+    table.write_text(",".join(values) + "\n" + "\n".join(
+        ",".join(f'"{v}"' if isinstance(v, str) else "" for v in row.values()) for row in rows),
+        encoding="utf-8")
+    runs = [(["fill", data, "-o", tmp_path / "a.pdf"], 1),
+            (["fill", "--csv", table, "-o", tmp_path / "pdf"], 1),
+            (["schema"], 0)]
+    said = ""
+    for args, code in runs:
+        proc = subprocess.run([sys.executable, "-m", "vhpdf", *map(str, args)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == code, proc.stderr
+        assert SECRET not in proc.stdout + proc.stderr, args
+        said += proc.stderr
+    assert [p.name for p in (tmp_path / "pdf").iterdir()] == ["ersuchen-3.pdf"]
+    # the messages were there to leak: every faulty field was named
+    for name in ("massnahme.grund", "person1.name", "massnahme.datum", "unterkunft.plz",
+                 "massnahme.zwang", "person1.nachname"):
+        assert f"{name}: " in said, name

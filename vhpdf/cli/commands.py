@@ -40,6 +40,14 @@ def _emit(report: str, output: Path | None, force: bool) -> None:
     click.echo(text("cli.bericht_geschrieben", datei=output), err=True)
 
 
+def _emit_bytes(data: bytes, output: Path | None, force: bool) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        return
+    _write_pdf(data, output, force)
+    click.echo(f"Daten geschrieben: {output}", err=True)
+
+
 def _write_pdf(data: bytes, output: Path, force: bool) -> None:
     try:
         write_output(output, data, force)
@@ -81,34 +89,99 @@ def generate(output: Path, personen: int | None, force: bool) -> None:
     click.echo(text("cli.formular_geschrieben", datei=output))
 
 
+def _problem_lines(problems) -> str:
+    return "\n".join(text("cli.problem", problem=p) for p in problems)
+
+
+def _fill_table(table: Path, output: Path | None, name: str, streng: bool, trotzdem: bool,
+                force: bool) -> None:
+    from vhpdf.read.exchange import DataFileError
+    from vhpdf.report.prefill import PatternError, fill_table
+
+    if output is None:
+        raise UsageProblem("Für --csv bitte einen Ausgabeordner angeben (-o ORDNER).")
+    try:
+        reports = fill_table(table, output, name, streng, trotzdem, force)
+    except PatternError as exc:
+        raise UsageProblem(str(exc)) from None
+    except DataFileError as exc:
+        raise click.ClickException(f"{table}: {exc}") from None
+    for r in reports:
+        if r.problems or r.note:
+            state = f"geschrieben als {r.file.name}" if r.file else "nicht geschrieben"
+            click.echo(f"Zeile {r.line}: {state}", err=True)
+            lines = [*(str(p) if p.refuses(streng) else f"Warnung: {p}" for p in r.problems),
+                     *([r.note] if r.note else [])]
+            click.echo(_problem_lines(lines), err=True)
+    written = sum(1 for r in reports if r.file)
+    click.echo(f"{written} von {len(reports)} Ersuchen geschrieben nach {output}.")
+    if written < len(reports):
+        sys.exit(1)
+
+
 @cli.command(options_metavar="[OPTIONEN]")
-@click.argument("data", metavar="DATEN.json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_OUTPUT
+@click.argument("data", metavar="[DATEN]", required=False,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--ausgabe", "output", type=click.Path(path_type=Path),
+              help="Ausgabedatei (mit --csv: Ausgabeordner).")
+@click.option("--csv", "table", metavar="TABELLE.csv",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Ein Ersuchen je Zeile einer CSV-Tabelle (Spaltenüberschriften = Feldnamen).")
+@click.option("--name", default="ersuchen-{zeile}.pdf", show_default=True, metavar="MUSTER",
+              help="Mit --csv: Dateiname je Zeile, z. B. \"{absender.aktenzeichen}.pdf\".")
+@click.option("--streng", is_flag=True,
+              help="Auch bei Warnungen (Format in freiwilligen Feldern, abgeschnittener Text) "
+                   "nichts schreiben.")
+@click.option("--trotzdem", is_flag=True,
+              help="Mit --csv: auch Zeilen mit Problemen schreiben (ohne unbrauchbare Werte).")
 @click.option("--personen", type=click.IntRange(1, 20), default=None,
               help="Mindestanzahl der Personenblöcke.")
 @_FORCE
-def fill(data: Path, output: Path | None, personen: int | None, force: bool) -> None:
-    """Vorausgefülltes Formular aus einer JSON-Datei (Feldname → Wert) erzeugen."""
-    from vhpdf.write.fill import FillError
-    from vhpdf.write.generate import fill_form
+def fill(data: Path | None, output: Path | None, table: Path | None, name: str, streng: bool,
+         trotzdem: bool, personen: int | None, force: bool) -> None:
+    """Vorausgefülltes Formular aus Daten erzeugen: JSON, XFDF oder FDF (Feldname → Wert).
 
+    Jeder Wert wird vor dem Schreiben geprüft; alle Probleme werden auf einmal genannt.
+    Fehlerhafte Pflichtangaben verhindern das Schreiben, andere Probleme sind Warnungen.
+    """
+    from vhpdf.read.exchange import DataFileError
+    from vhpdf.report.prefill import fill_file
+    from vhpdf.write.fill import FillError
+
+    if (data is None) == (table is None):
+        raise UsageProblem("Bitte genau eine Datendatei angeben: DATEN oder --csv TABELLE.csv.")
+    if table is not None:
+        _fill_table(table, output, name, streng, trotzdem, force)
+        return
+    assert data is not None
+    if data.suffix.lower() == ".csv":
+        raise UsageProblem(f"{data}: eine CSV-Tabelle – bitte mit --csv {data} -o ORDNER füllen.")
     try:
-        values = json.loads(data.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise click.ClickException(text("cli.kein_json", datei=data, fehler=exc)) from None
-    try:
-        pdf = fill_form(values, personen)
+        pdf, warnings = fill_file(data, personen, streng)
+    except DataFileError as exc:
+        raise click.ClickException(f"{data}: {exc}") from None
     except FillError as exc:
-        lines = "\n".join(text("cli.problem", problem=p) for p in exc.problems)
-        raise click.ClickException(text("cli.daten_passen_nicht", datei=data, probleme=lines)) from None
+        raise click.ClickException(text("cli.daten_passen_nicht", datei=data,
+                                        probleme=_problem_lines(exc.problems))) from None
+    for warning in warnings:
+        click.echo(f"Warnung: {warning}", err=True)
     output = output or data.with_suffix(".pdf")
     _write_pdf(pdf, output, force)
     click.echo(text("cli.formular_geschrieben", datei=output))
 
 
 @cli.command(options_metavar="[OPTIONEN]")
+def schema() -> None:
+    """Das JSON-Schema (Draft 2020-12) der Datenschnittstelle ausgeben."""
+    from vhpdf.form.definition import load_definition
+    from vhpdf.form.schema import build_schema
+
+    click.echo(json.dumps(build_schema(load_definition()), ensure_ascii=False, indent=2))
+
+
+@cli.command(options_metavar="[OPTIONEN]")
 @click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xfdf", "fdf"]), default="json",
               show_default=True, help="Ausgabeformat.")
 @_OUTPUT
 @_FORCE
@@ -121,7 +194,7 @@ def extract(file: Path, fmt: str, output: Path | None, force: bool, passwort: st
     from vhpdf.batch.pool import IsolationError, Limits, call_isolated
     from vhpdf.read.errors import ExtractError
     from vhpdf.read.extract import extract as read
-    from vhpdf.report.data import values_csv, values_json
+    from vhpdf.report.data import values_csv, values_fdf, values_json, values_xfdf
 
     if output is not None and output.exists() and not force:
         raise UsageProblem(text("cli.existiert", datei=output))
@@ -129,8 +202,17 @@ def extract(file: Path, fmt: str, output: Path | None, force: bool, passwort: st
         ex = call_isolated(read, file, password=passwort, limits=Limits(timeout, speicher))
     except (ExtractError, IsolationError) as exc:
         raise click.ClickException(f"{file}: {exc}") from None
+    if fmt == "fdf":
+        from vhpdf.form.definition import load_definition
+
+        if output is None and sys.stdout.isatty():
+            raise UsageProblem("FDF ist binär: bitte mit -o DATEI.fdf in eine Datei schreiben.")
+        _emit_bytes(values_fdf(ex.values, load_definition()), output, force)
+        return
     if fmt == "csv":
         report = values_csv(ex.values)
+    elif fmt == "xfdf":
+        report = values_xfdf(ex.values)
     else:
         meta = {"file": str(file), "form": {"id": ex.form_id, "version": ex.form_version},
                 "source": ex.source, "sources": ex.sources, "uncertain": list(ex.uncertain),

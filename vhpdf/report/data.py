@@ -7,7 +7,7 @@ import io
 import json
 
 from vhpdf.check.result import Result, Status
-from vhpdf.form.definition import Severity, Value
+from vhpdf.form.definition import FieldType, FormDefinition, Severity, Value
 from vhpdf.form.messages import text
 from vhpdf.report.common import cell, mail_text, missing_text
 
@@ -86,3 +86,27 @@ def values_json(values: dict[str, Value], meta: dict) -> str:
 def values_csv(values: dict[str, Value]) -> str:
     header = [text("bericht.spalte_feld"), text("bericht.spalte_wert")]
     return _csv([[name, cell(v)] for name, v in values.items()], header)
+
+
+def _fillable(values: dict[str, Value]) -> dict[str, Value]:
+    """The values a data file can carry: a signature is no value to prefill."""
+    from vhpdf.form.definition import load_definition
+
+    signatures = {f.name for f in load_definition().fields(1) if f.type is FieldType.SIGNATURE}
+    return {k: v for k, v in values.items() if k not in signatures}
+
+
+def values_xfdf(values: dict[str, Value]) -> str:
+    """Extracted values as XFDF (Acrobat's "Formulardaten exportieren", pdftk fill_form)."""
+    from vhpdf.write.exchange import to_xfdf
+
+    return to_xfdf(_fillable(values))
+
+
+def values_fdf(values: dict[str, Value], form: FormDefinition) -> bytes:
+    """Extracted values as FDF; checkboxes and radio groups as names, text as strings."""
+    from vhpdf.write.exchange import to_fdf
+
+    buttons = {f.name for f in form.fields(form.repeat.max)
+               if f.type in (FieldType.CHECKBOX, FieldType.RADIO)}
+    return to_fdf(_fillable(values), buttons)

@@ -7,7 +7,6 @@ widget — so nothing depends on /NeedAppearances and Acrobat does not ask to sa
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -22,13 +21,14 @@ from pypdf.generic import (
 
 from vhpdf.form.definition import Field, FieldType, FormDefinition, Value
 from vhpdf.pdf.appearance import (
-    UnencodableError,
-    check_encodable,
     check_stream,
     radio_stream,
     text_stream,
 )
 from vhpdf.pdf.contentstream import SHOWS_KEY, shown_digest
+from vhpdf.write.validate import Kind, check_values, unencodable_reason
+
+CHECK_ON = "/Ja"  # the on-state of vhpdf's checkboxes (Acrobat's German default)
 
 
 class FillError(Exception):
@@ -39,48 +39,22 @@ class FillError(Exception):
         self.problems = problems
 
 
-def _problem(field: Field, value: Any) -> str | None:
-    if value is None:
-        return None
-    if field.type is FieldType.SIGNATURE:
-        return f"{field.name}: ein Signaturfeld kann nicht vorausgefüllt werden"
-    if field.type is FieldType.CHECKBOX:
-        return None if isinstance(value, bool) else f"{field.name}: true oder false erwartet"
-    if not isinstance(value, str):
-        return f"{field.name}: Text erwartet, gefunden: {type(value).__name__}"
-    if field.options and value and value not in field.option_values:
-        allowed = ", ".join(field.option_values)
-        return f"{field.name}: ungültige Auswahl {value!r} (erlaubt: {allowed})"
-    try:
-        check_encodable(value)
-    except UnencodableError as exc:
-        return unencodable_message(field.name, exc.char)
-    return None
-
-
 def unencodable_message(name: str, char: str) -> str:
-    return (f"{name}: das Zeichen {char!r} (U+{ord(char):04X}, "
-            f"{unicodedata.name(char, 'ohne Namen')}) kann die Schrift des Formulars nicht "
-            "darstellen")
+    return f"{name}: {unencodable_reason(char)}"
 
 
 def validate_values(form: FormDefinition, data: Any) -> tuple[dict[str, Value], int]:
-    """Check `data` (field name -> value) against the definition.
+    """Check `data` (field name -> value) for what cannot be written at all.
 
     Returns the values to fill (empty strings as None) and the number of person blocks the form
     needs. Raises FillError listing every unknown name and invalid value; nothing is dropped.
+    Format and fit are the caller's choice (validate.check_values, as `vhpdf fill` does).
     """
-    if not isinstance(data, dict):
-        raise FillError(["Die Daten müssen ein JSON-Objekt sein (Feldname → Wert)."])
-    known = form.field_map(form.repeat.max)
-    problems = [f"{name}: unbekanntes Feld" for name in data if name not in known]
-    problems += [p for name, v in data.items() if name in known
-                 if (p := _problem(known[name], v))]
-    if problems:
-        raise FillError(problems)
-    persons = max(form.repeat.default, form.persons_in(data))
-    values = {name: (None if v == "" else v) for name, v in data.items()}
-    return values, persons
+    checked = check_values(form, data, fit=False)
+    refused = [str(p) for p in checked.problems if p.kind is Kind.STRUCTURE]
+    if refused:
+        raise FillError(refused)
+    return checked.values, checked.persons
 
 
 AddObject = Callable[[Any], Any]

@@ -37,6 +37,7 @@ from vhpdf.pdf.font import load_font
 from vhpdf.pdf.pypdf_compat import adder
 from vhpdf.pdf.type0 import type0_font, zapf_font
 from vhpdf.write.fill import (
+    CHECK_ON,
     FillError,
     button_appearances,
     form_xobject,
@@ -47,7 +48,6 @@ from vhpdf.write.tagging import TextTag, add_structure, text_tags
 from vhpdf.write.viewer_script import completeness_script
 
 # Field flags (PDF 32000-1, 12.7.3.1 and 12.7.4)
-_CHECK_ON = "/Ja"
 CHECK_BUTTON_NAME = "vhpdf_vollstaendigkeit_pruefen"
 CHECK_BUTTON_TU = ("Vollständigkeit prüfen: listet fehlende oder fehlerhafte zwingende Angaben auf "
                    "(nur in Programmen mit JavaScript; wird nicht gedruckt)")
@@ -195,7 +195,7 @@ class _FormBuilder:
             w.update({NameObject("/FT"): NameObject("/Btn"),
                       NameObject("/V"): NameObject("/Off"), NameObject("/AS"): NameObject("/Off"),
                       NameObject("/MK"): DictionaryObject({NameObject("/CA"): TextStringObject("4")}),
-                      NameObject("/AP"): button_appearances(_CHECK_ON, rect.w, False, self.add,
+                      NameObject("/AP"): button_appearances(CHECK_ON, rect.w, False, self.add,
                                                             self.resources)})
             flags = FieldFlag(0)  # a checkbox left empty is an answer, never "missing"
         elif f.type is FieldType.SIGNATURE:
@@ -326,3 +326,4 @@ def fill_form(data: object, persons: int | None = None) -> bytes:
     form = load_definition()
     values, needed = validate_values(form, data)
     return generate(max(needed, persons or 0), values, form)
+
