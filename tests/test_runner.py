@@ -103,16 +103,27 @@ def test_items_are_pulled_lazily():
 
 
 def test_no_worker_outlives_the_run():
-    stream = run(items("haengt", "ok:1"), behave, jobs=2, limits=Limits(timeout=30))
-    children_before = _children()
-    time.sleep(0.5)
+    stream = run(items("ok:1", "haengt", "ok:2"), behave, jobs=2, limits=Limits(timeout=30))
+    assert next(stream).file == "ok:1"  # both workers started; one now hangs on "haengt"
+    workers = _children()
+    assert len(workers) == 2
     stream.close()  # e.g. the user pressed Ctrl-C while a file was hanging
-    time.sleep(0.2)
-    assert _children() <= children_before
+    assert _gone(workers, lambda: _children())
 
 
-def _children() -> set[int]:
-    me = os.getpid()
+def _gone(pids: set[int], alive, grace: float = 5.0) -> bool:
+    """Whether none of `pids` is among `alive()` within a grace period (polled, not timed)."""
+    deadline = time.monotonic() + grace
+    while pids & alive():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _children(parent: int | None = None) -> set[int]:
+    """Live (not zombie) processes whose parent is `parent` (default: this test)."""
+    me = parent or os.getpid()
     out = set()
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
@@ -122,6 +133,19 @@ def _children() -> set[int]:
                 continue
             if int(stat.rsplit(")", 1)[1].split()[1]) == me and " Z " not in stat:
                 out.add(int(d.name))
+    return out
+
+
+def _alive(pids: set[int]) -> set[int]:
+    """Those of `pids` still running (a zombie has ended; its new parent may never reap it)."""
+    out = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            out.add(pid)
     return out
 
 
@@ -211,6 +235,27 @@ def test_call_isolated_limits():
         call_isolated(bytearray, 2 * 2**30, limits=Limits(memory_mb=400))
     with pytest.raises(IsolationError, match="abgestürzt"):
         call_isolated(os._exit, 3)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_end_when_a_running_check_is_killed(tmp_path, complete_pdf):
+    """SIGKILL and SIGTERM on `vhpdf check --jobs 2` mid-run: no worker survives its parent."""
+    folder = tmp_path / "eingang"
+    folder.mkdir()
+    for i in range(300):  # links, not copies: enough requests that the run is surely mid-way
+        os.link(complete_pdf, folder / f"ersuchen-{i:03d}.pdf")
+    for sig in [signal.SIGKILL, signal.SIGTERM] * 5:
+        proc = subprocess.Popen([sys.executable, "-m", "vhpdf", "check", "--jobs", "2", str(folder)],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while len(workers := _children(proc.pid)) < 2 and proc.poll() is None:
+            assert time.monotonic() < deadline, "no workers started"
+            time.sleep(0.02)
+        assert proc.poll() is None, "the run ended before it could be killed"
+        proc.send_signal(sig)
+        proc.wait(30)
+        assert proc.returncode == -sig
+        assert _gone(workers, lambda: _alive(workers)), (sig, _alive(workers))
 
 
 def test_cli_extract_is_isolated_too(tmp_path):
