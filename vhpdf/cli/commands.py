@@ -216,7 +216,7 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
     else:
         report = render_table(results, output is None and sys.stdout.isatty(), mit_werten)
         if ausfuehrlich:
-            report += "\n" + render_details(results)
+            report += "\n" + render_details(results, mit_werten)
     if reply_dir is not None:
         _write_replies(results, reply_dir, force, sender)
     _emit(report, output, force)

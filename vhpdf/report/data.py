@@ -9,6 +9,7 @@ import json
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity, Value
 from vhpdf.form.messages import text
+from vhpdf.report import privacy
 from vhpdf.report.common import cell, mail_text, missing_text
 
 
@@ -19,8 +20,7 @@ def result_dict(r: Result, with_values: bool = False) -> dict:
         "status": r.status.value,
         "current": r.superseded_by is None,
         "superseded_by": r.superseded_by,
-        "changes": ({k: v for k, v in r.changes.items() if with_values or k != "values"}
-                    if r.changes else None),
+        "changes": privacy.changes(r, with_values),
         "mail": ({"file": r.mail.file, "from": r.mail.sender, "date": r.mail.date,
                   "subject": r.mail.subject} if r.mail else None),
         "annexes": list(r.annexes),
@@ -34,8 +34,9 @@ def result_dict(r: Result, with_values: bool = False) -> dict:
         "source": r.source,
         "sources": r.sources,
         "findings": [{"rule": f.rule, "severity": f.severity.value, "fields": list(f.fields),
-                      "short": f.short, "message": f.message, "basis": f.basis} for f in r.findings],
-        "values": r.values if with_values else None,
+                      "short": f.short, "message": privacy.message(f, with_values), "basis": f.basis}
+                     for f in r.findings],
+        "values": privacy.values(r, with_values),
     }
 
 
@@ -75,7 +76,7 @@ def render_csv(results: list[Result], with_values: bool = False) -> str:
                facts.personen if facts else "", r.count(Severity.FEHLER), r.count(Severity.WARNUNG),
                missing_text(r) if r.status is not Status.VOLLSTAENDIG or r.count(Severity.WARNUNG) else "",
                " | ".join(r.annexes), r.source.label if r.source else ""]
-        rows.append(row + [cell((r.values or {}).get(n)) for n in names])
+        rows.append(row + [cell((privacy.values(r, with_values) or {}).get(n)) for n in names])
     return _csv(rows, csv_columns() + names)
 
 
