@@ -53,12 +53,23 @@ def csv_columns() -> list[str]:
             text("bericht.spalte_fehlende"), text("bericht.spalte_anlagen"), text("bericht.spalte_quelle")]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe
+    (OWASP, CSV injection), since Aktenzeichen, subjects and file names come from outside."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[list], header: list[str]) -> str:
-    """CSV as German Excel opens it by double-click: BOM, semicolons, CRLF."""
+    """CSV as German Excel opens it by double-click: BOM, semicolons, CRLF, no formulas."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([spreadsheet_safe(c) for c in header])
+    writer.writerows([spreadsheet_safe(c) for c in row] for row in rows)
     return "\ufeff" + buf.getvalue()
 
 
