@@ -269,3 +269,47 @@ def test_cli_extract_is_isolated_too(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "Speicher" in proc.stderr and "Traceback" not in proc.stderr
     assert proc.stderr.startswith("Fehler: ")
+
+
+@pytest.mark.parametrize("command", ["druck", "flatten"])
+def test_cli_druck_and_flatten_are_isolated_too(tmp_path, command):
+    """They parse received files too: in a worker, under the same limits as extract."""
+    import zlib
+
+    packed = zlib.compress(b"A" * (70 * 2**20), 9)
+    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    path = tmp_path / "gross.pdf"
+    path.write_bytes(corpus._with_stream(stream))
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", command, "--speicher", "150", str(path),
+                           "-o", str(tmp_path / "aus.pdf")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and "Speicher" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"Fehler: {path}: ") and not (tmp_path / "aus.pdf").exists()
+
+
+def test_cli_druck_and_flatten_open_encrypted_files_and_never_touch_them(tmp_path, complete_values):
+    import hashlib
+
+    from vhpdf.read.extract import extract
+    from vhpdf.write.generate import fill_form
+
+    src = tmp_path / "geheim.pdf"
+    src.write_bytes(corpus.encrypt(fill_form(complete_values), "AES-128", user="geheim"))
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()
+
+    def vhpdf(*args, env=None):
+        return subprocess.run([sys.executable, "-m", "vhpdf", *map(str, args)], cwd=ROOT, capture_output=True,
+                              text=True, timeout=120, env={**os.environ, **(env or {})})
+
+    locked = vhpdf("druck", src, "-o", tmp_path / "druck.pdf")
+    assert locked.returncode == 1 and "--passwort" in locked.stderr, locked.stderr
+    given = vhpdf("druck", src, "-o", tmp_path / "druck.pdf", "--passwort", "geheim")
+    assert given.returncode == 0, given.stderr
+    from_env = vhpdf("flatten", src, "-o", tmp_path / "flach.pdf", env={"VHPDF_PASSWORT": "geheim"})
+    assert from_env.returncode == 0, from_env.stderr
+    for out in ("druck.pdf", "flach.pdf"):
+        assert extract(tmp_path / out).values == extract(src, password="geheim").values
+    os.link(src, tmp_path / "verweis.pdf")
+    for command, target in (("druck", src), ("flatten", tmp_path / "verweis.pdf")):  # also via a link
+        same = vhpdf(command, src, "-o", target, "--passwort", "geheim", "--force")
+        assert same.returncode == 2 and "Eingabedatei" in same.stderr, same.stderr
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == digest
