@@ -35,6 +35,9 @@ def test_shipped_definition_loads(form):
     assert len(form.kpb) == 47
     assert {k.bezirk for k in form.kpb} == {"Arnsberg", "Detmold", "Düsseldorf", "Köln", "Münster"}
     assert sum(k.art == "pp" for k in form.kpb) == 18
+    fields = form.field_map(2)
+    assert fields["person2.geburtsdatum"].personal and fields["sachbearbeitung.email"].personal
+    assert not fields["absender.aktenzeichen"].personal and not fields["massnahme.datum"].personal
 
 
 def test_copy_loads_unchanged(forms_copy):
@@ -56,6 +59,7 @@ def test_copy_loads_unchanged(forms_copy):
     ("vollzugshilfeersuchen.regeln.toml", 'severity = "fehler"', 'severity = "kritisch"', "ungültiger Wert 'kritisch'"),
     ("kpb-nrw.toml", 'bezirk = "Köln"', 'bezirk = "Köln"\nkreis = "x"', "unbekannter Schlüssel 'kreis'"),
     ("vollzugshilfeersuchen.toml", '[form]\n', '[form]\nfarbe = "blau"\n', "unbekannter Schlüssel 'farbe'"),
+    ("vollzugshilfeersuchen.toml", 'personal = true', 'personal = "ja"', "personal: true oder false erwartet"),
 ])
 def test_malformed_definition_is_rejected(forms_copy, file, old, new, message):
     _edit(forms_copy / file, old, new)

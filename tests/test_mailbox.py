@@ -326,3 +326,38 @@ def test_exit_status_counts_current_versions_only(tmp_path, complete_values):
     assert f"gegenüber {tmp_path}/a_alt.pdf: neu: massnahme.grund; geändert: ersuchen.datum" in result.output
     assert _run("rueckmeldung", tmp_path, "-o", tmp_path / "r").exit_code == 0
     assert not (tmp_path / "r").exists()  # nothing to reply to
+
+
+def test_csv_cells_never_start_a_formula(tmp_path, monkeypatch, complete_values):
+    """OWASP CSV injection: hostile Aktenzeichen, file name, sender, subject, annex and value."""
+    import datetime as dt
+
+    from mails import mail
+
+    from vhpdf.write.generate import fill_form
+
+    link = '=HYPERLINK("http://x.example","AZ")'
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / '=HYPERLINK("x.example","AZ").pdf').write_bytes(
+        fill_form({**complete_values, "absender.aktenzeichen": link, "person1.name": "+SUM(1)"}))
+    hostile = mail('"=cmd|calc" <a@b.example>', link, dt.datetime(2026, 10, 1, 9, 0, tzinfo=dt.UTC),
+                   [("@SUM(1+1).pdf", fill_form({**complete_values, "absender.aktenzeichen": "-2+3"})),
+                    ("+anlage.txt", b"x")])
+    (tmp_path / "-post.eml").write_bytes(hostile.as_bytes())
+    args = ["--", '=HYPERLINK("x.example","AZ").pdf', "-post.eml"]
+    assert _run("check", "--format", "csv", "--mit-werten", "-o", "b.csv", *args).exit_code == 0
+    text = (tmp_path / "b.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert len(rows) == 2
+    for row in rows:
+        for column, cell in row.items():
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (column, cell)
+    pdf, eml = rows
+    assert pdf["Datei"] == "'" + '=HYPERLINK("x.example","AZ").pdf'
+    assert pdf["Aktenzeichen"] == "'" + link and pdf["person1.name"] == "'+SUM(1)"
+    assert eml["Datei"] == "'-post.eml › @SUM(1+1).pdf" and eml["Aktenzeichen"] == "'-2+3"
+    assert eml["E-Mail"].startswith("'=cmd|calc") and link in eml["E-Mail"]  # subject: mid-cell
+    assert eml["Anlagen"] == "'+anlage.txt"
+    assert _run("check", "--format", "html", "-o", "b.html", *args).exit_code == 0
+    html = (tmp_path / "b.html").read_text(encoding="utf-8")
+    assert "=HYPERLINK(&quot;http://x.example&quot;,&quot;AZ&quot;)" in html and link not in html

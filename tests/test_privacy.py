@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import getpass
 import io
 import json
@@ -12,6 +14,9 @@ import textwrap
 from pathlib import Path
 
 import corpus
+import pytest
+from fillers import fill_pdftk, fill_pymupdf
+from viewers import fill_pdfjs
 
 from vhpdf.write.generate import fill_form, generate
 
@@ -155,3 +160,167 @@ def test_fill_messages_name_fields_not_values(tmp_path, form, complete_values):
     for name in ("massnahme.grund", "person1.name", "massnahme.datum", "unterkunft.plz",
                  "massnahme.zwang", "person1.nachname"):
         assert f"{name}: " in said, name
+
+
+# --- every command, every format, four fillers ---------------------------------------------------
+# Requests are filled with a distinctive value in every personal field (`personal = true` in
+# forms/) through vhpdf, pdftk, PyMuPDF and pdf.js, so that misprint findings (pdftk draws boxes)
+# occur. Every command runs to its expected exit status first; then stdout, stderr and every file
+# it wrote are searched for each value. A control run with --mit-werten shows the values, so the
+# search can fail.
+
+# Replies are addressed to the caseworker by name and mail address: their function, and said so
+# in the README. Every other personal value stays out of replies.
+ADDRESSING = ("kontakt_name", "kontakt_email")
+
+
+def personal_secrets(form, base: dict) -> dict[str, str]:
+    """A distinctive value for every personal text field of every person block in `base`."""
+    persons = form.persons_in(base)
+    secrets: dict[str, str] = {}
+    for i, (name, f) in enumerate(form.field_map(persons).items()):
+        if not f.personal or f.type.value != "text":
+            continue
+        fmt = f.format.value if f.format else None
+        if fmt == "datum":
+            secrets[name] = f"{(i % 27) + 1:02d}.0{(i % 9) + 1}.19{30 + i % 60}"
+        elif fmt == "plz":
+            secrets[name] = f"4{i:04d}"
+        elif fmt == "email":
+            secrets[name] = f"zyq{i}@abh-privat.example"
+        elif fmt == "telefon":
+            secrets[name] = f"0171 99{i:05d}"
+        else:  # letters pdftk cannot draw, so its misprint findings quote them if anything does
+            secrets[name] = f"Zyq{chr(65 + i % 26)}{chr(97 + i // 26)}Wiśńğ"
+    assert len(set(secrets.values())) == len(secrets)
+    return secrets
+
+
+def _eml_text(raw: bytes) -> str:
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    parts = [f"{k}: {v}" for k, v in msg.items()]
+    parts += [p.get_content() for p in msg.walk() if p.get_content_maintype() == "text"]
+    return "\n".join(parts)
+
+
+def _pdf_meta(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    meta = " ".join(str(v) for v in (reader.metadata or {}).values())
+    xmp = reader.xmp_metadata
+    return meta + (xmp.stream.get_data().decode("utf-8", "replace") if xmp is not None else "")
+
+
+def _readable(path: Path) -> str:
+    """What a person could read in a written file: text, decoded mail, or a PDF's metadata."""
+    data = path.read_bytes()
+    if path.suffix == ".eml":
+        return _eml_text(data)
+    if data.startswith(b"%PDF"):  # the values are the content of a PDF; its metadata must not carry them
+        return _pdf_meta(data) + " " + path.name
+    return data.decode("utf-8", "replace") + " " + path.name
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory, form, complete_values, blank_pdf):
+    """A folder of incomplete requests filled by four programs, plus a second version."""
+    root = tmp_path_factory.mktemp("privat")
+    inbox = root / "eingang"
+    inbox.mkdir()
+    secrets = personal_secrets(form, complete_values)
+    values = {**complete_values, **secrets, "massnahme.rechtsgrundlage": None}  # incomplete
+    for n, (tool, fill) in enumerate((("vhpdf", None), ("pdftk", fill_pdftk), ("pymupdf", fill_pymupdf),
+                                      ("pdfjs", fill_pdfjs))):
+        own = {**values, "absender.aktenzeichen": f"ABH 32.4-{n}/26"}  # four requests, not versions
+        out = inbox / f"{tool}.pdf"
+        if fill is None:
+            out.write_bytes(fill_form(own))
+        else:
+            fill(blank_pdf, own, out)
+            out.with_suffix(".json").unlink(missing_ok=True)
+            out.with_suffix(".xfdf").unlink(missing_ok=True)
+    for tool in ("pdftk", "pymupdf"):  # a filler's metadata naming people: no copy may keep it
+        from pypdf import PdfWriter
+
+        writer = PdfWriter(clone_from=str(inbox / f"{tool}.pdf"))
+        writer.add_metadata({"/Author": secrets["sachbearbeitung.name"], "/Title": secrets["person1.name"],
+                             "/Subject": secrets["person1.erkenntnisse"]})
+        writer.write(inbox / f"{tool}.pdf")
+    later = {**values, "absender.aktenzeichen": "ABH 32.4-0/26", "ersuchen.datum": "15.10.2026",
+             "person1.erkenntnisse": "ZyqNeuWiśń"}
+    secrets["person1.erkenntnisse#2"] = "ZyqNeuWiśń"
+    (inbox / "vhpdf-neu.pdf").write_bytes(fill_form(later))
+    data = root / "daten.json"
+    data.write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
+    return root, inbox, data, secrets
+
+
+def _run(cwd: Path, *args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "vhpdf", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def _leaks(texts: dict[str, str], secrets: dict[str, str], allowed: set[str]) -> list[str]:
+    return [f"{where}: {field} ({value})" for where, body in texts.items()
+            for field, value in secrets.items() if field not in allowed and value in body]
+
+
+def test_no_personal_value_in_any_output(case, form):
+    root, inbox, data, secrets = case
+    out = root / "aus"
+    out.mkdir()
+    runs = [  # (arguments, expected exit status)
+        (["check", "--format", "table", "--ausfuehrlich", inbox, "--rueckmeldung", out / "r1"], 1),
+        (["check", "--format", "json", "-o", out / "b.json", inbox], 1),
+        (["check", "--format", "csv", "-o", out / "b.csv", "--jobs", "1", inbox], 1),
+        (["check", "--format", "html", "-o", out / "b.html", inbox], 1),
+        (["rueckmeldung", inbox, "-o", out / "r2"], 0),
+        (["fill", data, "-o", out / "gefuellt.pdf"], 0),
+        (["druck", inbox / "pdftk.pdf", "-o", out / "druck.pdf"], 0),
+        (["flatten", inbox / "pymupdf.pdf", "-o", out / "flach.pdf"], 0),
+        (["extract", out / "b.csv"], 1),  # not a PDF: the error names the file, not its content
+    ]
+    texts: dict[str, str] = {}
+    assert len({" ".join(str(a) for a in args[:3]) for args, _ in runs}) == len(runs)
+    for args, status in runs:
+        proc = _run(root, *args)
+        assert proc.returncode == status, (args, proc.stderr)
+        command = " ".join(str(a) for a in args[:3])
+        texts[f"{command}: stdout"], texts[f"{command}: stderr"] = proc.stdout, proc.stderr
+    replies = sorted((out / "r1").iterdir()) + sorted((out / "r2").iterdir())
+    assert len(replies) == 2 * 2 * 4  # .txt and .eml for the four current requests, twice
+    files = {str(p.relative_to(root)): _readable(p) for p in out.rglob("*") if p.is_file()}
+    allowed_in_replies = {form.role(r) for r in ADDRESSING}
+    leaks = _leaks(texts | {k: v for k, v in files.items() if "/r" not in k}, secrets, set())
+    leaks += _leaks({k: v for k, v in files.items() if "/r" in k}, secrets, allowed_in_replies)
+    assert not leaks, f"{len(leaks)} personal values leaked:\n" + "\n".join(leaks)
+    assert any(form.role("kontakt_email") and secrets[form.role("kontakt_email")] in v
+               for k, v in files.items() if k.endswith(".eml"))  # the replies were read
+
+
+def test_values_appear_where_asked_for(case):
+    root, inbox, _, secrets = case
+    proc = _run(root, "check", "--format", "json", "--mit-werten", inbox)
+    assert proc.returncode == 1, proc.stderr
+    missing = [f for f, v in secrets.items() if v not in proc.stdout]
+    assert not missing
+    detail = _run(root, "check", "--ausfuehrlich", "--mit-werten", inbox / "pdftk.pdf")
+    assert detail.returncode == 1, detail.stderr
+    assert f"„{secrets['person1.name']}“" in detail.stdout  # the misprint is quoted when asked
+
+
+def test_reply_elides_a_personal_value_even_in_a_finding_that_carries_one():
+    """The last guard: a finding text naming a person (e.g. an annex name) loses the name."""
+    from vhpdf.check.result import Finding, Result, Status
+    from vhpdf.form.definition import Severity
+    from vhpdf.report.reply import compose
+
+    r = Result("x.pdf", Status.UNVOLLSTAENDIG, findings=[
+        Finding("anlage", Severity.FEHLER, (), "Die Anlage Pass_Zyxqwv.pdf ist unlesbar.", "Erlass Nr. 5")],
+        values={"person1.name": "Zyxqwv", "sachbearbeitung.name": "Frau Jana Beispiel",
+                "sachbearbeitung.email": "jana@abh.example", "person1.erkenntnisse": "Zyx Suizidgedanken"})
+    reply = compose(r)
+    assert "Zyxqwv" not in reply.text and "Suizid" not in reply.text
+    assert "Die Anlage Pass_….pdf ist unlesbar." in reply.text
+    assert reply.to == "Frau Jana Beispiel <jana@abh.example>" and "Frau Jana Beispiel" in reply.body

@@ -103,16 +103,27 @@ def test_items_are_pulled_lazily():
 
 
 def test_no_worker_outlives_the_run():
-    stream = run(items("haengt", "ok:1"), behave, jobs=2, limits=Limits(timeout=30))
-    children_before = _children()
-    time.sleep(0.5)
+    stream = run(items("ok:1", "haengt", "ok:2"), behave, jobs=2, limits=Limits(timeout=30))
+    assert next(stream).file == "ok:1"  # both workers started; one now hangs on "haengt"
+    workers = _children()
+    assert len(workers) == 2
     stream.close()  # e.g. the user pressed Ctrl-C while a file was hanging
-    time.sleep(0.2)
-    assert _children() <= children_before
+    assert _gone(workers, lambda: _children())
 
 
-def _children() -> set[int]:
-    me = os.getpid()
+def _gone(pids: set[int], alive, grace: float = 5.0) -> bool:
+    """Whether none of `pids` is among `alive()` within a grace period (polled, not timed)."""
+    deadline = time.monotonic() + grace
+    while pids & alive():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _children(parent: int | None = None) -> set[int]:
+    """Live (not zombie) processes whose parent is `parent` (default: this test)."""
+    me = parent or os.getpid()
     out = set()
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
@@ -122,6 +133,19 @@ def _children() -> set[int]:
                 continue
             if int(stat.rsplit(")", 1)[1].split()[1]) == me and " Z " not in stat:
                 out.add(int(d.name))
+    return out
+
+
+def _alive(pids: set[int]) -> set[int]:
+    """Those of `pids` still running (a zombie has ended; its new parent may never reap it)."""
+    out = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            out.add(pid)
     return out
 
 
@@ -213,6 +237,27 @@ def test_call_isolated_limits():
         call_isolated(os._exit, 3)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_end_when_a_running_check_is_killed(tmp_path, complete_pdf):
+    """SIGKILL and SIGTERM on `vhpdf check --jobs 2` mid-run: no worker survives its parent."""
+    folder = tmp_path / "eingang"
+    folder.mkdir()
+    for i in range(300):  # links, not copies: enough requests that the run is surely mid-way
+        os.link(complete_pdf, folder / f"ersuchen-{i:03d}.pdf")
+    for sig in [signal.SIGKILL, signal.SIGTERM] * 5:
+        proc = subprocess.Popen([sys.executable, "-m", "vhpdf", "check", "--jobs", "2", str(folder)],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while len(workers := _children(proc.pid)) < 2 and proc.poll() is None:
+            assert time.monotonic() < deadline, "no workers started"
+            time.sleep(0.02)
+        assert proc.poll() is None, "the run ended before it could be killed"
+        proc.send_signal(sig)
+        proc.wait(30)
+        assert proc.returncode == -sig
+        assert _gone(workers, lambda: _alive(workers)), (sig, _alive(workers))
+
+
 def test_cli_extract_is_isolated_too(tmp_path):
     import zlib
 
@@ -224,3 +269,47 @@ def test_cli_extract_is_isolated_too(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "Speicher" in proc.stderr and "Traceback" not in proc.stderr
     assert proc.stderr.startswith("Fehler: ")
+
+
+@pytest.mark.parametrize("command", ["druck", "flatten"])
+def test_cli_druck_and_flatten_are_isolated_too(tmp_path, command):
+    """They parse received files too: in a worker, under the same limits as extract."""
+    import zlib
+
+    packed = zlib.compress(b"A" * (70 * 2**20), 9)
+    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    path = tmp_path / "gross.pdf"
+    path.write_bytes(corpus._with_stream(stream))
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", command, "--speicher", "150", str(path),
+                           "-o", str(tmp_path / "aus.pdf")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and "Speicher" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"Fehler: {path}: ") and not (tmp_path / "aus.pdf").exists()
+
+
+def test_cli_druck_and_flatten_open_encrypted_files_and_never_touch_them(tmp_path, complete_values):
+    import hashlib
+
+    from vhpdf.read.extract import extract
+    from vhpdf.write.generate import fill_form
+
+    src = tmp_path / "geheim.pdf"
+    src.write_bytes(corpus.encrypt(fill_form(complete_values), "AES-128", user="geheim"))
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()
+
+    def vhpdf(*args, env=None):
+        return subprocess.run([sys.executable, "-m", "vhpdf", *map(str, args)], cwd=ROOT, capture_output=True,
+                              text=True, timeout=120, env={**os.environ, **(env or {})})
+
+    locked = vhpdf("druck", src, "-o", tmp_path / "druck.pdf")
+    assert locked.returncode == 1 and "--passwort" in locked.stderr, locked.stderr
+    given = vhpdf("druck", src, "-o", tmp_path / "druck.pdf", "--passwort", "geheim")
+    assert given.returncode == 0, given.stderr
+    from_env = vhpdf("flatten", src, "-o", tmp_path / "flach.pdf", env={"VHPDF_PASSWORT": "geheim"})
+    assert from_env.returncode == 0, from_env.stderr
+    for out in ("druck.pdf", "flach.pdf"):
+        assert extract(tmp_path / out).values == extract(src, password="geheim").values
+    os.link(src, tmp_path / "verweis.pdf")
+    for command, target in (("druck", src), ("flatten", tmp_path / "verweis.pdf")):  # also via a link
+        same = vhpdf(command, src, "-o", target, "--passwort", "geheim", "--force")
+        assert same.returncode == 2 and "Eingabedatei" in same.stderr, same.stderr
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == digest

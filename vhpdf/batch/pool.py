@@ -14,10 +14,12 @@ tasks that hang, crash or allocate.
 
 from __future__ import annotations
 
+import ctypes
 import faulthandler
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -31,6 +33,7 @@ from vhpdf.read.errors import ErrorKind
 
 DEFAULT_TIMEOUT = 30.0  # seconds per file
 DEFAULT_MEMORY_MB = 1024  # address space per worker
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 Task = Callable[..., Result]
 
@@ -68,14 +71,36 @@ def _limit_memory(memory_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _serve(task: Task, options: dict, memory_mb: int | None, inbox, outbox) -> None:
-    """A worker's life: take (index, item), send (index, result), until told to stop."""
+def _die_with_parent(parent: int) -> None:
+    """On Linux, have the kernel kill this worker when its parent dies, however it dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl: closed pipe ends still end the worker
+        return
+    if os.getppid() != parent:  # the parent died before the signal was set
+        os._exit(0)
+
+
+def _become_worker(memory_mb: int | None, parent: int, inherited: tuple) -> None:
+    """What every worker does first: end with its parent, keep no one's pipe ends, stay silent."""
+    for conn in inherited:  # parent's ends (also of this worker's own pipes): their EOF must reach us
+        conn.close()
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     faulthandler.disable()  # a crash is reported by the parent, never as a traceback
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)  # whatever a library prints about a file (maybe its values) goes nowhere
     os.close(devnull)
     _limit_memory(memory_mb)
+
+
+def _serve(task: Task, options: dict, memory_mb: int | None, inbox, outbox, parent: int,
+           inherited: tuple) -> None:
+    """A worker's life: take (index, item), send (index, result), until told to stop or orphaned."""
+    _become_worker(memory_mb, parent, inherited)
     while True:
         try:
             message = inbox.recv()
@@ -92,11 +117,19 @@ def _serve(task: Task, options: dict, memory_mb: int | None, inbox, outbox) -> N
         outbox.send((index, result))
 
 
+def _forked(ctx, conns: tuple) -> tuple:
+    """The connections a forked child inherits and must close (a spawned child inherits none)."""
+    return conns if ctx.get_start_method() == "fork" else ()
+
+
 class _Worker:
-    def __init__(self, ctx, task: Task, options: dict, memory_mb: int | None):
+    def __init__(self, ctx, task: Task, options: dict, memory_mb: int | None, others: tuple = ()):
+        """Start a worker; `others` are the parent's pipe ends of the other workers."""
         inbox_r, self.inbox = ctx.Pipe(duplex=False)  # one-way pipes, no sockets at all
         self.outbox, outbox_w = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_serve, args=(task, options, memory_mb, inbox_r, outbox_w),
+        inherited = _forked(ctx, (self.inbox, self.outbox, *others))
+        self.proc = ctx.Process(target=_serve, args=(task, options, memory_mb, inbox_r, outbox_w,
+                                                     os.getpid(), inherited),
                                 daemon=True, name="vhpdf-worker")
         self.proc.start()
         inbox_r.close()
@@ -275,7 +308,8 @@ class _Pool:
         w.done()
 
     def start_worker(self) -> _Worker:
-        return _Worker(self.ctx, self.task, self.options, self.limits.memory_mb)
+        others = tuple(c for w in self.workers for c in (w.inbox, w.outbox) if not c.closed)
+        return _Worker(self.ctx, self.task, self.options, self.limits.memory_mb, others)
 
     def replace(self, w: _Worker) -> _Worker:
         w.stop(kill=True)
@@ -292,13 +326,8 @@ class IsolationError(Exception):
     """A call in a worker process timed out, ran out of memory or crashed; the message is German."""
 
 
-def _call_in_child(func, args, kwargs, memory_mb, outbox) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    faulthandler.disable()
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    _limit_memory(memory_mb)
+def _call_in_child(func, args, kwargs, memory_mb, outbox, parent: int, inherited: tuple) -> None:
+    _become_worker(memory_mb, parent, inherited)
     try:
         outbox.send((True, func(*args, **kwargs)))
     except MemoryError:
@@ -315,7 +344,8 @@ def call_isolated(func, *args, limits: Limits = Limits(), **kwargs):
     """
     ctx = _context()
     inbox, outbox = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_call_in_child, args=(func, args, kwargs, limits.memory_mb, outbox),
+    proc = ctx.Process(target=_call_in_child, args=(func, args, kwargs, limits.memory_mb, outbox,
+                                                    os.getpid(), _forked(ctx, (inbox,))),
                        daemon=True, name="vhpdf-worker")
     proc.start()
     outbox.close()

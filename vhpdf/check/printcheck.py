@@ -49,15 +49,16 @@ def _button_finding(f, name: str, value, printed: str) -> list:
         return []
     return [(RULE_DRAWN, Severity.WARNUNG, name,
              text("pruefung.druck_abweichend", label=f.label, name=name, gezeigt=shown, gespeichert=stored,
-                  hinweis=text("pruefung.druck_hinweis")))]
+                  hinweis=text("pruefung.druck_hinweis")), "")]
 
 
 def print_findings(form: FormDefinition, ex: Extraction,
-                   with_values: bool = False) -> list[tuple[str, Severity, str, str]]:
-    """(rule, severity, field name, German message) for every field that misprints.
+                   with_values: bool = False) -> list[tuple[str, Severity, str, str, str]]:
+    """(rule, severity, field name, German message, quoting message) for every field that misprints.
 
-    The printed and stored text are quoted only `with_values`: by default a report says what
-    is wrong, not whose name it is.
+    The message never quotes a value: it says what is wrong, not whose name it is. The quoting
+    message (printed and stored text) is made only `with_values`, and shown only where the user
+    asked for values. Checkbox and option labels are the form's words, not values.
     """
     fields = form.field_map(ex.persons)
     out = []
@@ -73,14 +74,14 @@ def print_findings(form: FormDefinition, ex: Extraction,
         if _canonical(ap.printed) != _canonical(stored):
             drawn = _shown(ap.printed)
             hint = text("pruefung.druck_hinweis")
+            message = text("pruefung.druck_anders" if drawn else "pruefung.druck_leer",
+                           label=f.label, name=name, hinweis=hint)
+            quoted = ""
             if with_values:
                 shown = text("pruefung.zitat", wert=drawn) if drawn else text("pruefung.nichts")
-                message = text("pruefung.druck_abweichend", label=f.label, name=name, gezeigt=shown,
-                               gespeichert=text("pruefung.zitat", wert=_shown(stored)), hinweis=hint)
-            else:
-                message = text("pruefung.druck_anders" if drawn else "pruefung.druck_leer",
-                               label=f.label, name=name, hinweis=hint)
-            out.append((RULE_DRAWN, Severity.WARNUNG, name, message))
+                quoted = text("pruefung.druck_abweichend", label=f.label, name=name, gezeigt=shown,
+                              gespeichert=text("pruefung.zitat", wert=_shown(stored)), hinweis=hint)
+            out.append((RULE_DRAWN, Severity.WARNUNG, name, message, quoted))
         if not stored:
             continue
         try:
@@ -88,9 +89,9 @@ def print_findings(form: FormDefinition, ex: Extraction,
         except UnencodableError as exc:
             out.append((RULE_FONT, Severity.WARNUNG, name,
                         text("pruefung.druck_zeichen", label=f.label, name=name, zeichen=exc.char,
-                             code=ord(exc.char))))
+                             code=ord(exc.char)), ""))
             continue
         if not layout_text(stored, ap.width, ap.height, ap.multiline).fits:
             out.append((RULE_CUT, Severity.HINWEIS, name,
-                        text("pruefung.druck_abgeschnitten", label=f.label, name=name, groesse=MIN_SIZE)))
+                        text("pruefung.druck_abgeschnitten", label=f.label, name=name, groesse=MIN_SIZE), ""))
     return out

@@ -37,6 +37,9 @@ class Finding:
     message: str
     basis: str = ""
     short: str = ""  # a few words for tables (the rule's `short`)
+    # the message quoting printed and stored text; set only when values are kept, shown only
+    # where values were asked for (report/privacy.py)
+    quoted: str = ""
 
 
 @dataclass

@@ -298,7 +298,7 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
     else:
         report = render_table(results, output is None and sys.stdout.isatty(), mit_werten)
         if ausfuehrlich:
-            report += "\n" + render_details(results)
+            report += "\n" + render_details(results, mit_werten)
     if reply_dir is not None:
         _write_replies(results, reply_dir, force, sender)
     _emit(report, output, force)
@@ -329,19 +329,39 @@ def rueckmeldung(paths: tuple[Path, ...], folder: Path, sender: str | None, forc
     _write_replies(results, folder, force, sender)
 
 
+def _not_the_input(file: Path, output: Path) -> None:
+    """Refuse an output that is the input itself (also through a link): inputs are never touched."""
+    try:
+        same = output.resolve() == file.resolve() or (output.exists() and os.path.samefile(output, file))
+    except OSError:
+        same = False
+    if same:
+        raise UsageProblem(text("cli.ausgabe_ist_eingabe"))
+
+
 @cli.command(options_metavar="[OPTIONEN]")
 @click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
 @click.option("-o", "--ausgabe", "output", type=click.Path(dir_okay=False, path_type=Path),
               required=True, help="Ausgabedatei (die Eingabedatei bleibt unverändert).")
 @_FORCE
-def druck(file: Path, output: Path, force: bool) -> None:
-    """Druckfassung schreiben: jedes Feld neu gezeichnet aus seinem gespeicherten Wert."""
+@_PASSWORD
+@_TIMEOUT
+@_MEMORY
+def druck(file: Path, output: Path, force: bool, passwort: str | None, timeout: float, speicher: int) -> None:
+    """Druckfassung schreiben: jedes Feld neu gezeichnet aus seinem gespeicherten Wert.
+
+    Die Datei wird in einem eigenen Prozess mit Zeitlimit und Speichergrenze gelesen.
+    """
+    from vhpdf.batch.pool import IsolationError, Limits, call_isolated
     from vhpdf.read.errors import ExtractError
     from vhpdf.write.druck import DruckError, print_file
 
+    _not_the_input(file, output)
+    if output.exists() and not force:
+        raise UsageProblem(text("cli.existiert", datei=output))
     try:
-        pdf = print_file(file)
-    except ExtractError as exc:
+        pdf = call_isolated(print_file, file, password=passwort, limits=Limits(timeout, speicher))
+    except (ExtractError, IsolationError) as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     except DruckError as exc:
         lines = "\n".join(text("cli.problem", problem=p) for p in exc.problems)
@@ -351,24 +371,32 @@ def druck(file: Path, output: Path, force: bool) -> None:
 
 
 @cli.command(options_metavar="[OPTIONEN]")
-@click.argument("file", metavar="DATEI", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
 @click.option("-o", "--ausgabe", "output", required=True,
               type=click.Path(dir_okay=False, path_type=Path), help="Ausgabedatei (Pflicht).")
 @click.option("--pdfa", is_flag=True, help="Als PDF/A-2b ausgeben (benötigt Ghostscript).")
 @_FORCE
-def flatten(file: Path, output: Path, pdfa: bool, force: bool) -> None:
-    """Werte fest in die Seiten einbrennen (für die Akte); Fußzeile bleibt erhalten."""
-    from vhpdf.read.errors import ExtractError
-    from vhpdf.read.files import read_file
-    from vhpdf.write.flatten import FlattenError
-    from vhpdf.write.flatten import flatten as burn
+@_PASSWORD
+@_TIMEOUT
+@_MEMORY
+def flatten(file: Path, output: Path, pdfa: bool, force: bool, passwort: str | None, timeout: float,
+            speicher: int) -> None:
+    """Werte fest in die Seiten einbrennen (für die Akte); Fußzeile bleibt erhalten.
 
-    if output.resolve() == file.resolve():
-        raise click.ClickException(text("cli.ausgabe_ist_eingabe"))
+    Die Datei wird in einem eigenen Prozess mit Zeitlimit und Speichergrenze gelesen.
+    """
+    from vhpdf.batch.pool import IsolationError, Limits, call_isolated
+    from vhpdf.read.errors import ExtractError
+    from vhpdf.write.flatten import FlattenError, flatten_file, to_pdfa
+
+    _not_the_input(file, output)
+    if output.exists() and not force:
+        raise UsageProblem(text("cli.existiert", datei=output))
     try:
-        source = read_file(file)
-        data, notes = burn(source, pdfa=pdfa)
-    except (FlattenError, ExtractError) as exc:
+        data, notes = call_isolated(flatten_file, file, password=passwort, limits=Limits(timeout, speicher))
+        if pdfa:
+            data = to_pdfa(data)
+    except (FlattenError, ExtractError, IsolationError) as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     _write_pdf(data, output, force)
     for note in notes:

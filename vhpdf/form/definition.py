@@ -93,6 +93,7 @@ class Field:
     options: tuple[Option, ...] = ()
     hint: str = ""
     max_length: int = 0
+    personal: bool = False  # holds a person's data: shown only where values were asked for
     section: str = ""
     n: int | None = None
 
@@ -237,7 +238,7 @@ ROLES = {"kpb", "behoerde", "anschrift", "aktenzeichen", "ersuchen_datum", "mass
 _SECTION_KEYS = {"id", "heading", "intro", "fields", "repeat"}
 _REPEAT_KEYS = {"title", "default", "max"}
 _FIELD_KEYS = {"name", "label", "tooltip", "type", "requirement", "format", "lines", "width",
-               "options", "options_from", "hint", "max_length"}
+               "options", "options_from", "hint", "max_length", "personal"}
 _RULE_KEYS = {"id", "severity", "basis", "message", "fields", "each", "when", "require",
               "require_any", "short"}
 _CONDITION_KEYS = {"test", "fields", "values"}
@@ -330,12 +331,15 @@ def _load_field(raw: Any, where: str, section: str, folder: Path, kpb: list) -> 
     lines = raw.get("lines", 1)
     if not (isinstance(lines, int) and 1 <= lines <= 20):
         raise DefinitionError(f"{where}.lines: ganze Zahl 1–20 erwartet")
+    personal = raw.get("personal", False)
+    if not isinstance(personal, bool):
+        raise DefinitionError(f"{where}.personal: true oder false erwartet")
     return Field(
         name=name, label=raw["label"], tooltip=raw["tooltip"], type=ftype,
         requirement=_enum(Requirement, raw.get("requirement", "optional"), f"{where}.requirement"),
         format=_enum(Format, raw["format"], f"{where}.format") if "format" in raw else None,
         lines=lines, width=float(width), options=options, hint=raw.get("hint", ""),
-        max_length=int(raw.get("max_length", 0)), section=section,
+        max_length=int(raw.get("max_length", 0)), personal=personal, section=section,
     )
 
 

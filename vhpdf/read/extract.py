@@ -175,18 +175,27 @@ class _Parsed:
     needs_rendering: bool
 
 
-def _parse(data: bytes, password: str | None) -> _Parsed:
-    """Parse with pypdf; any failure of the parser on bad input becomes an ExtractError."""
+def open_reader(data: bytes, password: str | None = None):
+    """A pypdf reader of `data`, decrypted (empty password first, then `password`).
+
+    Raises EncryptedError if it cannot be opened; parser errors are the caller's to judge.
+    """
     from pypdf import PdfReader
 
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        opened = reader.decrypt("")
+        if not opened and password:
+            opened = reader.decrypt(password)
+        if not opened:
+            raise EncryptedError(text("lesen.kennwort_falsch" if password else "lesen.verschluesselt"))
+    return reader
+
+
+def _parse(data: bytes, password: str | None) -> _Parsed:
+    """Parse with pypdf; any failure of the parser on bad input becomes an ExtractError."""
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            opened = reader.decrypt("")
-            if not opened and password:
-                opened = reader.decrypt(password)
-            if not opened:
-                raise EncryptedError(text("lesen.kennwort_falsch" if password else "lesen.verschluesselt"))
+        reader = open_reader(data, password)
         root = reader.trailer["/Root"].get_object()
         check_pages(root)
         acro: Any = root.get("/AcroForm")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vhpdf.form.definition import FormDefinition
+from vhpdf.form.messages import text
 
 
 def rules_markdown(form: FormDefinition) -> str:
@@ -35,6 +36,9 @@ def fields_markdown(form: FormDefinition) -> str:
             if f.options:
                 shown = [o.value for o in f.options]
                 detail = ", ".join(shown[:6]) + (f" … ({len(shown)})" if len(shown) > 6 else "")
-            lines.append(f"| `{f.name}` | {f.type.value} | {f.requirement.value} | {detail} | {f.label} |")
+            need = f.requirement.value
+            if f.personal:
+                need = text("bericht.feld_personenbezogen", angabe=need)
+            lines.append(f"| `{f.name}` | {f.type.value} | {need} | {detail} | {f.label} |")
         lines.append("")
     return "\n".join(lines)

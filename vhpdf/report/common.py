@@ -52,9 +52,11 @@ def missing_text(r: Result) -> str:
     return "; ".join(parts) or "—"
 
 
-def changes_text(r: Result) -> str:
-    """What changed against the previous version, field names only (values if kept)."""
-    c = r.changes
+def changes_text(r: Result, with_values: bool = False) -> str:
+    """What changed against the previous version, field names only (values if asked for)."""
+    from vhpdf.report.privacy import changes
+
+    c = changes(r, with_values)
     if not c:
         return ""
     parts = []
@@ -70,8 +72,6 @@ def changes_text(r: Result) -> str:
 
 def cell(v: Value) -> str:
     return "" if v is None else (text("bericht.ja") if v is True else text("bericht.nein") if v is False else v)
-
-
 
 
 def source_short(r: Result) -> str:

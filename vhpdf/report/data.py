@@ -9,6 +9,7 @@ import json
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import FieldType, FormDefinition, Severity, Value
 from vhpdf.form.messages import text
+from vhpdf.report import privacy
 from vhpdf.report.common import cell, mail_text, missing_text
 
 
@@ -19,8 +20,7 @@ def result_dict(r: Result, with_values: bool = False) -> dict:
         "status": r.status.value,
         "current": r.superseded_by is None,
         "superseded_by": r.superseded_by,
-        "changes": ({k: v for k, v in r.changes.items() if with_values or k != "values"}
-                    if r.changes else None),
+        "changes": privacy.changes(r, with_values),
         "mail": ({"file": r.mail.file, "from": r.mail.sender, "date": r.mail.date,
                   "subject": r.mail.subject} if r.mail else None),
         "annexes": list(r.annexes),
@@ -34,8 +34,9 @@ def result_dict(r: Result, with_values: bool = False) -> dict:
         "source": r.source,
         "sources": r.sources,
         "findings": [{"rule": f.rule, "severity": f.severity.value, "fields": list(f.fields),
-                      "short": f.short, "message": f.message, "basis": f.basis} for f in r.findings],
-        "values": r.values if with_values else None,
+                      "short": f.short, "message": privacy.message(f, with_values), "basis": f.basis}
+                     for f in r.findings],
+        "values": privacy.values(r, with_values),
     }
 
 
@@ -52,12 +53,23 @@ def csv_columns() -> list[str]:
             text("bericht.spalte_fehlende"), text("bericht.spalte_anlagen"), text("bericht.spalte_quelle")]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe
+    (OWASP, CSV injection), since Aktenzeichen, subjects and file names come from outside."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[list], header: list[str]) -> str:
-    """CSV as German Excel opens it by double-click: BOM, semicolons, CRLF."""
+    """CSV as German Excel opens it by double-click: BOM, semicolons, CRLF, no formulas."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([spreadsheet_safe(c) for c in header])
+    writer.writerows([spreadsheet_safe(c) for c in row] for row in rows)
     return "\ufeff" + buf.getvalue()
 
 
@@ -75,7 +87,7 @@ def render_csv(results: list[Result], with_values: bool = False) -> str:
                facts.personen if facts else "", r.count(Severity.FEHLER), r.count(Severity.WARNUNG),
                missing_text(r) if r.status is not Status.VOLLSTAENDIG or r.count(Severity.WARNUNG) else "",
                " | ".join(r.annexes), r.source.label if r.source else ""]
-        rows.append(row + [cell((r.values or {}).get(n)) for n in names])
+        rows.append(row + [cell((privacy.values(r, with_values) or {}).get(n)) for n in names])
     return _csv(rows, csv_columns() + names)
 
 

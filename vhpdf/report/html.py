@@ -8,6 +8,7 @@ import html
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity
 from vhpdf.form.messages import text
+from vhpdf.report import privacy
 from vhpdf.report.common import (
     SYMBOL,
     cell,
@@ -109,7 +110,7 @@ def _detail(i: int, r: Result, with_values: bool) -> str:
     if r.superseded_by:
         items.append((text("bericht.ersetzt_durch"), r.superseded_by))
     if r.changes:
-        items.append((text("bericht.aenderungen_gegenueber", datei=r.changes["against"]), changes_text(r)))
+        items.append((text("bericht.aenderungen_gegenueber", datei=r.changes["against"]), changes_text(r, with_values)))
     if r.error:
         items.append((text("bericht.unlesbar"), r.error))
     out = [f'<section id="ersuchen-{i}"><h2>{_e(r.file)}</h2><dl>']
@@ -119,12 +120,12 @@ def _detail(i: int, r: Result, with_values: bool) -> str:
         heads = (text("bericht.schwere"), text("bericht.befund_titel"), text("bericht.grundlage"))
         out.append("<table><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr></thead><tbody>")
         out += [f'<tr><td class="{f.severity.value}">{_e(severity_label(f.severity))}</td>'
-                f"<td>{_e(f.message)}</td><td>{_e(f.basis)}</td></tr>" for f in r.findings]
+                f"<td>{_e(privacy.message(f, with_values))}</td><td>{_e(f.basis)}</td></tr>" for f in r.findings]
         out.append("</tbody></table>")
-    if with_values and r.values:
+    if values := privacy.values(r, with_values):
         out.append(f"<h3>{_e(text('bericht.ausgelesene_werte'))}</h3><table><tbody>")
         out += [f"<tr><th>{_e(n)}</th><td>{_e(cell(v))}</td></tr>"
-                for n, v in r.values.items() if v not in (None, False, "")]
+                for n, v in values.items() if v not in (None, False, "")]
         out.append("</tbody></table>")
     out.append("</section>")
     return "\n".join(out)

@@ -22,6 +22,8 @@ from vhpdf.form.definition import Severity, load_definition
 from vhpdf.form.messages import text
 from vhpdf.report.common import mail_date
 from vhpdf.report.output import OutputError, write_output
+from vhpdf.report.privacy import message, reply_values
+from vhpdf.report.privacy import redact as _redact
 
 
 class ReplyError(Exception):
@@ -62,9 +64,15 @@ def needs_reply(r: Result) -> bool:
 
 
 def _v(r: Result, role: str) -> str:
-    """The value of the field playing `role` (see [roles] in the form definition)."""
-    v = (r.values or {}).get(load_definition().role(role))
+    """The value of the field playing `role` (see [roles]), if a reply may use it at all."""
+    form = load_definition()
+    v = reply_values(form, r).get(form.role(role))
     return v.strip() if isinstance(v, str) else ""
+
+
+def _finding(r: Result, f) -> str:
+    """A finding as the reply states it: by label, never quoting a value."""
+    return _redact(message(f, with_values=False), load_definition(), r)
 
 
 def _recipient(r: Result) -> str:
@@ -98,11 +106,11 @@ def compose(r: Result) -> Reply:
     errors = [f for f in r.findings if f.severity is Severity.FEHLER]
     warnings = [f for f in r.findings if f.severity is Severity.WARNUNG]
     lines += ["", text("antwort.zwingend")]
-    lines += [text("antwort.zwingend_punkt", nummer=i, meldung=f.message, grundlage=f.basis)
+    lines += [text("antwort.zwingend_punkt", nummer=i, meldung=_finding(r, f), grundlage=f.basis)
               for i, f in enumerate(errors, 1)]
     if warnings:
         lines += ["", text("antwort.ausserdem")]
-        lines += [text("antwort.ausserdem_punkt", meldung=f.message, grundlage=f.basis) for f in warnings]
+        lines += [text("antwort.ausserdem_punkt", meldung=_finding(r, f), grundlage=f.basis) for f in warnings]
     lines += ["", text("antwort.schriftlich")]
     bezirk = (text("antwort.bezirksregierung", bezirk=r.kpb.bezirk) if r.kpb
               else text("antwort.bezirksregierung_unbekannt"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from vhpdf.check.result import Result
 from vhpdf.form.definition import load_definition
 from vhpdf.form.messages import text
+from vhpdf.report import privacy
 from vhpdf.report.common import (
     COLOR,
     SYMBOL,
@@ -56,13 +57,13 @@ def render_table(results: list[Result], color: bool = False, with_values: bool =
             out.append(indent + text("bericht.zeile_ersetzt", datei=r.superseded_by))
         if r.changes:
             out.append(indent + text("bericht.zeile_aenderungen", datei=r.changes["against"],
-                                     aenderungen=changes_text(r)))
-        if with_values and r.values:
+                                     aenderungen=changes_text(r, with_values)))
+        if values := privacy.values(r, with_values):
             form = load_definition()
-            names = [text("bericht.person", name=r.values.get(form.role("person_name", n)) or "",
-                          vorname=r.values.get(form.role("person_vorname", n)) or "")
-                     for n in range(1, form.persons_in(r.values) + 1)
-                     if r.values.get(form.role("person_name", n))]
+            names = [text("bericht.person", name=values.get(form.role("person_name", n)) or "",
+                          vorname=values.get(form.role("person_vorname", n)) or "")
+                     for n in range(1, form.persons_in(values) + 1)
+                     if values.get(form.role("person_name", n))]
             if names:
                 out.append(indent + text("bericht.zeile_personen", personen="; ".join(names)))
     if any(r.kpb for r in results):
@@ -71,7 +72,7 @@ def render_table(results: list[Result], color: bool = False, with_values: bool =
     return "\n".join(out) + "\n"
 
 
-def render_details(results: list[Result]) -> str:
+def render_details(results: list[Result], with_values: bool = False) -> str:
     """Every finding with its message and legal basis, request by request."""
     out = []
     for r in results:
@@ -84,10 +85,11 @@ def render_details(results: list[Result]) -> str:
             out.append("    " + text("bericht.empfaenger_details", name=r.kpb.name, bezirk=r.kpb.bezirk))
         for f in r.findings:
             if f.basis:
-                line = text("bericht.befund_grundlage", schwere=severity_label(f.severity), meldung=f.message,
-                            grundlage=f.basis)
+                line = text("bericht.befund_grundlage", schwere=severity_label(f.severity),
+                            meldung=privacy.message(f, with_values), grundlage=f.basis)
             else:
-                line = text("bericht.befund", schwere=severity_label(f.severity), meldung=f.message)
+                line = text("bericht.befund", schwere=severity_label(f.severity),
+                            meldung=privacy.message(f, with_values))
             out.append("    " + line)
     return "\n".join(out) + "\n"
 

@@ -14,7 +14,7 @@ import io
 import os
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfWriter
 from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
@@ -36,10 +36,10 @@ from vhpdf.pdf.flags import FieldFlag
 from vhpdf.pdf.font import PS_NAME
 from vhpdf.pdf.pypdf_compat import adder
 from vhpdf.pdf.type0 import type0_font
-from vhpdf.read.extract import read_pdf
+from vhpdf.read.extract import open_reader, read_pdf
 from vhpdf.read.fields import field_value, terminal_fields
 from vhpdf.read.files import read_file
-from vhpdf.write.fill import form_xobject, on_state, unencodable_message, widget_size
+from vhpdf.write.fill import form_xobject, on_state, own_metadata, unencodable_message, widget_size
 
 
 class DruckError(Exception):
@@ -48,6 +48,9 @@ class DruckError(Exception):
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
         self.problems = problems
+
+    def __reduce__(self):  # raised in a worker process, re-raised in the parent
+        return DruckError, (self.problems,)
 
 
 def _our_font(writer: PdfWriter, fonts: DictionaryObject):
@@ -68,15 +71,16 @@ def _states(widget) -> set[str]:
         normal, "get_data") else set()
 
 
-def print_copy(data: bytes, form: FormDefinition | None = None) -> bytes:
+def print_copy(data: bytes, form: FormDefinition | None = None, password: str | None = None) -> bytes:
     """A copy of the filled form `data` whose fields all print their stored values.
 
     Raises an ExtractError subclass if `data` is no readable Vollzugshilfeersuchen and
     DruckError if a value holds a character the embedded font cannot draw.
     """
     form = form or load_definition()
-    read_pdf(data, form)
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data), strict=False))
+    ex = read_pdf(data, form, password)
+    writer = PdfWriter(clone_from=open_reader(data, password))
+    own_metadata(writer, form, ex.form_id, ex.form_version)
     acro = writer._root_object["/AcroForm"].get_object()
     acro.pop("/NeedAppearances", None)
     acro.pop("/XFA", None)  # an XFA layer would be shown instead of the fields by some viewers
@@ -154,6 +158,9 @@ def _redraw_button(attrs: dict, widgets: list, flags: int) -> None:
 
 
 
-def print_file(path: str | os.PathLike) -> bytes:
-    """The print copy of a file on disk (read only; the file is never modified)."""
-    return print_copy(read_file(path))
+def print_file(path: str | os.PathLike, password: str | None = None) -> bytes:
+    """The print copy of a file on disk (read only; the file is never modified).
+
+    The copy of an encrypted file is not encrypted: it is written for the printer, owner-only.
+    """
+    return print_copy(read_file(path), password=password)

@@ -124,3 +124,17 @@ def write_value(field_obj: DictionaryObject, widgets: list[DictionaryObject], fi
         normal = form_xobject(stream, width, height, resources, add)
         normal.get_object()[NameObject(SHOWS_KEY)] = TextStringObject(shown_digest(text, stream))
         w[NameObject("/AP")] = DictionaryObject({NameObject("/N"): normal})
+
+
+def own_metadata(writer: Any, form: FormDefinition, form_id: str | None, version: str | None) -> None:
+    """Replace a copied file's document info and XMP with vhpdf's own neutral words.
+
+    A received file's metadata may name its author or a person in the title; a copy made from
+    it (print copy, flat copy) keeps only the form's title and identity.
+    """
+    from vhpdf import __version__
+    from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION
+
+    writer._root_object.pop("/Metadata", None)
+    writer.metadata = {"/Title": form.title, "/Producer": f"vhpdf {__version__}",
+                       INFO_FORM_ID: form_id or form.id, INFO_FORM_VERSION: version or form.version}

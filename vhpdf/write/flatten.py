@@ -10,20 +10,22 @@ is done by Ghostscript when asked.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
 from vhpdf.form.definition import FieldType, FormDefinition, load_definition
 from vhpdf.pdf.pypdf_compat import adder
-from vhpdf.read.extract import Extraction, read_pdf
+from vhpdf.read.extract import Extraction, open_reader, read_pdf
 from vhpdf.read.fields import terminal_fields
+from vhpdf.read.files import read_file
 from vhpdf.read.source import ValueSource
-from vhpdf.write.fill import button_appearances, on_state, widget_size, write_value
+from vhpdf.write.fill import button_appearances, on_state, own_metadata, widget_size, write_value
 
 _HIDDEN, _NOVIEW = 2, 32
 
@@ -89,15 +91,16 @@ def _refresh_values(writer: PdfWriter, form: FormDefinition, ex: Extraction) -> 
                     adder(writer))
 
 
-def flatten_pdf(data: bytes, form: FormDefinition, ex: Extraction) -> bytes:
+def flatten_pdf(data: bytes, form: FormDefinition, ex: Extraction, password: str | None = None) -> bytes:
     """The form with its widgets drawn into the page content and no fields left."""
     try:
-        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+        writer = PdfWriter(clone_from=open_reader(data, password))
     except Exception as exc:  # pypdf raises many kinds for broken files
         raise FlattenError(f"Die PDF-Datei ist nicht lesbar ({type(exc).__name__}).") from None
     if "/AcroForm" not in writer._root_object:
         raise FlattenError("Die Datei enthält keine Formularfelder; sie ist bereits flach.")
     _refresh_values(writer, form, ex)
+    own_metadata(writer, form, ex.form_id, ex.form_version)
     for page in writer.pages:
         annots = page.get("/Annots")
         if annots is None:
@@ -199,12 +202,21 @@ def _notes(form: FormDefinition, ex: Extraction) -> list[str]:
     return []
 
 
-def flatten(data: bytes, pdfa: bool = False) -> tuple[bytes, list[str]]:
+def flatten(data: bytes, pdfa: bool = False, password: str | None = None) -> tuple[bytes, list[str]]:
     """Flatten a filled form for the file record (optionally as PDF/A-2b), with notes for the user.
 
     The file is read once: the same extraction redraws the values and yields the notes.
     """
     form = load_definition()
-    ex = read_pdf(data, form)
-    flat = flatten_pdf(data, form, ex)
+    ex = read_pdf(data, form, password)
+    flat = flatten_pdf(data, form, ex, password)
     return (to_pdfa(flat) if pdfa else flat), _notes(form, ex)
+
+
+def flatten_file(path: str | os.PathLike, password: str | None = None) -> tuple[bytes, list[str]]:
+    """The flat copy of a file on disk and its notes (read only; the file is never modified).
+
+    Meant to run in an isolated worker; PDF/A conversion (`to_pdfa`) of the result is left to the
+    caller, since it runs Ghostscript on vhpdf's own output, not on the received file.
+    """
+    return flatten(read_file(path), password=password)
