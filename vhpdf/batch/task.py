@@ -17,13 +17,17 @@ from vhpdf.form.definition import FormDefinition, load_definition
 from vhpdf.read.errors import ErrorKind, ExtractError
 from vhpdf.read.extract import read_pdf
 from vhpdf.read.files import read_file
+from vhpdf.read.signature import verify
 
 MEMORY_MESSAGE = "Die Datei braucht beim Lesen mehr Speicher als erlaubt (Speichergrenze)."
 
 
 def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool = False,
-               password: str | None = None) -> Result:
-    """Check one item; never raises for a bad file, it is reported as unlesbar."""
+               password: str | None = None, anchors: bytes | None = None) -> Result:
+    """Check one item; never raises for a bad file, it is reported as unlesbar.
+
+    `anchors` are PEM certificates the signer's chain is judged against (read.signature).
+    """
     form = form or load_definition()
     if item.error:
         return Result(item.name, Status.UNLESBAR, error=item.error, mail=item.mail,
@@ -31,6 +35,7 @@ def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool
     try:
         data = item.data if item.data is not None else read_file(item.path or item.name)
         ex = read_pdf(data, form, password)
+        ex.signature = verify(data, anchors, password)
         del data
         result = check_extraction(item.name, ex, form, keep_values, tuple(item.annexes))
     except ExtractError as exc:
