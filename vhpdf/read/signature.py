@@ -181,7 +181,7 @@ def _one(emb, data: bytes, anchors: bytes | None) -> Signature:
         return Signature(name, SignatureState.BROKEN, reason="Signaturdaten beschädigt")
     signer = _common_name(status.signing_cert)
     when = status.signer_reported_dt
-    signed_at = when.astimezone(dt.timezone.utc).isoformat(timespec="seconds") if when else ""
+    signed_at = when.astimezone(dt.UTC).isoformat(timespec="seconds") if when else ""
     trusted = bool(status.trusted) if anchors else None
     if not (status.intact and status.valid):
         reason = ("Prüfsumme passt nicht: Inhalt nach dem Signieren verändert" if not status.intact

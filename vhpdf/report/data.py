@@ -8,7 +8,7 @@ import json
 
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity, Value
-from vhpdf.report.common import cell, mail_text, missing_text
+from vhpdf.report.common import cell, mail_text, missing_text, signature_dict, signature_text
 
 
 def result_dict(r: Result, with_values: bool = False) -> dict:
@@ -32,6 +32,7 @@ def result_dict(r: Result, with_values: bool = False) -> dict:
         "error": r.error,
         "source": r.source,
         "sources": r.sources,
+        "signature": signature_dict(r),
         "findings": [{"rule": f.rule, "severity": f.severity.value, "fields": list(f.fields),
                       "short": f.short, "message": f.message, "basis": f.basis} for f in r.findings],
         "values": r.values if with_values else None,
@@ -44,7 +45,7 @@ def render_json(results: list[Result], with_values: bool = False) -> str:
 
 CSV_COLUMNS = ["Datei", "E-Mail", "Status", "Fassung", "KPB", "Regierungsbezirk", "Aktenzeichen",
                "Datum der Maßnahme", "Personen", "Fehler", "Warnungen", "Fehlende Angaben", "Anlagen",
-               "Quelle"]
+               "Quelle", "Signatur"]
 
 
 def _csv(rows: list[list], header: list[str]) -> str:
@@ -68,7 +69,7 @@ def render_csv(results: list[Result], with_values: bool = False) -> str:
                (facts.aktenzeichen or "") if facts else "", (facts.massnahme_datum or "") if facts else "",
                facts.personen if facts else "", r.count(Severity.FEHLER), r.count(Severity.WARNUNG),
                missing_text(r) if r.status is not Status.VOLLSTAENDIG or r.count(Severity.WARNUNG) else "",
-               " | ".join(r.annexes), r.source.label if r.source else ""]
+               " | ".join(r.annexes), r.source.label if r.source else "", signature_text(r, with_values)]
         rows.append(row + [cell((r.values or {}).get(n)) for n in names])
     return _csv(rows, CSV_COLUMNS + names)
 

@@ -14,6 +14,8 @@ from vhpdf.report.common import (
     changes_text,
     mail_text,
     missing_text,
+    signature_short,
+    signature_text,
     status_text,
     summary,
 )
@@ -77,6 +79,7 @@ def _row(i: int, r: Result) -> str:
         (_e(facts.aktenzeichen if facts else ""), None),
         (_e(facts.massnahme_datum if facts else ""), _sortable_date(facts.massnahme_datum if facts else "")),
         (_e(facts.personen if facts else ""), None),
+        (_e(signature_short(r)), None),
         (str(r.count(Severity.FEHLER)), None),
         (str(r.count(Severity.WARNUNG)), None),
         (_e(missing_text(r)), None),
@@ -105,6 +108,8 @@ def _detail(i: int, r: Result, with_values: bool) -> str:
         mixed = sorted({s.label for s in r.sources.values()})
         items.append(("Quelle der Werte", r.source.label
                       + (f" (teils: {', '.join(mixed)})" if mixed else "")))
+    if r.signature:
+        items.append(("Signatur", signature_text(r, with_values)))
     items.append(("Anlagen", ", ".join(r.annexes) or "keine"))
     if r.superseded_by:
         items.append(("Ersetzt durch", r.superseded_by))
@@ -130,7 +135,7 @@ def _detail(i: int, r: Result, with_values: bool) -> str:
 
 
 HEADERS = ["Status", "Datei", "E-Mail", "KPB", "Regierungsbezirk", "Aktenzeichen",
-           "Datum der Maßnahme", "Personen", "Fehler", "Warnungen", "Fehlende Angaben"]
+           "Datum der Maßnahme", "Personen", "Signatur", "Fehler", "Warnungen", "Fehlende Angaben"]
 
 
 def render_html(results: list[Result], with_values: bool = False) -> str:

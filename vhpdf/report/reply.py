@@ -19,8 +19,21 @@ from pathlib import Path
 
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity, load_definition
+from vhpdf.read.signature import SignatureState
 from vhpdf.report.common import mail_date
 from vhpdf.report.output import OutputError, write_output
+
+# The written form, said plainly (the findings carry the exact reason and basis).
+SIGNATURE_REPLY = {
+    SignatureState.UNSIGNED: "Das Ersuchen ist nicht elektronisch signiert. Per E-Mail ersetzt es die "
+    "Schriftform nur mit einer qualifizierten elektronischen Signatur (§ 3a VwVfG NRW); bitte senden "
+    "Sie es qualifiziert elektronisch signiert oder unterschrieben auf Papier.",
+    SignatureState.BROKEN: "Die elektronische Signatur des Ersuchens ist ungültig: Das Dokument wurde "
+    "nach dem Signieren verändert oder die Signatur ist beschädigt. Bitte senden Sie es neu signiert.",
+    SignatureState.CHANGED_AFTER_SIGNING: "Das Ersuchen wurde nach der elektronischen Signatur noch "
+    "geändert; diese Änderungen deckt die Signatur nicht. Bitte senden Sie es mit den endgültigen "
+    "Angaben neu signiert.",
+}
 
 DECREE = "Erlass des MKJFGFI NRW vom 06.09.2024 (Az. 26.19.01-000009)"
 
@@ -104,6 +117,8 @@ def compose(r: Result) -> Reply:
     if warnings:
         lines += ["", "Außerdem fehlen Mindestinformationen bzw. sind zu prüfen:"]
         lines += [f"  - {f.message} [{f.basis}]" for f in warnings]
+    if r.signature and r.signature.state in SIGNATURE_REPLY:
+        lines += ["", SIGNATURE_REPLY[r.signature.state]]
     lines += ["", "Bitte senden Sie uns das ergänzte Ersuchen schriftlich (Erlass Nr. 2) zu. "
               "Einzelheiten können wir gern vorab telefonisch klären (Erlass Nr. 4)."]
     bezirk = f"Bezirksregierung {r.kpb.bezirk}" if r.kpb else "zuständigen Bezirksregierung"

@@ -12,6 +12,8 @@ from vhpdf.report.common import (
     clip,
     mail_text,
     missing_text,
+    signature_short,
+    signature_text,
     source_short,
     status_text,
     summary,
@@ -25,24 +27,28 @@ def render_table(results: list[Result], color: bool = False, with_values: bool =
     """
     import click
 
-    header = ["Status", "Ersuchen", "Quelle", "KPB", "Bez.-Reg.", "Aktenzeichen", "Maßnahme", "Fehlt"]
+    header = ["Status", "Ersuchen", "Quelle", "Signatur", "KPB", "Bez.-Reg.", "Aktenzeichen", "Maßnahme",
+              "Fehlt"]
     rows = []
     for r in results:
         symbol = "⟲" if r.superseded_by else SYMBOL[r.status]
         facts = r.facts
         kpb = (f"{'PP' if r.kpb.art == 'pp' else 'KPB'} {r.kpb.ort}") if r.kpb else ""
-        rows.append([f"{symbol} {r.status.value}", clip(r.file, 48), source_short(r), kpb,
+        rows.append([f"{symbol} {r.status.value}", clip(r.file, 48), source_short(r), signature_short(r), kpb,
                      r.kpb.bezirk if r.kpb else "", (facts.aktenzeichen or "") if facts else "",
                      (facts.massnahme_datum or "") if facts else "", missing_text(r)])
-    widths = [max(len(row[i]) for row in rows + [header]) for i in range(7)]
-    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)) + "  " + header[7]]
+    last = len(header) - 1
+    widths = [max(len(row[i]) for row in rows + [header]) for i in range(last)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)) + "  " + header[last]]
     for r, row in zip(results, rows):
         cells = [c.ljust(w) for c, w in zip(row, widths)]
         if color:
             fg = "bright_black" if r.superseded_by else COLOR[r.status]
             cells[0] = click.style(cells[0], fg=fg, bold=not r.superseded_by)
-        out.append("  ".join(cells) + "  " + row[7])
+        out.append("  ".join(cells) + "  " + row[last])
         indent = " " * (widths[0] + 2)
+        if r.signature and r.signature.signatures:
+            out.append(f"{indent}Signatur: {signature_text(r, with_values)}")
         if r.mail:
             out.append(f"{indent}✉ {mail_text(r)}")
         if r.annexes:
@@ -76,6 +82,8 @@ def render_details(results: list[Result]) -> str:
             mixed = sorted({s.label for s in r.sources.values()})
             out.append(f"    Quelle der Werte: {r.source.label}"
                        + (f" (teils: {', '.join(mixed)})" if mixed else ""))
+        if r.signature:
+            out.append(f"    Signatur: {signature_text(r)}")
         if r.kpb:
             out.append(f"    Empfänger: {r.kpb.name} (Regierungsbezirk {r.kpb.bezirk}; bei Dissens "
                        f"vermitteln die Verbindungsbeamten der Bezirksregierung {r.kpb.bezirk}, Erlass Nr. 6)")
