@@ -16,7 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
 PASSWORD = "test-kennwort"
 
@@ -36,12 +36,18 @@ def _cert(cn: str, key, issuer: x509.Name, issuer_key, ca: bool) -> x509.Certifi
     now = dt.datetime.now(dt.UTC)
     usage = (x509.KeyUsage(False, False, False, False, False, True, True, False, False) if ca
              else x509.KeyUsage(True, True, False, False, False, False, False, False, False))
-    return (x509.CertificateBuilder().subject_name(_name(cn)).issuer_name(issuer)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
-            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-            .add_extension(usage, critical=True)
-            .sign(issuer_key, hashes.SHA256()))
+    builder = (x509.CertificateBuilder().subject_name(_name(cn)).issuer_name(issuer)
+               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+               .add_extension(usage, critical=True))
+    if not ca:  # where a validator could fetch revocation data: vhpdf must never go there
+        builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+            [x509.UniformResourceIdentifier("http://crl.vhpdf.invalid/ca.crl")], None, None, None)]),
+            critical=False).add_extension(x509.AuthorityInformationAccess([x509.AccessDescription(
+                AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier("http://ocsp.vhpdf.invalid"))]),
+            critical=False)
+    return builder.sign(issuer_key, hashes.SHA256())
 
 
 def _p12(path: Path, cn: str, ca_cert: x509.Certificate, ca_key) -> Path:
