@@ -33,20 +33,18 @@ def sign_pdf(data: bytes, key: bytes, password: bytes, field: str | None = None)
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     try:
-        _, cert, _ = pkcs12.load_key_and_certificates(key, password)
+        private, cert, chain = pkcs12.load_key_and_certificates(key, password)
     except ValueError:
         raise SigningError("Der Schlüssel lässt sich nicht öffnen: falsches Kennwort oder keine "
                            "PKCS#12-Datei (.p12/.pfx).") from None
-    if cert is None:
-        raise SigningError("Die PKCS#12-Datei enthält kein Zertifikat.")
+    if cert is None or private is None:
+        raise SigningError("Die PKCS#12-Datei enthält keinen Schlüssel mit Zertifikat.")
     field = field or signature_field()
     log = logging.getLogger("pyhanko")
     saved = log.propagate, log.level
     log.propagate, log.level = False, logging.CRITICAL + 1  # its messages could quote the file
     try:
-        signer = signers.SimpleSigner.load_pkcs12_data(key, (), passphrase=password)
-        if signer is None:
-            raise SigningError("Der Schlüssel lässt sich nicht zum Signieren laden.")
+        signer = _signer(private, cert, chain)
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         if writer.security_handler is not None:
             raise SigningError("Verschlüsselte PDF-Dateien werden nicht signiert.")
@@ -60,6 +58,22 @@ def sign_pdf(data: bytes, key: bytes, password: bytes, field: str | None = None)
         raise SigningError(f"Die Datei kann nicht signiert werden ({type(exc).__name__}).") from None
     finally:
         log.propagate, log.level = saved
+
+
+def _signer(private, cert, chain):
+    """pyHanko's signer from what cryptography read (its own PKCS#12 loader differs by version)."""
+    from asn1crypto import keys, x509
+    from cryptography.hazmat.primitives import serialization as ser
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    def asn1(c):
+        return x509.Certificate.load(c.public_bytes(ser.Encoding.DER))
+
+    key_info = keys.PrivateKeyInfo.load(private.private_bytes(
+        ser.Encoding.DER, ser.PrivateFormat.PKCS8, ser.NoEncryption()))
+    return signers.SimpleSigner(asn1(cert), key_info, SimpleCertificateStore.from_certs(
+        [asn1(c) for c in chain]))
 
 
 def _check_field(writer, field: str) -> None:
