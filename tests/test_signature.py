@@ -7,6 +7,7 @@ flipped, a note added), and checked with `vhpdf check` in the table and in JSON.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -271,3 +272,26 @@ def test_without_pyhanko_signatures_are_not_verified_and_unsigned_files_never_lo
     cheap = subprocess.run([sys.executable, "-c", CHEAP, str(folder / "unsigniert.pdf")], cwd=ROOT,
                            capture_output=True, text=True, timeout=60)
     assert cheap.returncode == 0 and cheap.stdout.split() == ["unsigniert", "False"]
+
+
+def test_a_filled_signature_field_without_signature_data_is_broken(tmp_path, complete_values):
+    """A /V that is no signature (no /ByteRange) claims a signature that nothing proves."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject
+
+    from vhpdf.batch.task import check_file
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(fill_form(complete_values))))
+    for page in writer.pages:
+        for annot in page.get("/Annots", []):
+            annot = annot.get_object()
+            if annot.get("/FT") == "/Sig":
+                annot[NameObject("/V")] = writer._add_object(DictionaryObject(
+                    {NameObject("/Type"): NameObject("/Sig")}))
+    path = tmp_path / "vorgetaeuscht.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    result = check_file(path)
+    assert result.values is None and result.signature.state.value == "ungueltig"
+    assert "ohne prüfbare Signaturdaten" in result.signature.reasons
+    assert {f.rule for f in result.findings} >= {"signatur-ungueltig"}

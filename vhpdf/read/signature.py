@@ -84,6 +84,8 @@ class SignatureInfo:
 
 
 UNSIGNED = SignatureInfo(SignatureState.UNSIGNED)
+NO_SIGNATURE_DATA = SignatureInfo(SignatureState.BROKEN, reason="Signaturfeld ausgefüllt, aber ohne "
+                                  "prüfbare Signaturdaten")
 
 
 class AnchorError(Exception):
@@ -109,14 +111,16 @@ def _rank(state: SignatureState) -> int:
             SignatureState.UNSIGNED].index(state)
 
 
-def verify(data: bytes, anchors: bytes | None = None, password: str | None = None) -> SignatureInfo:
+def verify(data: bytes, anchors: bytes | None = None, password: str | None = None,
+           claimed: bool = False) -> SignatureInfo:
     """The signatures of PDF `data`; `anchors` are PEM certificates to judge the chain against.
 
-    Cheap for unsigned files: without a /ByteRange (a signature's dictionary is never compressed,
-    its byte offsets must be readable) pyHanko is not even imported.
+    `claimed`: a signature field holds a value, so the file claims to be signed. Cheap for
+    unsigned files: without a /ByteRange (a signature's dictionary is never compressed, its byte
+    offsets must be readable) pyHanko is not even imported.
     """
     if b"/ByteRange" not in data:
-        return UNSIGNED
+        return NO_SIGNATURE_DATA if claimed else UNSIGNED
     try:
         import pyhanko.sign.validation  # noqa: F401
     except ImportError:
@@ -127,13 +131,13 @@ def verify(data: bytes, anchors: bytes | None = None, password: str | None = Non
     for log in logs:  # pyHanko logs tracebacks for every untrusted chain; never print them
         log.propagate, log.level = False, logging.CRITICAL + 1
     try:
-        return _verify(data, anchors, password)
+        return _verify(data, anchors, password, claimed)
     finally:
         for log, (prop, level) in zip(logs, saved):
             log.propagate, log.level = prop, level
 
 
-def _verify(data: bytes, anchors: bytes | None, password: str | None) -> SignatureInfo:
+def _verify(data: bytes, anchors: bytes | None, password: str | None, claimed: bool) -> SignatureInfo:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     try:
@@ -144,7 +148,14 @@ def _verify(data: bytes, anchors: bytes | None, password: str | None) -> Signatu
     except Exception:  # noqa: BLE001 - a file pyHanko cannot parse has no checkable signature
         return SignatureInfo(SignatureState.BROKEN, reason="Signaturstruktur nicht lesbar")
     if not embedded:
-        return UNSIGNED
+        return NO_SIGNATURE_DATA if claimed else UNSIGNED
+    try:
+        return _judge(embedded, data, anchors, password)
+    except Exception:  # noqa: BLE001 - odd byte ranges or field trees: nothing to rely on
+        return SignatureInfo(SignatureState.BROKEN, reason="Signaturstruktur nicht lesbar")
+
+
+def _judge(embedded, data: bytes, anchors: bytes | None, password: str | None) -> SignatureInfo:
     current: dict[str, Value] | None = None
     sig_fields = {e.field_name for e in embedded}
     out = []
