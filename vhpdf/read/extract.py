@@ -311,9 +311,15 @@ def field_values(data: bytes, password: str | None = None) -> dict[str, Value]:
 
     For comparing two revisions of one document (read.signature); raises ExtractError.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return {name: vals[-1][0] for name, vals in _parse(data, password).raw.items()}
+    log = logging.getLogger("pypdf")
+    saved = log.propagate, log.level
+    log.propagate, log.level = False, logging.CRITICAL + 1  # its messages can quote values
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return {name: vals[-1][0] for name, vals in _parse(data, password).raw.items()}
+    finally:
+        log.propagate, log.level = saved
 
 
 def extract(path: str | os.PathLike, password: str | None = None) -> Extraction:
