@@ -225,6 +225,10 @@ def test_signieren_writes_a_new_signed_file(tmp_path, pki, complete_values):
                  env={"VHPDF_SCHLUESSEL_PASSWORT": "falsch"})
     assert wrong.exit_code == 1 and "falsches Kennwort" in wrong.output
     assert not (tmp_path / "c.pdf").exists()
+    text = tmp_path / "brief.pdf"
+    text.write_text("kein PDF")
+    junk = _run("signieren", text, "--schluessel", pki.signer_p12, "-o", tmp_path / "d.pdf", env=env)
+    assert junk.exit_code == 1 and "keine lesbare PDF-Datei" in junk.output and "Error" not in junk.output
 
 
 def test_signieren_never_takes_the_password_from_the_command_line(tmp_path, pki, complete_values):

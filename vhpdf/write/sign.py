@@ -54,8 +54,8 @@ def sign_pdf(data: bytes, key: bytes, password: bytes, field: str | None = None)
         return signers.sign_pdf(writer, meta, signer=signer).getvalue()
     except SigningError:
         raise
-    except Exception as exc:  # noqa: BLE001 - pyHanko's errors on odd files, in German
-        raise SigningError(f"Die Datei kann nicht signiert werden ({type(exc).__name__}).") from None
+    except Exception:  # noqa: BLE001 - pyHanko's errors on odd files, in German
+        raise SigningError("Die Datei ist keine lesbare PDF-Datei und kann nicht signiert werden.") from None
     finally:
         log.propagate, log.level = saved
 
