@@ -102,7 +102,7 @@ def test_csv_report_for_german_excel(inbox, tmp_path):
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert list(rows[0]) == ["Datei", "E-Mail", "Status", "Fassung", "KPB", "Regierungsbezirk",
                              "Aktenzeichen", "Datum der Maßnahme", "Personen", "Fehler", "Warnungen",
-                             "Fehlende Angaben", "Anlagen", "Quelle"]
+                             "Fehlende Angaben", "Anlagen", "Quelle", "Signatur"]
     assert len(rows) == 7
     v2 = next(r for r in rows if r["Datei"].endswith("ersuchen_v2.pdf"))
     assert v2["Status"] == "unvollständig" and v2["Fassung"] == "aktuell"

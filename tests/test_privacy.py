@@ -61,9 +61,13 @@ AUDIT = textwrap.dedent("""
 
 def test_no_network_anywhere(tmp_path, complete_values):
     """Every command runs under an audit hook that logs any socket or URL use (workers too)."""
+    from signing import PASSWORD, make_pki
+
     log = tmp_path / "netz.log"
     data = tmp_path / "daten.json"
     data.write_text(json.dumps(complete_values), encoding="utf-8")
+    (tmp_path / "pki").mkdir()
+    pki = make_pki(tmp_path / "pki")
     runs = [["kontrolle"],
             ["generate", "-o", tmp_path / "leer.pdf"],
             ["fill", data, "-o", tmp_path / "voll.pdf"],
@@ -71,12 +75,17 @@ def test_no_network_anywhere(tmp_path, complete_values):
             ["extract", tmp_path / "voll.pdf", "--format", "xfdf", "-o", tmp_path / "voll.xfdf"],
             ["fill", tmp_path / "voll.xfdf", "-o", tmp_path / "wieder.pdf"],
             ["schema"],
-            ["check", "--jobs", "2", "--format", "json", tmp_path],
+            # the signer's certificate names CRL and OCSP addresses: they must not be fetched
+            ["signieren", tmp_path / "voll.pdf", "--schluessel", pki.signer_p12, "-o", tmp_path / "s.pdf"],
+            ["check", "--jobs", "2", "--format", "json", "--vertrauensanker", pki.ca_pem, tmp_path],
             ["rules"]]
+    env = {**os.environ, "VHPDF_SCHLUESSEL_PASSWORT": PASSWORD}
     for args in runs:
         proc = subprocess.run([sys.executable, "-c", AUDIT, str(log), *map(str, args)], cwd=ROOT,
-                              capture_output=True, text=True, timeout=120)
+                              capture_output=True, text=True, timeout=120, env=env)
         assert "Traceback" not in proc.stderr, proc.stderr
+        if args[0] == "check":  # the signature was verified, trust anchors included
+            assert '"trusted": true' in proc.stdout
         if args == ["kontrolle"]:  # the hook does see a socket (so this test can fail)
             assert "socket.__new__" in log.read_text()
             log.unlink()
@@ -324,3 +333,31 @@ def test_reply_elides_a_personal_value_even_in_a_finding_that_carries_one():
     assert "Zyxqwv" not in reply.text and "Suizid" not in reply.text
     assert "Die Anlage Pass_….pdf ist unlesbar." in reply.text
     assert reply.to == "Frau Jana Beispiel <jana@abh.example>" and "Frau Jana Beispiel" in reply.body
+
+
+def test_signature_reports_name_changed_fields_not_values(tmp_path, form, complete_values):
+    """A field changed after signing is named in every report; its value only with --mit-werten.
+
+    The signer's name (the certificate's common name) is shown by design: it is the official
+    who signed, the point of the signature check, not a value of the request.
+    """
+    from click.testing import CliRunner
+    from signing import PASSWORD, change_field, make_pki
+
+    from vhpdf.cli.commands import cli
+    from vhpdf.write.sign import sign_pdf
+
+    pki = make_pki(tmp_path)
+    signed = sign_pdf(fill_form(secret_values(form, complete_values)), pki.signer_p12.read_bytes(),
+                      PASSWORD.encode())
+    changed = tmp_path / "geaendert.pdf"
+    changed.write_bytes(change_field(signed, "person1.erkenntnisse", f"{SECRET} nachgetragen"))
+    runner = CliRunner()
+    for args in (["--format", "table", "--ausfuehrlich"], ["--format", "json"], ["--format", "csv"],
+                 ["--format", "html"], ["--vertrauensanker", str(pki.ca_pem)]):
+        result = runner.invoke(cli, ["check", *args, str(changed)], catch_exceptions=False)
+        assert result.exit_code == 1, args
+        assert "person1.erkenntnisse" in result.output, args  # the changed field is named
+        assert SECRET not in result.output, args
+    shown = runner.invoke(cli, ["check", "--mit-werten", str(changed)], catch_exceptions=False)
+    assert shown.exit_code == 1 and f"{SECRET} nachgetragen" in shown.output

@@ -11,11 +11,20 @@ from vhpdf.batch.task import check_file
 from vhpdf.check.result import Status
 from vhpdf.check.rules import evaluate
 from vhpdf.form.definition import Severity
+from vhpdf.read.signature import Signature, SignatureInfo
+from vhpdf.read.signature import SignatureState as S
 from vhpdf.write.generate import fill_form
+
+
+def _signed(state: S, trusted: bool | None = None, changed: tuple[str, ...] = ()) -> SignatureInfo:
+    return SignatureInfo(state, (Signature("abschluss.signatur", state, "Signer", "", state is S.VALID,
+                                           changed, trusted),))
+
 
 NO_SOURCES = {"kraefte.fremd.zab": False, "kraefte.fremd.sonstige": None}
 NIGHT = {"massnahme.uhrzeit": "05:59", "meldung.uhrzeit": "05:00"}
 ANNEXES = "(anlagen)"
+SIG = "(signatur)"  # not a field: the verified signature state (read.signature)
 
 # rule id -> (changes that trigger it, changes that do not)
 CASES: dict[str, list[tuple[dict, dict]]] = {
@@ -103,7 +112,16 @@ CASES: dict[str, list[tuple[dict, dict]]] = {
     ],
     "beschluss-nach-massnahme": [({"beschluss.datum": "29.10.2026"}, {"beschluss.datum": "28.10.2026"})],
     "geburtsdatum-zukunft": [({"person3.geburtsdatum": "01.01.2027"}, {})],
-    "signatur-fehlt": [({}, {"abschluss.signatur": True})],
+    "signatur-fehlt": [({}, {"abschluss.signatur": True}), ({SIG: _signed(S.UNSIGNED)}, {SIG: _signed(S.VALID)})],
+    "signatur-nicht-geprueft": [({"abschluss.signatur": True}, {}),
+                                ({SIG: _signed(S.NOT_VERIFIED)}, {SIG: _signed(S.VALID)})],
+    "signatur-ungueltig": [({SIG: _signed(S.BROKEN)}, {SIG: _signed(S.VALID)})],
+    "signatur-nachtraeglich-geaendert": [
+        ({SIG: _signed(S.CHANGED_AFTER_SIGNING, changed=("massnahme.grund",))},
+         {SIG: _signed(S.VALID_EARLIER_REVISION)})],
+    "signatur-nicht-vertraut": [({SIG: _signed(S.VALID, False)}, {SIG: _signed(S.VALID, True)}),
+                                ({SIG: _signed(S.VALID, False)}, {SIG: _signed(S.VALID, None)}),
+                                ({SIG: _signed(S.VALID, False)}, {SIG: _signed(S.BROKEN, False)})],
     # ANNEXES is not a field: it stands for the request's annexes (mail attachments, embedded files)
     "beschluss-anlage-fehlt": [({ANNEXES: ()}, {ANNEXES: ("beschluss.pdf",)}),
                                ({ANNEXES: ()}, {ANNEXES: (), "beschluss.status": "wird_mitgefuehrt"})],
@@ -113,7 +131,8 @@ CASES: dict[str, list[tuple[dict, dict]]] = {
 def _rules_hit(form, values: dict) -> set[str]:
     values = dict(values)
     annexes = values.pop(ANNEXES, None)
-    return {f.rule for f in evaluate(form, values, persons=4, annexes=annexes)}
+    signature = values.pop(SIG, None)
+    return {f.rule for f in evaluate(form, values, persons=4, annexes=annexes, signature=signature)}
 
 
 def test_every_rule_has_cases(form):
@@ -132,6 +151,16 @@ def test_complete_sample_has_only_the_signature_hint(form, complete_values):
     findings = evaluate(form, complete_values, persons=4, annexes=("beschluss.pdf",))
     assert [f.rule for f in findings] == ["signatur-fehlt"]
     assert findings[0].severity is Severity.HINWEIS
+
+
+def test_changed_after_signing_names_the_fields_not_the_values(form, complete_values):
+    sig = _signed(S.CHANGED_AFTER_SIGNING, changed=("massnahme.grund", "person1.name"))
+    [hit] = [f for f in evaluate(form, complete_values, persons=4, signature=sig)
+             if f.rule == "signatur-nachtraeglich-geaendert"]
+    assert hit.severity is Severity.FEHLER
+    assert hit.fields == ("massnahme.grund", "person1.name")
+    assert "(massnahme.grund)" in hit.message and "(person1.name)" in hit.message
+    assert complete_values["massnahme.grund"] not in hit.message
 
 
 def test_invalid_format_names_field_and_expected_format(form, complete_values):

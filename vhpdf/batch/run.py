@@ -29,11 +29,12 @@ def check_paths(paths: Iterable, keep_values: bool = False) -> list[Result]:
 def check_all(paths: Iterable, *, jobs: int | None = None, limits: Limits = Limits(),
               keep_values: bool = False, password: str | None = None,
               ask_password: Callable[[int], str | None] | None = None,
-              progress_stream: TextIO | None = None) -> list[Result]:
+              progress_stream: TextIO | None = None, anchors: bytes | None = None) -> list[Result]:
     """Check every request found in `paths` in isolated workers, grouped into versions.
 
     `ask_password(count)` is asked once for a password when encrypted files could not be
-    opened; `progress_stream` gets a progress bar when it is a terminal and the run is long.
+    opened; `anchors` (PEM) are the trust anchors for signatures; `progress_stream` gets a
+    progress bar when it is a terminal and the run is long.
     Raises NothingFound when the paths hold no PDF or mail at all.
     """
     items: Iterable[Item] = expand_paths(paths)
@@ -41,7 +42,7 @@ def check_all(paths: Iterable, *, jobs: int | None = None, limits: Limits = Limi
     if progress_stream is not None and Progress.wanted(progress_stream):
         items = list(items)  # the bar needs the total; only paths and mail parts are held
         progress = Progress(len(items), progress_stream)
-    options = {"keep_values": keep_values, "password": password}
+    options = {"keep_values": keep_values, "password": password, "anchors": anchors}
     pending: dict[int, Item] = {}  # in flight; only encrypted ones are kept for a second try
 
     def remember(source: Iterable[Item]) -> Iterator[Item]:

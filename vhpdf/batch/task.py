@@ -13,16 +13,20 @@ from pathlib import Path
 from vhpdf.batch.sources import Item, iter_items
 from vhpdf.check.result import Result, Status
 from vhpdf.check.rules import check_extraction
-from vhpdf.form.definition import FormDefinition, load_definition
+from vhpdf.form.definition import FieldType, FormDefinition, load_definition
 from vhpdf.form.messages import text
 from vhpdf.read.errors import ErrorKind, ExtractError
 from vhpdf.read.extract import read_pdf
 from vhpdf.read.files import read_file
+from vhpdf.read.signature import verify
 
 
 def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool = False,
-               password: str | None = None) -> Result:
-    """Check one item; never raises for a bad file, it is reported as unlesbar."""
+               password: str | None = None, anchors: bytes | None = None) -> Result:
+    """Check one item; never raises for a bad file, it is reported as unlesbar.
+
+    `anchors` are PEM certificates the signer's chain is judged against (read.signature).
+    """
     form = form or load_definition()
     if item.error:
         return Result(item.name, Status.UNLESBAR, error=item.error, mail=item.mail,
@@ -30,6 +34,9 @@ def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool
     try:
         data = item.data if item.data is not None else read_file(item.path or item.name)
         ex = read_pdf(data, form, password)
+        claimed = any(ex.values.get(n) is True for n, f in form.field_map(ex.persons).items()
+                      if f.type is FieldType.SIGNATURE)
+        ex.signature = verify(data, anchors, password, claimed)
         del data
         result = check_extraction(item.name, ex, form, keep_values, tuple(item.annexes))
     except ExtractError as exc:

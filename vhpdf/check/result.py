@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from vhpdf.check.facts import Facts
 from vhpdf.form.definition import Kpb, Severity, Value
 from vhpdf.read.errors import ErrorKind
+from vhpdf.read.signature import SignatureInfo
 from vhpdf.read.source import ValueSource
 
 
@@ -62,6 +63,7 @@ class Result:
     changes: dict | None = None  # versions.organize: what changed against the previous version
     source: ValueSource | None = None  # None if unreadable
     sources: dict[str, ValueSource] = field(default_factory=dict)
+    signature: SignatureInfo | None = None  # None if unreadable
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

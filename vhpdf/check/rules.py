@@ -26,15 +26,26 @@ from vhpdf.form.definition import (
 from vhpdf.form.formats import Format, parse_date, parse_time
 from vhpdf.form.messages import text
 from vhpdf.read.extract import Extraction
+from vhpdf.read.signature import SignatureInfo, SignatureState
+
+TRUST = {True: "vertraut", False: "nicht_vertraut", None: "ungeprueft"}
 
 
 class _Evaluator:
     def __init__(self, form: FormDefinition, values: dict[str, Value], persons: int,
-                 annexes: tuple[str, ...] | None = None):
+                 annexes: tuple[str, ...] | None = None, signature: SignatureInfo | None = None):
         self.fields = form.field_map(persons)
         self.names = list(self.fields)
         self.values = values
         self.annexes = annexes
+        self.signature = signature
+
+    def signature_state(self, names: list[str]) -> SignatureState:
+        """The verified state; without verification (plain values) the field's presence decides."""
+        if self.signature is not None:
+            return self.signature.state
+        signed = any(self.values.get(n) is True for n in names)
+        return SignatureState.NOT_VERIFIED if signed else SignatureState.UNSIGNED
 
     def expand(self, patterns: Iterable[str]) -> list[str]:
         out: list[str] = []
@@ -72,7 +83,25 @@ class _Evaluator:
             return not self.invalid(names)
         if t is Test.ANNEXED:  # unknown (None) counts as annexed: no finding without evidence
             return self.annexes is None or bool(self.annexes)
+        if t is Test.SIGNATURE_STATE:  # SignatureState(...) fails loudly on a misspelt catalogue value
+            return self.signature_state(names) in {SignatureState(v) for v in cond.values}
+        if t is Test.SIGNATURE_TRUST:
+            trusted = self.signature.trusted if self.signature is not None else None
+            if any(v not in TRUST.values() for v in cond.values):
+                raise ValueError(cond.values)
+            return TRUST[trusted] in cond.values
         raise AssertionError(t)
+
+    def placeholders(self, text: str) -> str:
+        """{felder}: the fields changed after signing; {grund}: why a signature fails (German)."""
+        sig = self.signature
+        if "{felder}" in text:
+            changed = sig.changed_fields if sig else ()
+            text = text.replace("{felder}", ", ".join(
+                f"„{self.fields[n].label}“ ({n})" if n in self.fields else n for n in changed) or "–")
+        if "{grund}" in text:
+            text = text.replace("{grund}", (sig.reasons if sig else "") or "ohne Angabe")
+        return text
 
     def invalid(self, names: list[str]) -> list[Field]:
         """The filled fields among `names` whose value breaks their format or options."""
@@ -141,17 +170,21 @@ def _apply(rule: Rule, ev: _Evaluator) -> list[Finding]:
     if ok and (rule.require or rule.require_any):
         return []
     named = tuple(ev.expand(rule.named_fields)) or rule.named_fields
-    return [Finding(rule.id, rule.severity, named, rule.message, rule.basis, rule.label)]
+    if "{felder}" in rule.message and ev.signature is not None and ev.signature.changed_fields:
+        named = ev.signature.changed_fields
+    return [Finding(rule.id, rule.severity, named, ev.placeholders(rule.message), rule.basis, rule.label)]
 
 
 def evaluate(form: FormDefinition, values: dict[str, Value], persons: int | None = None,
-             annexes: tuple[str, ...] | None = None) -> list[Finding]:
+             annexes: tuple[str, ...] | None = None,
+             signature: SignatureInfo | None = None) -> list[Finding]:
     """All findings of the catalogue for one request's values, most severe first.
 
     `annexes` are the request's annexes; None means unknown (the `annexed` test then holds).
+    `signature` is the verified signature state; None means not verified (values only).
     """
     persons = form.persons_in(values) if persons is None else persons
-    ev = _Evaluator(form, values, max(persons, 1), annexes)
+    ev = _Evaluator(form, values, max(persons, 1), annexes, signature)
     findings: list[Finding] = []
     for rule in form.rules:
         concrete = [_substitute(rule, n) for n in range(1, persons + 1)] if rule.each else [rule]
@@ -178,7 +211,7 @@ def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_value
                               quelle=ex.sources.get(name, ex.source).short),
                          short=text("pruefung.unsicher_kurz"))
                  for name in ex.uncertain if name in labels]
-    findings += evaluate(form, ex.values, ex.persons, annexes)
+    findings += evaluate(form, ex.values, ex.persons, annexes, ex.signature)
     from vhpdf.check.printcheck import (
         print_findings,  # lazily: it imports the font metrics
     )
@@ -191,4 +224,4 @@ def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_value
     return Result(name, status, ex.form_id or form.id, ex.form_version, findings,
                   ex.values if keep_values else None, form.kpb_named(_text_value(ex.values.get(form.kpb_field))),
                   annexes=annexes or (), facts=key_facts(form, ex.values),
-                  source=ex.source, sources=dict(ex.sources))
+                  source=ex.source, sources=dict(ex.sources), signature=ex.signature)

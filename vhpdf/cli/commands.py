@@ -244,6 +244,24 @@ def _write_replies(results, folder: Path, force: bool, sender: str | None) -> No
     click.echo(text("cli.rueckmeldungen_geschrieben", anzahl=count, ordner=folder)
                if count else text("cli.keine_rueckmeldung"), err=True)
 
+_ANCHORS = click.option("--vertrauensanker", "anchors", metavar="ZERTIFIKATE.pem",
+                        type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                        help="Vertrauensanker (PEM) für die Prüfung der Signaturzertifikate; der "
+                             "Sperrstatus wird nicht geprüft (kein Netzzugriff).")
+
+
+def _read_anchors(path: Path | None) -> bytes | None:
+    from vhpdf.read.signature import AnchorError, load_anchors
+
+    if path is None:
+        return None
+    try:
+        return load_anchors(path.read_bytes(), str(path))
+    except AnchorError as exc:
+        raise UsageProblem(str(exc)) from None
+    except OSError as exc:
+        raise UsageProblem(f"{path}: nicht lesbar ({exc.strerror}).") from None
+
 
 @cli.command(options_metavar="[OPTIONEN]")
 @click.argument("paths", nargs=-1, required=True, metavar="PFAD...", type=click.Path(path_type=Path))
@@ -264,9 +282,11 @@ def _write_replies(results, folder: Path, force: bool, sender: str | None) -> No
               help="Anzahl paralleler Prüfprozesse (Standard: Anzahl der Prozessorkerne).")
 @_TIMEOUT
 @_MEMORY
+@_ANCHORS
 def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bool,
           ausfuehrlich: bool, reply_dir: Path | None, sender: str | None, force: bool,
-          passwort: str | None, jobs: int | None, timeout: float, speicher: int) -> None:
+          passwort: str | None, jobs: int | None, timeout: float, speicher: int,
+          anchors: Path | None) -> None:
     """Ersuchen prüfen: PDF-Dateien, Ordner, E-Mails (.eml, .msg) und Postfächer (.mbox, Maildir).
 
     Jede Datei wird in einem eigenen Prüfprozess mit Zeitlimit und Speichergrenze gelesen.
@@ -281,10 +301,11 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
 
     if output is not None and output.exists() and not force:  # fail before the work, not after
         raise UsageProblem(text("cli.existiert", datei=output))
+    trust = _read_anchors(anchors)
     try:
         results = check_all(paths, jobs=jobs, limits=Limits(timeout, speicher),
                             keep_values=mit_werten or reply_dir is not None, password=passwort,
-                            ask_password=_ask_password, progress_stream=sys.stderr)
+                            ask_password=_ask_password, progress_stream=sys.stderr, anchors=trust)
     except NothingFound as exc:
         raise UsageProblem(str(exc)) from None
     if fmt == "json":
@@ -313,7 +334,9 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
               default=Path("."), show_default=True, help="Ordner für die Rückmeldungen.")
 @_SENDER
 @_FORCE
-def rueckmeldung(paths: tuple[Path, ...], folder: Path, sender: str | None, force: bool) -> None:
+@_ANCHORS
+def rueckmeldung(paths: tuple[Path, ...], folder: Path, sender: str | None, force: bool,
+                 anchors: Path | None) -> None:
     """Für jedes unvollständige Ersuchen eine Rückmeldung an die ABH schreiben (.txt und .eml).
 
     Die Rückmeldung nennt Aktenzeichen, Datum und Kontaktdaten aus dem Ersuchen; sie wird nur
@@ -323,7 +346,7 @@ def rueckmeldung(paths: tuple[Path, ...], folder: Path, sender: str | None, forc
 
     try:
         results = check_all(paths, keep_values=True, ask_password=_ask_password,
-                            progress_stream=sys.stderr)
+                            progress_stream=sys.stderr, anchors=_read_anchors(anchors))
     except NothingFound as exc:
         raise UsageProblem(str(exc)) from None
     _write_replies(results, folder, force, sender)
@@ -402,6 +425,41 @@ def flatten(file: Path, output: Path, pdfa: bool, force: bool, passwort: str | N
     for note in notes:
         click.echo(text("cli.hinweis", hinweis=note), err=True)
     click.echo(text("cli.flach_geschrieben_pdfa" if pdfa else "cli.flach_geschrieben", datei=output))
+
+
+@cli.command(options_metavar="[OPTIONEN]")
+@click.argument("file", metavar="DATEI", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--schluessel", "key", required=True, metavar="SCHLUESSEL.p12",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Schlüssel und Zertifikat als PKCS#12-Datei (.p12/.pfx).")
+@click.option("-o", "--ausgabe", "output", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Die signierte Datei (neu).")
+@_FORCE
+def signieren(file: Path, key: Path, output: Path, force: bool) -> None:
+    """Das Signaturfeld des Formulars elektronisch signieren (PAdES, Basisprofil B).
+
+    Das Kennwort des Schlüssels wird am Terminal erfragt oder aus der Umgebungsvariablen
+    VHPDF_SCHLUESSEL_PASSWORT gelesen, nie von der Befehlszeile. Die Eingabedatei bleibt
+    unverändert; geschrieben wird eine neue Datei.
+    """
+    from vhpdf.write.sign import SigningError, sign_pdf
+
+    if output.exists() and not force:
+        raise UsageProblem(f"{output}: Die Datei existiert bereits (mit --force überschreiben).")
+    if output.resolve() == file.resolve():
+        raise UsageProblem(f"{output}: Die Eingabedatei wird nicht überschrieben; bitte eine neue Datei angeben.")
+    password = os.environ.get("VHPDF_SCHLUESSEL_PASSWORT")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise UsageProblem("Kennwort des Schlüssels fehlt: am Terminal aufrufen oder "
+                               "VHPDF_SCHLUESSEL_PASSWORT setzen.")
+        password = click.prompt("Kennwort des Schlüssels", hide_input=True, err=True)
+    try:
+        data = sign_pdf(file.read_bytes(), key.read_bytes(), password.encode("utf-8"))
+    except SigningError as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    _write_pdf(data, output, force)
+    click.echo(f"Signiert geschrieben: {output}", err=True)
 
 
 @cli.command(options_metavar="[OPTIONEN]")

@@ -70,6 +70,8 @@ class Test(enum.Enum):
     ORDERED = "ordered"
     TIME_BETWEEN = "time_between"
     ANNEXED = "annexed"
+    SIGNATURE_STATE = "signature_state"  # the document's signature state is one of `values`
+    SIGNATURE_TRUST = "signature_trust"  # "vertraut" | "nicht_vertraut" | "ungeprueft" (no anchors)
 
 
 @dataclass(frozen=True)
@@ -363,7 +365,7 @@ def _load_condition(raw: Any, where: str) -> Condition:
     _checked_keys(raw, _CONDITION_KEYS, where, {"test", "fields"})
     test = _enum(Test, raw["test"], f"{where}.test")
     values = tuple(str(v) for v in raw.get("values", ()))
-    if test in (Test.ONE_OF, Test.TIME_BETWEEN) and not values:
+    if test in (Test.ONE_OF, Test.TIME_BETWEEN, Test.SIGNATURE_STATE, Test.SIGNATURE_TRUST) and not values:
         raise DefinitionError(f"{where}: Test {test.value!r} braucht values")
     if test is Test.TIME_BETWEEN and len(values) != 2:
         raise DefinitionError(f"{where}: time_between braucht genau zwei Uhrzeiten")

@@ -49,6 +49,7 @@ from vhpdf.read.fields import (
     raw_value,
 )
 from vhpdf.read.files import read_file, sniff, xref_intact
+from vhpdf.read.signature import SignatureInfo
 from vhpdf.read.source import ValueSource
 
 LONG_VALUE = 65_536  # characters; longer values are read but reported
@@ -70,6 +71,7 @@ class Extraction:
     uncertain: tuple[str, ...] = ()  # fields whose value could not be read with confidence
     embedded: tuple[str, ...] = ()  # files embedded in the PDF (/EmbeddedFiles, attachment annotations)
     appearances: dict[str, Appearance] = field(default_factory=dict)
+    signature: SignatureInfo | None = None  # set by the checker (read.signature), not by read_pdf
 
 
 def _from_pages(data: bytes, form: FormDefinition, meta_id: str | None) -> Extraction | None:
@@ -296,6 +298,22 @@ def _observations(parsed: _Parsed, form: FormDefinition, known: dict, data: byte
             warns.append(text("lesen.langer_wert", label=known[n].label,
                               zeichen=f"{len(v):,}".replace(",", ".")))
     return notes, warns
+
+
+def field_values(data: bytes, password: str | None = None) -> dict[str, Value]:
+    """Every terminal field's raw value by name, without form knowledge or page reading.
+
+    For comparing two revisions of one document (read.signature); raises ExtractError.
+    """
+    log = logging.getLogger("pypdf")
+    saved = log.propagate, log.level
+    log.propagate, log.level = False, logging.CRITICAL + 1  # its messages can quote values
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return {name: vals[-1][0] for name, vals in _parse(data, password).raw.items()}
+    finally:
+        log.propagate, log.level = saved
 
 
 def extract(path: str | os.PathLike, password: str | None = None) -> Extraction:

@@ -7,6 +7,7 @@ import datetime as dt
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity, Value
 from vhpdf.form.messages import text
+from vhpdf.read.signature import REVOCATION_NOTE, SignatureState
 
 SYMBOL = {Status.VOLLSTAENDIG: "✔", Status.UNVOLLSTAENDIG: "✘", Status.UNLESBAR: "?"}
 COLOR = {Status.VOLLSTAENDIG: "green", Status.UNVOLLSTAENDIG: "red", Status.UNLESBAR: "yellow"}
@@ -72,6 +73,59 @@ def changes_text(r: Result, with_values: bool = False) -> str:
 
 def cell(v: Value) -> str:
     return "" if v is None else (text("bericht.ja") if v is True else text("bericht.nein") if v is False else v)
+
+
+SIGNATURE_SHORT = {
+    SignatureState.UNSIGNED: "keine", SignatureState.VALID: "gültig",
+    SignatureState.VALID_EARLIER_REVISION: "gültig (Zusätze)",
+    SignatureState.CHANGED_AFTER_SIGNING: "geändert", SignatureState.BROKEN: "ungültig",
+    SignatureState.NOT_VERIFIED: "ungeprüft",
+}
+TRUST_TEXT = {True: "Zertifikatskette zu einem Vertrauensanker geprüft",
+              False: "Zertifikat führt zu keinem Vertrauensanker",
+              None: "Vertrauenswürdigkeit nicht geprüft (kein --vertrauensanker)"}
+
+
+def signature_short(r: Result) -> str:
+    """The signature state in a word for table columns ('' where the file was unreadable)."""
+    return SIGNATURE_SHORT[r.signature.state] if r.signature else ""
+
+
+def signature_text(r: Result, with_values: bool = False) -> str:
+    """The signature in a sentence: state, signers with time, trust, changed fields (values if kept)."""
+    sig = r.signature
+    if sig is None:
+        return ""
+    parts = [sig.state.label]
+    for s in sig.signatures:
+        when = mail_date(s.signed_at)
+        scope = ("" if s.state in (SignatureState.BROKEN, SignatureState.NOT_VERIFIED)
+                 else " (ganzes Dokument)" if s.whole_document else " (frühere Fassung)")
+        parts.append(f"{s.field}: {s.signer or '?'}" + (f", {when}" if when else "") + scope)
+    if sig.changed_fields:
+        names = list(sig.changed_fields)
+        if with_values and r.values is not None:
+            names = [f"{n} (jetzt: {cell(r.values.get(n))})" for n in names]
+        parts.append("nach der Signatur geändert: " + ", ".join(names))
+    if sig.reasons:
+        parts.append(sig.reasons)
+    if sig.signatures:
+        parts += [TRUST_TEXT[sig.trusted], REVOCATION_NOTE]
+    return "; ".join(parts)
+
+
+def signature_dict(r: Result) -> dict | None:
+    """The signature for JSON: field names only; values never (they are under `values`)."""
+    sig = r.signature
+    if sig is None:
+        return None
+    return {"state": sig.state.value, "label": sig.state.label, "trusted": sig.trusted,
+            "changed_fields": list(sig.changed_fields), "reason": sig.reasons or None,
+            "revocation_checked": False,
+            "signatures": [{"field": s.field, "state": s.state.value, "signer": s.signer,
+                            "signed_at": s.signed_at or None, "whole_document": s.whole_document,
+                            "changed_fields": list(s.changed_fields), "trusted": s.trusted,
+                            "reason": s.reason or None} for s in sig.signatures]}
 
 
 def source_short(r: Result) -> str:

@@ -16,6 +16,8 @@ from vhpdf.report.common import (
     mail_text,
     missing_text,
     severity_label,
+    signature_short,
+    signature_text,
     source_label,
     status_text,
     summary,
@@ -80,6 +82,7 @@ def _row(i: int, r: Result) -> str:
         (_e(facts.aktenzeichen if facts else ""), None),
         (_e(facts.massnahme_datum if facts else ""), _sortable_date(facts.massnahme_datum if facts else "")),
         (_e(facts.personen if facts else ""), None),
+        (_e(signature_short(r)), None),
         (str(r.count(Severity.FEHLER)), None),
         (str(r.count(Severity.WARNUNG)), None),
         (_e(missing_text(r)), None),
@@ -106,6 +109,8 @@ def _detail(i: int, r: Result, with_values: bool) -> str:
         items.append((text("bericht.formular"), f"{r.form_id} {r.form_version}"))
     if r.source:
         items.append((text("bericht.quelle_der_werte"), source_label(r)))
+    if r.signature:
+        items.append((text("bericht.spalte_signatur"), signature_text(r, with_values)))
     items.append((text("bericht.spalte_anlagen"), ", ".join(r.annexes) or text("bericht.keine")))
     if r.superseded_by:
         items.append((text("bericht.ersetzt_durch"), r.superseded_by))
@@ -136,7 +141,8 @@ def headers() -> list[str]:
     return [text("bericht.spalte_status"), text("bericht.spalte_datei"), text("bericht.spalte_email"),
             text("bericht.spalte_kpb"), text("bericht.spalte_regierungsbezirk"),
             text("bericht.spalte_aktenzeichen"), text("bericht.spalte_massnahme_datum"),
-            text("bericht.spalte_personen"), text("bericht.spalte_fehler"), text("bericht.spalte_warnungen"),
+            text("bericht.spalte_personen"), text("bericht.spalte_signatur"),
+            text("bericht.spalte_fehler"), text("bericht.spalte_warnungen"),
             text("bericht.spalte_fehlende")]
 
 

@@ -20,10 +20,16 @@ from pathlib import Path
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity, load_definition
 from vhpdf.form.messages import text
+from vhpdf.read.signature import SignatureState
 from vhpdf.report.common import mail_date
 from vhpdf.report.output import OutputError, write_output
 from vhpdf.report.privacy import message, reply_values
 from vhpdf.report.privacy import redact as _redact
+
+# The written form, said plainly (the findings carry the exact reason and basis).
+SIGNATURE_REPLY = {SignatureState.UNSIGNED: "antwort.signatur_fehlt",
+                   SignatureState.BROKEN: "antwort.signatur_ungueltig",
+                   SignatureState.CHANGED_AFTER_SIGNING: "antwort.signatur_geaendert"}
 
 
 class ReplyError(Exception):
@@ -111,6 +117,8 @@ def compose(r: Result) -> Reply:
     if warnings:
         lines += ["", text("antwort.ausserdem")]
         lines += [text("antwort.ausserdem_punkt", meldung=_finding(r, f), grundlage=f.basis) for f in warnings]
+    if r.signature and r.signature.state in SIGNATURE_REPLY:
+        lines += ["", text(SIGNATURE_REPLY[r.signature.state])]
     lines += ["", text("antwort.schriftlich")]
     bezirk = (text("antwort.bezirksregierung", bezirk=r.kpb.bezirk) if r.kpb
               else text("antwort.bezirksregierung_unbekannt"))

@@ -14,6 +14,8 @@ from vhpdf.report.common import (
     mail_text,
     missing_text,
     severity_label,
+    signature_short,
+    signature_text,
     source_label,
     source_short,
     status_text,
@@ -30,25 +32,28 @@ def render_table(results: list[Result], color: bool = False, with_values: bool =
 
     header = [
         text("bericht.spalte_status"), text("bericht.spalte_ersuchen"), text("bericht.spalte_quelle"),
-        text("bericht.spalte_kpb"), text("bericht.spalte_bezreg_kurz"), text("bericht.spalte_aktenzeichen"),
-        text("bericht.spalte_massnahme"), text("bericht.spalte_fehlt")]
+        text("bericht.spalte_signatur"), text("bericht.spalte_kpb"), text("bericht.spalte_bezreg_kurz"),
+        text("bericht.spalte_aktenzeichen"), text("bericht.spalte_massnahme"), text("bericht.spalte_fehlt")]
     rows = []
     for r in results:
         symbol = "⟲" if r.superseded_by else SYMBOL[r.status]
         facts = r.facts
         kpb = text("bericht.kpb_pp" if r.kpb.art == "pp" else "bericht.kpb_kpb", ort=r.kpb.ort) if r.kpb else ""
-        rows.append([f"{symbol} {r.status.value}", clip(r.file, 48), source_short(r), kpb,
+        rows.append([f"{symbol} {r.status.value}", clip(r.file, 48), source_short(r), signature_short(r), kpb,
                      r.kpb.bezirk if r.kpb else "", (facts.aktenzeichen or "") if facts else "",
                      (facts.massnahme_datum or "") if facts else "", missing_text(r)])
-    widths = [max(len(row[i]) for row in rows + [header]) for i in range(7)]
-    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)) + "  " + header[7]]
+    last = len(header) - 1
+    widths = [max(len(row[i]) for row in rows + [header]) for i in range(last)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)) + "  " + header[last]]
     for r, row in zip(results, rows):
         cells = [c.ljust(w) for c, w in zip(row, widths)]
         if color:
             fg = "bright_black" if r.superseded_by else COLOR[r.status]
             cells[0] = click.style(cells[0], fg=fg, bold=not r.superseded_by)
-        out.append("  ".join(cells) + "  " + row[7])
+        out.append("  ".join(cells) + "  " + row[last])
         indent = " " * (widths[0] + 2)
+        if r.signature and r.signature.signatures:
+            out.append(f"{indent}Signatur: {signature_text(r, with_values)}")
         if r.mail:
             out.append(f"{indent}✉ {mail_text(r)}")
         if r.annexes:
@@ -81,6 +86,8 @@ def render_details(results: list[Result], with_values: bool = False) -> str:
             out.append(f"    {r.error}")
         if r.source:
             out.append(f"    {text('bericht.quelle_der_werte')}: {source_label(r)}")
+        if r.signature:
+            out.append(f"    {text('bericht.spalte_signatur')}: {signature_text(r)}")
         if r.kpb:
             out.append("    " + text("bericht.empfaenger_details", name=r.kpb.name, bezirk=r.kpb.bezirk))
         for f in r.findings:
