@@ -95,6 +95,11 @@ def fill(data: Path, output: Path | None, personen: int | None, force: bool) -> 
         values = json.loads(data.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise click.ClickException(f"{data}: keine gültige JSON-Datei ({exc}).") from None
+    from vhpdf.form.migration import carry_over
+
+    values, said = carry_over(values)
+    for line in said:
+        click.echo(f"{data}: {line}", err=True)
     try:
         pdf = fill_form(values, personen)
     except FillError as exc:

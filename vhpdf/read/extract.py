@@ -17,13 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vhpdf.form.definition import (
+    DefinitionError,
     FieldType,
     FormDefinition,
     Value,
     filled,
     load_definition,
+    version_file,
 )
 from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION
+from vhpdf.form.migration import migrate
 from vhpdf.pdf.drawn import Appearance, read_appearances
 from vhpdf.read.errors import (
     ConflictError,
@@ -90,12 +93,16 @@ def _from_pages(data: bytes, form: FormDefinition, meta_id: str | None) -> Extra
     if paper.form_id != form.id and meta_id is None:
         raise ForeignFormError(f"Die Datei ist ein anderes Formular ({paper.form_id}), "
                                "kein Vollzugshilfeersuchen.")
+    older = _older(paper.form_version, form)
+    if older is not None:  # printed from an older version: read with its layout, then migrate
+        ex = _from_pages(data, older, meta_id)
+        return _migrated(ex, form) if ex is not None and ex.form_version == older.version else ex
     counts: dict[ValueSource, int] = {}
     for src in paper.sources.values():
         counts[src] = counts.get(src, 0) + 1
     source = max(counts, key=counts.__getitem__) if counts else ValueSource.SEITENTEXT
     notes = []
-    if paper.form_version != form.version:
+    if paper.form_version != form.version:  # a version forms/ does not keep
         notes.append(f"Formularversion {paper.form_version}, geprüft nach Version {form.version}.")
     notes += paper.notes
     sources = {n: s for n, s in paper.sources.items() if s != source}
@@ -226,8 +233,43 @@ def _parse(data: bytes, password: str | None) -> _Parsed:
         raise _damaged(exc) from None
 
 
+def _older(version: str | None, form: FormDefinition) -> FormDefinition | None:
+    """The definition of an older version forms/ keeps, for a request that names it."""
+    if version is None or version == form.version or version_file(version) is None:
+        return None
+    try:
+        return load_definition(version=version)
+    except DefinitionError:
+        return None
+
+
+def _migrated(ex: Extraction, form: FormDefinition) -> Extraction:
+    """An extraction read with an older definition, its values carried to the current `form`."""
+    m = migrate(ex.values, ex.form_version or "")
+    values: dict[str, Value] = {}
+    known = form.field_map(max(ex.persons, 1))
+    for name, f in known.items():
+        v = m.values.get(name)
+        values[name] = bool(v) if f.type in (FieldType.CHECKBOX, FieldType.SIGNATURE) else v
+    ex.values = values
+    ex.notes.insert(0, m.note)
+    ex.warnings.extend(m.unclear)
+    ex.sources = {n: s for n, s in ex.sources.items() if n in known}
+    ex.uncertain = tuple(n for n in ex.uncertain if n in known)
+    return ex
+
+
 def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFlags) -> Extraction:
+    current = form
     parsed = _parse(data, password)
+    older = _older(parsed.form_version, form) if parsed.form_id == form.id else None
+    if older is not None:
+        ex = _read_with(data, parsed, older, flags)
+        return ex if ex.form_version != older.version else _migrated(ex, current)
+    return _read_with(data, parsed, form, flags)
+
+
+def _read_with(data: bytes, parsed: _Parsed, form: FormDefinition, flags: _LogFlags) -> Extraction:
     form_id, raw = parsed.form_id, parsed.raw
     if form_id is not None and form_id != form.id:
         raise ForeignFormError(f"Die Datei ist ein anderes Formular ({form_id[:80]}), "

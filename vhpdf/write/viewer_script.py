@@ -76,11 +76,12 @@ function accepts(fmt, t) {
   }
   return NUMBER.test(t);
 }
-function invalid(names) {
+function invalid(names, levels) {
   var bad = [];
   for (var i = 0; i < names.length; i++) {
     var f = FIELDS[names[i]], v = val(names[i]);
     if (typeof v != "string" || !filled(v)) continue;
+    if (levels && levels.length && levels.indexOf(f.q) < 0) continue;
     if (f.f && !accepts(f.f, v)) bad.push(names[i]);
     else if (f.o && (f.k == "c" || f.k == "r") && f.o.indexOf(v) < 0) bad.push(names[i]);
   }
@@ -131,7 +132,7 @@ function holds(c) {
     });
   }
   if (c.t == "ordered") return ordered(names);
-  if (c.t == "valid") return !invalid(names).length;
+  if (c.t == "valid") return !invalid(names, c.v).length;
   return true;
 }
 function sub(c, n) {
@@ -146,7 +147,7 @@ function apply(r, out) {
   for (i = 0; i < r.req.length; i++) if (r.req[i].t == "valid") valid.push(r.req[i]);
   if (valid.length) {
     for (i = 0; i < valid.length; i++) {
-      var bad = invalid(expand(valid[i].f));
+      var bad = invalid(expand(valid[i].f), valid[i].v);
       for (var j = 0; j < bad.length; j++) {
         var f = FIELDS[bad[j]];
         out.push(r.m.replace("{label}", f.l).replace("{erwartet}", f.e || NO_OPTION));
@@ -190,7 +191,7 @@ def completeness_script(form: FormDefinition, persons: int) -> str:
     """The button's script for a form with `persons` person blocks."""
     fields = {}
     for f in form.fields(persons):
-        entry: dict[str, object] = {"k": _KIND[f.type], "l": f.label}
+        entry: dict[str, object] = {"k": _KIND[f.type], "l": f.label, "q": f.requirement.value}
         if f.format:
             entry["f"], entry["e"] = f.format.value, f.format.description
         if f.options:
