@@ -42,7 +42,7 @@ def test_fill_then_extract_json_and_csv(tmp_path, complete_values):
     result = run("extract", out)
     assert result.exit_code == 0
     data = json.loads(result.output)
-    assert data["form"] == {"id": "vhe-nrw", "version": "1.0"}
+    assert data["form"] == {"id": "vhe-nrw", "version": "1.1"}
     assert data["values"]["person1.vorname"] == "Arbër"
     assert data["values"]["absender.anschrift"] == "Niederwall 23\n33602 Bielefeld"
     assert data["values"]["massnahme.betreten"] is True
@@ -51,7 +51,7 @@ def test_fill_then_extract_json_and_csv(tmp_path, complete_values):
     result = run("extract", out, "--format", "csv")
     assert result.output.startswith("\ufeff")
     rows = dict(csv.reader(io.StringIO(result.output[1:]), delimiter=";"))
-    assert rows["beschluss.status"] == "beigefuegt"
+    assert rows["beschluss_durchsuchung.status"] == "beigefuegt"
     assert rows["massnahme.festnahme"] == "nein"
 
 
@@ -85,8 +85,9 @@ def test_check_json_report_to_file(tmp_path, complete_pdf):
     assert result.exit_code == 0
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data[0]["status"] == "vollständig"
-    assert data[0]["form"] == {"id": "vhe-nrw", "version": "1.0"}
-    assert {f["rule"] for f in data[0]["findings"]} == {"beschluss-anlage-fehlt", "signatur-fehlt"}
+    assert data[0]["form"] == {"id": "vhe-nrw", "version": "1.1"}
+    assert {f["rule"] for f in data[0]["findings"]} == {"beschluss-anlage-fehlt", "signatur-fehlt",
+                                                        "minderjaehrig"}
     assert data[0]["values"] is None  # personal data only on request
     assert check_file(complete_pdf).status is Status.VOLLSTAENDIG
 
@@ -114,6 +115,6 @@ def test_rules_lists_catalogue(form):
 
 def test_fields_lists_data_contract(form):
     out = run("fields").output
-    for name in ("absender.behoerde", "person{n}.erkenntnisse", "beschluss.status", "abschluss.signatur"):
+    for name in ("absender.behoerde", "person{n}.erkenntnisse", "beschluss_durchsuchung.status", "abschluss.signatur"):
         assert f"| `{name}` |" in out
     assert "beigefuegt, wird_mitgefuehrt, beantragt, nicht_erforderlich" in out

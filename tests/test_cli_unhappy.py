@@ -24,7 +24,7 @@ def _json(tmp_path, data) -> str:
     ({"massnahme.grund": "x", "massnahme.grunt": "y", "person99.name": "z"},
      ["massnahme.grunt: unbekanntes Feld", "person99.name: unbekanntes Feld"]),
     ({"empfaenger.kpb": "PP Atlantis"}, ["empfaenger.kpb: ungültige Auswahl 'PP Atlantis'"]),
-    ({"beschluss.status": "vielleicht"}, ["beschluss.status: ungültige Auswahl 'vielleicht'"]),
+    ({"beschluss_durchsuchung.status": "vielleicht"}, ["beschluss_durchsuchung.status: ungültige Auswahl 'vielleicht'"]),
     ({"massnahme.zwang": "ja"}, ["massnahme.zwang: true oder false erwartet"]),
     ({"person1.name": 42}, ["person1.name: Text erwartet"]),
     ({"abschluss.signatur": "x"}, ["abschluss.signatur: ein Signaturfeld kann nicht vorausgefüllt werden"]),

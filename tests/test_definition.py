@@ -38,7 +38,7 @@ def test_shipped_definition_loads(form):
 
 
 def test_copy_loads_unchanged(forms_copy):
-    assert _load(forms_copy).version == "1.0"
+    assert _load(forms_copy).version == "1.1"
 
 
 @pytest.mark.parametrize("file, old, new, message", [

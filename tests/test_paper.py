@@ -300,8 +300,8 @@ def test_flatten_pdfa(form, filled, tmp_path):
 # --- scans -------------------------------------------------------------------------------------
 
 KEY_FIELDS = ["empfaenger.kpb", "massnahme.art", "ersuchen.datum", "gefaehrdung.datum",
-              "massnahme.datum", "massnahme.uhrzeit", "beschluss.datum", "abschluss.datum",
-              "meldung.datum", "beschluss.status"]
+              "massnahme.datum", "massnahme.uhrzeit", "beschluss_durchsuchung.datum", "abschluss.datum",
+              "meldung.datum", "beschluss_durchsuchung.status"]
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from vhpdf.form.definition import FieldType, FormDefinition, Severity
+from vhpdf.form.definition import FieldType, FormDefinition, Requirement, Severity
 from vhpdf.form.formats import (
     DATE_PATTERN,
     EMAIL_PATTERN,
@@ -81,7 +81,7 @@ function invalid(names, levels) {
   for (var i = 0; i < names.length; i++) {
     var f = FIELDS[names[i]], v = val(names[i]);
     if (typeof v != "string" || !filled(v)) continue;
-    if (levels && levels.length && levels.indexOf(f.q) < 0) continue;
+    if (levels && levels.length && levels.indexOf(f.q || "optional") < 0) continue;
     if (f.f && !accepts(f.f, v)) bad.push(names[i]);
     else if (f.o && (f.k == "c" || f.k == "r") && f.o.indexOf(v) < 0) bad.push(names[i]);
   }
@@ -191,7 +191,9 @@ def completeness_script(form: FormDefinition, persons: int) -> str:
     """The button's script for a form with `persons` person blocks."""
     fields = {}
     for f in form.fields(persons):
-        entry: dict[str, object] = {"k": _KIND[f.type], "l": f.label, "q": f.requirement.value}
+        entry: dict[str, object] = {"k": _KIND[f.type], "l": f.label}
+        if f.requirement is not Requirement.OPTIONAL:  # absent = optional (keeps the script small)
+            entry["q"] = f.requirement.value
         if f.format:
             entry["f"], entry["e"] = f.format.value, f.format.description
         if f.options:
