@@ -55,6 +55,23 @@ def test_fill_then_extract_json_and_csv(tmp_path, complete_values):
     assert rows["massnahme.festnahme"] == "nein"
 
 
+def test_fill_accepts_version_10_names_and_says_so(tmp_path, complete_values):
+    """1.0 data (one beschluss block) is carried over through forms/migration-1.0-1.1.toml."""
+    old = {k: v for k, v in complete_values.items() if not k.startswith(("beschluss_", "einsatzort."))}
+    old.update({"beschluss.art": "Durchsuchungsbeschluss", "beschluss.gericht": "VG Minden",
+                "beschluss.status": "beigefuegt"})
+    data = tmp_path / "alt.json"
+    data.write_text(json.dumps(old), encoding="utf-8")
+    result = run("fill", data, "-o", tmp_path / "alt.pdf")
+    assert result.exit_code == 0, result.output
+    assert "Feldnamen der Formularversion 1.0" in result.stderr
+    assert "Formularversion 1.0" not in result.stdout
+    values = extract(tmp_path / "alt.pdf").values
+    assert values["beschluss_durchsuchung.gericht"] == "VG Minden"
+    assert values["beschluss_durchsuchung.status"] == "beigefuegt"
+    assert values["einsatzort.art"] == "unterkunft"
+
+
 def test_fill_default_output_beside_data(tmp_path):
     data = tmp_path / "fall.json"
     data.write_text('{"massnahme.grund": "Grund"}', encoding="utf-8")

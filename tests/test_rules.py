@@ -229,8 +229,9 @@ CASES: dict[str, list[tuple[dict, dict]]] = {
     # ANNEXES is not a field: it stands for the request's annexes (mail attachments, embedded files)
     "beschluss-anlage-fehlt": [({ANNEXES: ()}, {ANNEXES: ("beschluss.pdf",)}),
                                ({ANNEXES: ()}, {ANNEXES: (), f"{DS}.status": "wird_mitgefuehrt"})],
-    "haftentscheidung-anlage-fehlt": [({ANNEXES: (), f"{HAFT}.status": "beigefuegt", f"{DS}.status": "wird_mitgefuehrt"},
-                                       {ANNEXES: ("haft.pdf",), f"{HAFT}.status": "beigefuegt"})],
+    "haftentscheidung-anlage-fehlt": [
+        ({ANNEXES: (), f"{HAFT}.status": "beigefuegt", f"{DS}.status": "wird_mitgefuehrt"},
+         {ANNEXES: ("haft.pdf",), f"{HAFT}.status": "beigefuegt"})],
 }
 
 

@@ -272,7 +272,9 @@ def test_check_flags_buttons_printing_another_state(form, complete_values, tmp_p
             w = ref.get_object()
             if w.get("/T") == "betreten":  # ticked in /V, shown unticked
                 w[NameObject("/AS")] = NameObject("/Off")
-            if w.get("/Parent") is not None and w["/Parent"].get("/T") == "status" and w["/Parent"].get("/Parent", {}).get("/T") == "beschluss_durchsuchung":
+            group = w.get("/Parent")
+            if group is not None and group.get("/T") == "status" and \
+                    group["/Parent"].get("/T") == "beschluss_durchsuchung":
                 on = [k for k in w["/AP"]["/N"] if k != "/Off"][0]  # every option shown on
                 w[NameObject("/AS")] = NameObject(on)
     odd = tmp_path / "abweichend.pdf"

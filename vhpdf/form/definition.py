@@ -469,7 +469,7 @@ def load_definition(folder: Path | None = None, name: str = CURRENT_FILE,
     """
     folder = folder or forms_dir()
     if version is not None:
-        current = _load(folder, name)
+        current = load_definition(folder, name)
         if version == current.version:
             return current
         path = version_file(version, folder)
