@@ -467,7 +467,6 @@ def load_definition(folder: Path | None = None, name: str = CURRENT_FILE,
     Older versions carry no rules: their requests are migrated (form.migration) and checked with
     the current catalogue. Raises DefinitionError for a version forms/ does not hold.
     """
-    folder = folder or forms_dir()
     if version is not None:
         current = load_definition(folder, name)
         if version == current.version:
@@ -475,8 +474,8 @@ def load_definition(folder: Path | None = None, name: str = CURRENT_FILE,
         path = version_file(version, folder)
         if path is None:
             raise DefinitionError(f"Formularversion {version[:20]!r} ist nicht bekannt.")
-        return _load(folder, path.name)
-    return _load(folder, name)
+        return _load(path.parent, path.name)
+    return _load(folder or forms_dir(), name)
 
 
 def _load(folder: Path, name: str) -> FormDefinition:
