@@ -468,7 +468,7 @@ def load_definition(folder: Path | None = None, name: str = CURRENT_FILE,
     the current catalogue. Raises DefinitionError for a version forms/ does not hold.
     """
     if version is not None:
-        current = load_definition(folder, name)
+        current = load_definition() if folder is None and name == CURRENT_FILE else load_definition(folder, name)
         if version == current.version:
             return current
         path = version_file(version, folder)
