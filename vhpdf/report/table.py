@@ -76,6 +76,8 @@ def render_details(results: list[Result]) -> str:
             mixed = sorted({s.label for s in r.sources.values()})
             out.append(f"    Quelle der Werte: {r.source.label}"
                        + (f" (teils: {', '.join(mixed)})" if mixed else ""))
+        if r.form_version:
+            out.append(f"    Formularversion: {r.form_version}")
         if r.kpb:
             out.append(f"    Empfänger: {r.kpb.name} (Regierungsbezirk {r.kpb.bezirk}; bei Dissens "
                        f"vermitteln die Verbindungsbeamten der Bezirksregierung {r.kpb.bezirk}, Erlass Nr. 6)")
