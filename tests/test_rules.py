@@ -412,3 +412,21 @@ def test_version_10_unclear_order_is_reported(tmp_path, form_10, complete_values
     assert len(unclear) == 1 and unclear[0].severity is Severity.WARNUNG
     assert "dem Durchsuchungsbeschluss" in unclear[0].message
     assert "durchsuchung-ohne-beschluss" not in {f.rule for f in result.findings}
+
+
+def test_version_10_flat_copy_is_read_with_its_own_layout(tmp_path, form_10, complete_values):
+    """A 1.0 copy without fields: the footer names 1.0, its layout reads it, then migration."""
+    from vhpdf.write.flatten import flatten
+
+    values = _as_10(form_10, complete_values, **{
+        "beschluss.art": "Durchsuchungsbeschluss", "beschluss.gericht": "VG Minden",
+        "beschluss.aktenzeichen": "7 I 12/26", "beschluss.datum": "12.10.2026",
+        "beschluss.status": "beigefuegt"})
+    flat, _ = flatten(fill_form(values, form=form_10))
+    path = tmp_path / "flach-v10.pdf"
+    path.write_bytes(flat)
+    result = check_file(path, keep_values=True)
+    assert result.form_version == "1.0" and result.source.value == "seitentext"
+    assert result.status is Status.VOLLSTAENDIG, [f.message for f in result.findings]
+    assert result.values["beschluss_durchsuchung.aktenzeichen"] == "7 I 12/26"
+    assert result.values["einsatzort.art"] == "unterkunft"

@@ -459,6 +459,18 @@ def version_file(version: str, folder: Path | None = None) -> Path | None:
     return path if path.is_file() else None
 
 
+def definition_for(version: str | None) -> FormDefinition:
+    """The definition of `version` where forms/ keeps it (a request's own layout and names),
+    else the current one."""
+    current = load_definition()
+    if version and version != current.version and version_file(version) is not None:
+        try:
+            return load_definition(version=version)
+        except DefinitionError:
+            pass
+    return current
+
+
 @functools.cache
 def load_definition(folder: Path | None = None, name: str = CURRENT_FILE,
                     version: str | None = None) -> FormDefinition:

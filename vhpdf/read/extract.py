@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vhpdf.form.definition import (
-    DefinitionError,
     FieldType,
     FormDefinition,
     Value,
+    definition_for,
     filled,
     load_definition,
-    version_file,
 )
 from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION
 from vhpdf.form.migration import migrate
@@ -235,12 +234,10 @@ def _parse(data: bytes, password: str | None) -> _Parsed:
 
 def _older(version: str | None, form: FormDefinition) -> FormDefinition | None:
     """The definition of an older version forms/ keeps, for a request that names it."""
-    if version is None or version == form.version or version_file(version) is None:
+    if version is None or version == form.version:
         return None
-    try:
-        return load_definition(version=version)
-    except DefinitionError:
-        return None
+    older = definition_for(version)
+    return older if older.version == version else None
 
 
 def _migrated(ex: Extraction, form: FormDefinition) -> Extraction:

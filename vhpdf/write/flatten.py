@@ -18,7 +18,7 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
-from vhpdf.form.definition import FieldType, FormDefinition, load_definition
+from vhpdf.form.definition import FieldType, FormDefinition, definition_for, load_definition
 from vhpdf.pdf.pypdf_compat import adder
 from vhpdf.read.extract import Extraction, read_pdf
 from vhpdf.read.fields import terminal_fields
@@ -206,5 +206,8 @@ def flatten(data: bytes, pdfa: bool = False) -> tuple[bytes, list[str]]:
     """
     form = load_definition()
     ex = read_pdf(data, form)
+    if definition_for(ex.form_version) is not form:  # an older version: its own layout and names
+        form = definition_for(ex.form_version)
+        ex = read_pdf(data, form)
     flat = flatten_pdf(data, form, ex)
     return (to_pdfa(flat) if pdfa else flat), _notes(form, ex)
