@@ -430,3 +430,22 @@ def test_version_10_flat_copy_is_read_with_its_own_layout(tmp_path, form_10, com
     assert result.status is Status.VOLLSTAENDIG, [f.message for f in result.findings]
     assert result.values["beschluss_durchsuchung.aktenzeichen"] == "7 I 12/26"
     assert result.values["einsatzort.art"] == "unterkunft"
+
+
+def test_version_10_without_metadata_is_recognised_by_its_field_names(form_10, complete_values):
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from vhpdf.read.extract import read_pdf
+
+    values = _as_10(form_10, complete_values, **{"beschluss.art": "Haftbeschluss",
+                                                  "beschluss.status": "beigefuegt"})
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(fill_form(values, form=form_10))))
+    writer.metadata = None
+    out = io.BytesIO()
+    writer.write(out)
+    ex = read_pdf(out.getvalue())
+    assert (ex.form_id, ex.form_version) == (None, "1.0")
+    assert ex.values["beschluss_haft.status"] == "beigefuegt"
+    assert ex.values["beschluss_durchsuchung.status"] is None

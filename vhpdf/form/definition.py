@@ -459,6 +459,14 @@ def version_file(version: str, folder: Path | None = None) -> Path | None:
     return path if path.is_file() else None
 
 
+def kept_versions(folder: Path | None = None) -> list[str]:
+    """The older form versions forms/ keeps, newest first."""
+    paths = (folder or forms_dir()).glob("vollzugshilfeersuchen-*.toml")
+    versions = [p.stem.split("-", 1)[1] for p in paths]
+    return sorted((v for v in versions if _VERSION.fullmatch(v)),
+                  key=lambda v: tuple(int(x) for x in v.split(".")), reverse=True)
+
+
 def definition_for(version: str | None) -> FormDefinition:
     """The definition of `version` where forms/ keeps it (a request's own layout and names),
     else the current one."""

@@ -18,6 +18,7 @@ from vhpdf.form.definition import (
     Value,
     filled,
     forms_dir,
+    kept_versions,
     load_definition,
     read_toml,
 )
@@ -92,8 +93,8 @@ def older_version_keys(form: FormDefinition, data: dict[str, Any]) -> str | None
     unknown = [k for k in data if k not in known]
     if not unknown:
         return None
-    for path in sorted(forms_dir().glob("vollzugshilfeersuchen-*.toml"), reverse=True):
-        older = load_definition(version=path.stem.split("-", 1)[1])
+    for version in kept_versions():
+        older = load_definition(version=version)
         old_known = older.field_map(older.repeat.max)
         if all(k in old_known for k in unknown):
             return older.version

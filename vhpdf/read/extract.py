@@ -22,6 +22,7 @@ from vhpdf.form.definition import (
     Value,
     definition_for,
     filled,
+    kept_versions,
     load_definition,
 )
 from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION
@@ -95,7 +96,9 @@ def _from_pages(data: bytes, form: FormDefinition, meta_id: str | None) -> Extra
     older = _older(paper.form_version, form)
     if older is not None:  # printed from an older version: read with its layout, then migrate
         ex = _from_pages(data, older, meta_id)
-        return _migrated(ex, form) if ex is not None and ex.form_version == older.version else ex
+        if ex is not None and ex.form_version == older.version:
+            return _migrated(ex, form, older.version)
+        return ex
     counts: dict[ValueSource, int] = {}
     for src in paper.sources.values():
         counts[src] = counts.get(src, 0) + 1
@@ -240,9 +243,21 @@ def _older(version: str | None, form: FormDefinition) -> FormDefinition | None:
     return older if older.version == version else None
 
 
-def _migrated(ex: Extraction, form: FormDefinition) -> Extraction:
+def _older_by_names(raw: dict, form: FormDefinition) -> FormDefinition | None:
+    """For a request without form metadata: the older version whose own field names it uses."""
+    known = form.field_map(form.repeat.max)
+    for version in kept_versions():
+        older = definition_for(version)
+        own = set(older.field_map(older.repeat.max)) - set(known)
+        if older is not form and any(name in own for name in raw):
+            return older
+    return None
+
+
+def _migrated(ex: Extraction, form: FormDefinition, version: str) -> Extraction:
     """An extraction read with an older definition, its values carried to the current `form`."""
-    m = migrate(ex.values, ex.form_version or "")
+    ex.form_version = ex.form_version or version
+    m = migrate(ex.values, version)
     values: dict[str, Value] = {}
     known = form.field_map(max(ex.persons, 1))
     for name, f in known.items():
@@ -260,9 +275,13 @@ def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFl
     current = form
     parsed = _parse(data, password)
     older = _older(parsed.form_version, form) if parsed.form_id == form.id else None
+    if older is None and parsed.form_id is None:
+        older = _older_by_names(parsed.raw, form)
     if older is not None:
         ex = _read_with(data, parsed, older, flags)
-        return ex if ex.form_version != older.version else _migrated(ex, current)
+        if ex.form_version in (older.version, None):
+            return _migrated(ex, current, older.version)
+        return ex
     return _read_with(data, parsed, form, flags)
 
 
