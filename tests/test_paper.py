@@ -466,11 +466,11 @@ def test_copy_with_pages_missing(filled, tmp_path):
     ex, original = extract(out), extract(filled["pymupdf"])
     assert any("fehlen in der Datei" in n for n in ex.notes)
     layout = compute_layout(load_definition(), original.persons)
-    for w in layout.widgets:
-        expected = original.values[w.field.name] if w.page < 2 else ex.values[w.field.name]
-        assert ex.values[w.field.name] == expected
-        if w.page == 2:
-            assert ex.values[w.field.name] in (None, False)
+    for w in layout.widgets:  # a person block only on a missing page may be absent altogether
+        expected = original.values[w.field.name] if w.page < 2 else ex.values.get(w.field.name)
+        assert ex.values.get(w.field.name) == expected
+        if w.page >= 2:
+            assert ex.values.get(w.field.name) in (None, False)
     assert check_item(Item("teil.pdf", path=out)).status.value == "unvollständig"
 
 
