@@ -428,6 +428,7 @@ def test_mixed_copy_and_reordered_pages(filled, scans, tmp_path):
     out.insert_pdf(text_doc, from_page=2, to_page=2)
     out.insert_pdf(scan_doc, from_page=1, to_page=1)
     out.insert_pdf(text_doc, from_page=0, to_page=0)
+    out.insert_pdf(text_doc, from_page=3, to_page=3)
     out.save(tmp_path / "gemischt.pdf")
     ex = extract(tmp_path / "gemischt.pdf")
     original = extract(filled["vhpdf"])
