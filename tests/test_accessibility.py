@@ -74,8 +74,8 @@ def test_text_is_tagged_for_screen_readers(form, blank_pdf):
     out = subprocess.run(["pdfinfo", "-struct-text", str(blank_pdf)], check=True,
                          capture_output=True).stdout.decode("utf-8", "replace")
     assert f'H1 (block)\n    "{form.title}"' in out
-    for section in form.sections:
-        assert f'"{section.heading}"' in out
+    for section in form.sections:  # poppler prints the no-break space after "§" as a space
+        assert f'"{section.heading.replace(chr(0xA0), " ")}"' in out
     assert out.count("  Form\n") == sum(1 for _ in _widgets(blank_pdf))
 
 

@@ -42,7 +42,7 @@ def test_fill_then_extract_json_and_csv(tmp_path, complete_values):
     result = run("extract", out)
     assert result.exit_code == 0
     data = json.loads(result.output)
-    assert data["form"] == {"id": "vhe-nrw", "version": "1.0"}
+    assert data["form"] == {"id": "vhe-nrw", "version": "1.1"}
     assert data["values"]["person1.vorname"] == "Arbër"
     assert data["values"]["absender.anschrift"] == "Niederwall 23\n33602 Bielefeld"
     assert data["values"]["massnahme.betreten"] is True
@@ -51,8 +51,25 @@ def test_fill_then_extract_json_and_csv(tmp_path, complete_values):
     result = run("extract", out, "--format", "csv")
     assert result.output.startswith("\ufeff")
     rows = dict(csv.reader(io.StringIO(result.output[1:]), delimiter=";"))
-    assert rows["beschluss.status"] == "beigefuegt"
+    assert rows["beschluss_durchsuchung.status"] == "beigefuegt"
     assert rows["massnahme.festnahme"] == "nein"
+
+
+def test_fill_accepts_version_10_names_and_says_so(tmp_path, complete_values):
+    """1.0 data (one beschluss block) is carried over through forms/migration-1.0-1.1.toml."""
+    old = {k: v for k, v in complete_values.items() if not k.startswith(("beschluss_", "einsatzort."))}
+    old.update({"beschluss.art": "Durchsuchungsbeschluss", "beschluss.gericht": "VG Minden",
+                "beschluss.status": "beigefuegt"})
+    data = tmp_path / "alt.json"
+    data.write_text(json.dumps(old), encoding="utf-8")
+    result = run("fill", data, "-o", tmp_path / "alt.pdf")
+    assert result.exit_code == 0, result.output
+    assert "Feldnamen der Formularversion 1.0" in result.stderr
+    assert "Formularversion 1.0" not in result.stdout
+    values = extract(tmp_path / "alt.pdf").values
+    assert values["beschluss_durchsuchung.gericht"] == "VG Minden"
+    assert values["beschluss_durchsuchung.status"] == "beigefuegt"
+    assert values["einsatzort.art"] == "unterkunft"
 
 
 def test_fill_default_output_beside_data(tmp_path):
@@ -85,8 +102,9 @@ def test_check_json_report_to_file(tmp_path, complete_pdf):
     assert result.exit_code == 0
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data[0]["status"] == "vollständig"
-    assert data[0]["form"] == {"id": "vhe-nrw", "version": "1.0"}
-    assert {f["rule"] for f in data[0]["findings"]} == {"beschluss-anlage-fehlt", "signatur-fehlt"}
+    assert data[0]["form"] == {"id": "vhe-nrw", "version": "1.1"}
+    assert {f["rule"] for f in data[0]["findings"]} == {"beschluss-anlage-fehlt", "signatur-fehlt",
+                                                        "minderjaehrig"}
     assert data[0]["values"] is None  # personal data only on request
     assert check_file(complete_pdf).status is Status.VOLLSTAENDIG
 
@@ -114,6 +132,6 @@ def test_rules_lists_catalogue(form):
 
 def test_fields_lists_data_contract(form):
     out = run("fields").output
-    for name in ("absender.behoerde", "person{n}.erkenntnisse", "beschluss.status", "abschluss.signatur"):
+    for name in ("absender.behoerde", "person{n}.erkenntnisse", "beschluss_durchsuchung.status", "abschluss.signatur"):
         assert f"| `{name}` |" in out
     assert "beigefuegt, wird_mitgefuehrt, beantragt, nicht_erforderlich" in out

@@ -41,7 +41,7 @@ def test_shipped_definition_loads(form):
 
 
 def test_copy_loads_unchanged(forms_copy):
-    assert _load(forms_copy).version == "1.0"
+    assert _load(forms_copy).version == "1.1"
 
 
 @pytest.mark.parametrize("file, old, new, message", [
@@ -84,4 +84,29 @@ def test_role_naming_missing_field_is_rejected(forms_copy):
     _edit(forms_copy / "vollzugshilfeersuchen.toml", 'kontakt_email = "sachbearbeitung.email"',
           'kontakt_email = "sachbearbeitung.mail"')
     with pytest.raises(DefinitionError, match="kontakt_email nennt unbekanntes Feld 'sachbearbeitung.mail'"):
+        _load(forms_copy)
+
+
+def test_older_version_loads_by_version(form):
+    old = load_definition(version="1.0")
+    assert (old.id, old.version, old.rules) == (form.id, "1.0", ())
+    assert "beschluss.status" in old.field_map(1) and "beschluss.status" not in form.field_map(1)
+    assert load_definition(version=form.version) is load_definition()
+    with pytest.raises(DefinitionError, match="Formularversion '0.9' ist nicht bekannt"):
+        load_definition(version="0.9")
+
+
+def test_new_fields_with_personal_data_are_marked(form):
+    fields = form.field_map(1)
+    assert all(fields[n].personal for n in fields if ".risiko." in n or n.startswith("uebergabe.")
+               and n not in ("uebergabe.bundespolizei", "uebergabe.transport"))
+    assert fields["person1.sprache"].personal and not fields["einsatzort.gemeinde"].personal
+    assert len(form.gemeinden) == 396
+    assert fields["einsatzort.gemeinde"].option_values == tuple(g.name for g in form.gemeinden)
+
+
+def test_personal_must_be_bool(forms_copy):
+    _edit(forms_copy / "vollzugshilfeersuchen.toml", 'name = "absender.behoerde"\n',
+          'name = "absender.behoerde"\npersonal = "ja"\n')
+    with pytest.raises(DefinitionError, match="personal: true oder false erwartet"):
         _load(forms_copy)

@@ -34,7 +34,7 @@ def exchange_values(complete_values) -> dict:
         "person1.name": "Wiśniewski", "person1.vorname": "Łukasz",
         "person2.name": "Țurcanu", "person2.vorname": "Ștefan",
         "absender.anschrift": "Große Straße 5\nÄußere Höfe\n33602 Bielefeld",
-        "ersuchen.eilfall": False, "massnahme.zwang": True, "beschluss.status": "beantragt",
+        "ersuchen.eilfall": False, "massnahme.zwang": True, "beschluss_durchsuchung.status": "beantragt",
     })
     return values
 
@@ -99,7 +99,7 @@ def test_pdftk_and_acrobat_style_inputs_fill_vhpdf(tmp_path, filled, exchange_va
                     '<field name="absender.anschrift"><value>Große Straße 5\r33602 Bielefeld</value></field>'
                     '<field name="massnahme.zwang"><value>Ja</value></field>'
                     '<field name="massnahme.festnahme"><value>Off</value></field>'
-                    '<field name="beschluss.status"><value>beantragt</value></field>'
+                    '<field name="beschluss_durchsuchung.status"><value>beantragt</value></field>'
                     "</fields></xfdf>", encoding="utf-8")
     result = run("fill", xfdf, "-o", tmp_path / "aus-xfdf.pdf")
     assert result.exit_code == 0, result.output
@@ -107,7 +107,7 @@ def test_pdftk_and_acrobat_style_inputs_fill_vhpdf(tmp_path, filled, exchange_va
     assert values["person1.name"] == "Wiśniewski"
     assert values["absender.anschrift"] == "Große Straße 5\n33602 Bielefeld"
     assert values["massnahme.zwang"] is True and values["massnahme.festnahme"] is False
-    assert values["beschluss.status"] == "beantragt"
+    assert values["beschluss_durchsuchung.status"] == "beantragt"
 
 
 @pytest.mark.parametrize("content, words", [

@@ -81,7 +81,7 @@ def test_text_value_on_widget_kid(filled):
 
 def test_radio_group_with_opt_indexes(filled):
     def change(fields):
-        group = fields["beschluss.status"]
+        group = fields["beschluss_durchsuchung.status"]
         exports = ["beigefuegt", "wird_mitgefuehrt", "beantragt", "nicht_erforderlich"]
         group[NameObject("/Opt")] = ArrayObject(TextStringObject(e) for e in exports)
         for i, kid in enumerate(group["/Kids"]):
@@ -91,14 +91,14 @@ def test_radio_group_with_opt_indexes(filled):
             kid[NameObject("/AS")] = NameObject(f"/{i}" if i == 1 else "/Off")
         group[NameObject("/V")] = NameObject("/1")
 
-    assert read_pdf(_rewrite(filled, change)).values["beschluss.status"] == "wird_mitgefuehrt"
+    assert read_pdf(_rewrite(filled, change)).values["beschluss_durchsuchung.status"] == "wird_mitgefuehrt"
 
 
 def test_radio_value_only_on_kid_state(filled):
     def change(fields):
-        del fields["beschluss.status"]["/V"]
+        del fields["beschluss_durchsuchung.status"]["/V"]
 
-    assert read_pdf(_rewrite(filled, change)).values["beschluss.status"] == "beigefuegt"
+    assert read_pdf(_rewrite(filled, change)).values["beschluss_durchsuchung.status"] == "beigefuegt"
 
 
 @pytest.mark.parametrize("typed", ["Zeile 1\rZeile 2", "Zeile 1\r\nZeile 2", "Zeile 1\nZeile 2"])

@@ -35,7 +35,7 @@ def _qualified(field) -> str:
 
 def test_a4_metadata_language_title(form, blank_pdf):
     reader = PdfReader(blank_pdf)
-    assert len(reader.pages) == 3
+    assert len(reader.pages) == 4
     for page in reader.pages:
         assert [round(float(v)) for v in page.mediabox] == [0, 0, 595, 842]
         assert page["/Tabs"] == "/S"  # tab order follows the structure tree
@@ -52,10 +52,10 @@ def test_a4_metadata_language_title(form, blank_pdf):
 def test_footer_with_form_version_on_every_page(form, blank_pdf):
     text = subprocess.run(["pdftotext", "-layout", str(blank_pdf), "-"], check=True,
                           capture_output=True, text=True).stdout
-    pages = text.split("\f")[:3]
+    pages = text.split("\f")[:4]
     for i, page in enumerate(pages, 1):
         assert footer_text(form) in page
-        assert f"Seite {i} von 3" in page
+        assert f"Seite {i} von 4" in page
 
 
 def test_every_field_has_tooltip_and_sane_flags(form, blank_pdf):

@@ -110,7 +110,7 @@ def test_csv_report_for_german_excel(inbox, tmp_path):
     assert (v2["Aktenzeichen"], v2["Datum der Maßnahme"], v2["Personen"]) == ("ZAB 2026/4711", "17.11.2026", "1")
     assert v2["E-Mail"] == ("ZAB Unna <zab@kreis-unna.example> · 06.11.2026 08:00 · "
                             "„Ersuchen ZAB 2026/4711 (korrigiert)“")
-    assert int(v2["Fehler"]) == 5 and "Rechtsgrundlage" in v2["Fehlende Angaben"]
+    assert int(v2["Fehler"]) == 4 and "Rechtsgrundlage" in v2["Fehlende Angaben"]
     assert "Grund," not in v2["Fehlende Angaben"].split("Rechtsgrundlage")[0]  # grund was added in v2
     old = next(r for r in rows if r["Datei"].endswith("Nachricht 2 › ersuchen.pdf"))
     assert old["Fassung"] == f"ersetzt durch {root}/postfach.mbox › Nachricht 1 › ersuchen_v2.pdf"

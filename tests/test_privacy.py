@@ -361,3 +361,35 @@ def test_signature_reports_name_changed_fields_not_values(tmp_path, form, comple
         assert SECRET not in result.output, args
     shown = runner.invoke(cli, ["check", "--mit-werten", str(changed)], catch_exceptions=False)
     assert shown.exit_code == 1 and f"{SECRET} nachgetragen" in shown.output
+
+
+def test_version_10_migration_and_new_rules_show_no_values(tmp_path, form, complete_values):
+    """The 1.0 carry-over (fill note, unclear-order warning, version hint) and the rules that
+    name a competent KPB or court or a minor say what is wrong, never the person's values."""
+    from vhpdf.form.definition import load_definition
+
+    old_form = load_definition(version="1.0")
+    old = {k: v for k, v in secret_values(form, complete_values).items() if k in old_form.field_map(4)}
+    old.update({"beschluss.art": f"{SECRET} Beschluss", "beschluss.gericht": f"{SECRET} Gericht",
+                "beschluss.status": "beigefuegt", "unterkunft.ort": "Herne", "unterkunft.plz": "44623",
+                "empfaenger.kpb": "Polizeipräsidium Dortmund", "person1.geburtsdatum": "01.01.2015"})
+    data = tmp_path / "alt.json"
+    data.write_text(json.dumps(old), encoding="utf-8")
+    fill = subprocess.run([sys.executable, "-m", "vhpdf", "fill", str(data), "-o", str(tmp_path / "a.pdf")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert fill.returncode == 0 and "Formularversion 1.0" in fill.stderr
+    assert SECRET not in fill.stdout + fill.stderr
+    (tmp_path / "a.pdf").unlink()
+    (tmp_path / "alt.pdf").write_bytes(fill_form(old, form=old_form))
+    for args in (["--format", "table", "--ausfuehrlich"], ["--format", "json"], ["--format", "csv"]):
+        proc = subprocess.run([sys.executable, "-m", "vhpdf", "check", *args, str(tmp_path / "alt.pdf")],
+                              cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert SECRET not in proc.stdout + proc.stderr, args
+        if "json" in args:
+            rules = {f["rule"] for f in json.loads(proc.stdout)[0]["findings"]}
+            assert {"kpb-unzustaendig-unterkunft", "minderjaehrig", "durchsuchungsgericht-unzustaendig"} <= rules
+            assert "ältere Formularversion 1.0" in proc.stdout and "nicht hervor" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "check", "--format", "json", "--mit-werten",
+                           str(tmp_path / "alt.pdf")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert SECRET in proc.stdout  # the values were there to leak

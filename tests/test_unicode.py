@@ -272,14 +272,16 @@ def test_check_flags_buttons_printing_another_state(form, complete_values, tmp_p
             w = ref.get_object()
             if w.get("/T") == "betreten":  # ticked in /V, shown unticked
                 w[NameObject("/AS")] = NameObject("/Off")
-            if w.get("/Parent") is not None and w["/Parent"].get("/T") == "status":
+            group = w.get("/Parent")
+            if group is not None and group.get("/T") == "status" and \
+                    group["/Parent"].get("/T") == "beschluss_durchsuchung":
                 on = [k for k in w["/AP"]["/N"] if k != "/Off"][0]  # every option shown on
                 w[NameObject("/AS")] = NameObject(on)
     odd = tmp_path / "abweichend.pdf"
     writer.write(odd)
     assert extract(odd).values == extract(filled).values
     found = {f.fields[0]: f.message for f in check_file(odd).findings if f.rule == DRAWN}
-    assert set(found) == {"massnahme.betreten", "beschluss.status"}
+    assert set(found) == {"massnahme.betreten", "beschluss_durchsuchung.status"}
     assert "zeigt im Ausdruck nicht angekreuzt, gespeichert ist angekreuzt" in found[
         "massnahme.betreten"]
     copy = tmp_path / "druck.pdf"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import re
 from collections.abc import Iterable
 
 from vhpdf.check.facts import key_facts
@@ -17,6 +18,7 @@ from vhpdf.form.definition import (
     Field,
     FieldType,
     FormDefinition,
+    Gemeinde,
     Rule,
     Severity,
     Test,
@@ -39,6 +41,7 @@ class _Evaluator:
         self.values = values
         self.annexes = annexes
         self.signature = signature
+        self.form = form
 
     def signature_state(self, names: list[str]) -> SignatureState:
         """The verified state; without verification (plain values) the field's presence decides."""
@@ -73,14 +76,25 @@ class _Evaluator:
             start, end = (parse_time(x) for x in cond.values)
             if start is None or end is None:
                 raise AssertionError(cond.values)  # the definition loader checks both times
-            times = [parse_time(v) if isinstance(v, str) else None for v in vals]
+            times = [parse_time(v, loose=True) if isinstance(v, str) else None for v in vals]
             return bool(times) and all(
                 tm is not None and ((start <= tm < end) if start <= end else (tm >= start or tm < end))
                 for tm in times)
         if t is Test.ORDERED:
             return self._ordered(names)
         if t is Test.VALID:
-            return not self.invalid(names)
+            return not self.invalid(names, cond.values)
+        if t is Test.MATCHES:
+            return any(isinstance(v, str) and re.search(p, v, re.IGNORECASE)
+                       for v in vals for p in cond.values)
+        if t is Test.AGE_UNDER:
+            born, then = self._dates(names)
+            return born is not None and then is not None and _years(born, then) < int(cond.values[0])
+        if t is Test.MONTHS_APART:
+            first, then = self._dates(names)
+            return first is not None and then is not None and _months(first, then) > int(cond.values[0])
+        if t is Test.COMPETENT:
+            return self.competent(cond)[0]
         if t is Test.ANNEXED:  # unknown (None) counts as annexed: no finding without evidence
             return self.annexes is None or bool(self.annexes)
         if t is Test.SIGNATURE_STATE:  # SignatureState(...) fails loudly on a misspelt catalogue value
@@ -103,12 +117,42 @@ class _Evaluator:
             text = text.replace("{grund}", (sig.reasons if sig else "") or "ohne Angabe")
         return text
 
-    def invalid(self, names: list[str]) -> list[Field]:
-        """The filled fields among `names` whose value breaks their format or options."""
+    def _dates(self, names: list[str]) -> tuple[dt.date | None, dt.date | None]:
+        """The first field's date and the first date among the others (a fallback order)."""
+        def date(n: str) -> dt.date | None:
+            v = self.values.get(n)
+            return parse_date(v) if isinstance(v, str) else None
+
+        later = [d for n in names[1:] if (d := date(n)) is not None]
+        return (date(names[0]) if names else None), (later[0] if later else None)
+
+    def competent(self, cond: Condition) -> tuple[bool, str]:
+        """Whether the authority in the first field is the one competent for the place the other
+        fields name (a municipality, a town, a postcode), and the competent one's name.
+
+        Holds whenever the place cannot be told for certain: never a finding on a guess.
+        """
+        names = self.expand(cond.fields)
+        given = self.values.get(names[0]) if names else None
+        place = _municipality(self.form.gemeinden, [(self.fields[n], self.values.get(n)) for n in names[1:]])
+        if not isinstance(given, str) or not given.strip() or place is None:
+            return True, ""
+        kind = cond.values[0]
+        if kind == "kpb":
+            kpb = next((k for k in self.form.kpb if k.ort == place.kpb), None)
+            return (kpb is None or kpb.name == given.strip()), kpb.name if kpb else ""
+        court = getattr(place, kind)
+        return _court(court) in _court(given), court
+
+    def invalid(self, names: list[str], levels: tuple[str, ...] = ()) -> list[Field]:
+        """The filled fields among `names` (of the requirement `levels`, default all) whose value
+        breaks their format or options."""
         bad = []
         for n in names:
             f, v = self.fields[n], self.values.get(n)
             if not isinstance(v, str) or not v.strip():
+                continue
+            if levels and f.requirement.value not in levels:
                 continue
             bad_format = f.format is not None and not f.format.accepts(v)
             bad_option = (bool(f.options) and f.type in (FieldType.CHOICE, FieldType.RADIO)
@@ -140,6 +184,58 @@ class _Evaluator:
         return True
 
 
+def _years(born: dt.date, then: dt.date) -> int:
+    return then.year - born.year - ((then.month, then.day) < (born.month, born.day))
+
+
+def _months(first: dt.date, then: dt.date) -> float:
+    return (then.year - first.year) * 12 + then.month - first.month + (then.day - first.day) / 31
+
+
+_COURT_WORDS = ((re.compile(r"\bVG\b\.?", re.I), "Verwaltungsgericht"),
+                (re.compile(r"\bAG\b\.?", re.I), "Amtsgericht"))
+
+
+def _court(text: str) -> str:
+    """A court's name comparable by substring: abbreviations spelled out, spaces and case folded."""
+    for pattern, word in _COURT_WORDS:
+        text = pattern.sub(word, text)
+    return " ".join(text.split()).casefold()
+
+
+def _town_key(text: str) -> str:
+    return " ".join(re.sub(r"\(.*?\)", "", text).split()).casefold()
+
+
+def _municipality(gemeinden: tuple[Gemeinde, ...], place: list[tuple[Field, Value]]) -> Gemeinde | None:
+    """The one municipality all filled place fields agree on, else None (unknown or ambiguous).
+
+    A postcode field narrows by postcode (several municipalities can share one), any other text
+    field by name (also without a bracketed suffix or a district after a hyphen or comma).
+    """
+    candidates: set[str] | None = None
+    for f, v in place:
+        if not isinstance(v, str) or not v.strip():
+            continue
+        v = v.strip()
+        if f.format is Format.PLZ:
+            found = {g.name for g in gemeinden if v in g.plz}
+        else:
+            keys = [_town_key(v), _town_key(re.split(r"[-,/]", v)[0])]
+            found = set()
+            for key in keys:
+                found = {g.name for g in gemeinden if key in (g.name.casefold(), _town_key(g.name))}
+                if found:
+                    break
+        if not found:
+            continue  # an unknown town name or postcode tells nothing
+        candidates = found if candidates is None else candidates & found
+    if not candidates or len(candidates) != 1:
+        return None
+    name = candidates.pop()
+    return next(g for g in gemeinden if g.name == name)
+
+
 def _substitute(rule: Rule, n: int) -> Rule:
     def sub(conds):
         return tuple(Condition(c.test, tuple(f.replace("{n}", str(n)) for f in c.fields), c.values)
@@ -158,7 +254,7 @@ def _apply(rule: Rule, ev: _Evaluator) -> list[Finding]:
     if valid:  # one finding per offending field, so each is named with its expected format
         out = []
         for c in valid:
-            for f in ev.invalid(ev.expand(c.fields)):
+            for f in ev.invalid(ev.expand(c.fields), c.values):
                 expected = f.format.description if f.format else text("pruefung.auswahl_nicht_vorgesehen")
                 msg = rule.message.replace("{label}", f.label).replace("{erwartet}", expected)
                 out.append(Finding(rule.id, rule.severity, (f.name,), msg, rule.basis,
@@ -172,7 +268,11 @@ def _apply(rule: Rule, ev: _Evaluator) -> list[Finding]:
     named = tuple(ev.expand(rule.named_fields)) or rule.named_fields
     if "{felder}" in rule.message and ev.signature is not None and ev.signature.changed_fields:
         named = ev.signature.changed_fields
-    return [Finding(rule.id, rule.severity, named, ev.placeholders(rule.message), rule.basis, rule.label)]
+    message = rule.message
+    for c in rule.require:  # "{zustaendig}": the competent authority the finding names
+        if c.test is Test.COMPETENT:
+            message = message.replace("{zustaendig}", ev.competent(c)[1])
+    return [Finding(rule.id, rule.severity, named, ev.placeholders(message), rule.basis, rule.label)]
 
 
 def evaluate(form: FormDefinition, values: dict[str, Value], persons: int | None = None,

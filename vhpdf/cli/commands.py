@@ -156,13 +156,17 @@ def fill(data: Path | None, output: Path | None, table: Path | None, name: str, 
     assert data is not None
     if data.suffix.lower() == ".csv":
         raise UsageProblem(f"{data}: eine CSV-Tabelle – bitte mit --csv {data} -o ORDNER füllen.")
+    said: list[str] = []
     try:
-        pdf, warnings = fill_file(data, personen, streng)
+        pdf, warnings = fill_file(data, personen, streng, said)
     except DataFileError as exc:
         raise click.ClickException(f"{data}: {exc}") from None
     except FillError as exc:
         raise click.ClickException(text("cli.daten_passen_nicht", datei=data,
                                         probleme=_problem_lines(exc.problems))) from None
+    finally:
+        for line in said:
+            click.echo(f"{data}: {line}", err=True)
     for warning in warnings:
         click.echo(f"Warnung: {warning}", err=True)
     output = output or data.with_suffix(".pdf")

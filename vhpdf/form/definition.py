@@ -72,6 +72,10 @@ class Test(enum.Enum):
     ANNEXED = "annexed"
     SIGNATURE_STATE = "signature_state"  # the document's signature state is one of `values`
     SIGNATURE_TRUST = "signature_trust"  # "vertraut" | "nicht_vertraut" | "ungeprueft" (no anchors)
+    MATCHES = "matches"
+    AGE_UNDER = "age_under"
+    MONTHS_APART = "months_apart"
+    COMPETENT = "competent"
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,18 @@ class Kpb:
 
 
 @dataclass(frozen=True)
+class Gemeinde:
+    """One NRW municipality with its competent KPB (`ort` of kpb-nrw.toml) and courts."""
+
+    name: str
+    kreis: str
+    kpb: str
+    amtsgericht: str
+    verwaltungsgericht: str
+    plz: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class FormDefinition:
     id: str
     version: str
@@ -188,6 +204,7 @@ class FormDefinition:
     rules: tuple[Rule, ...]
     kpb: tuple[Kpb, ...]
     roles: dict[str, str]
+    gemeinden: tuple[Gemeinde, ...] = ()
     _cache: dict = dc_field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -235,6 +252,8 @@ class FormDefinition:
 # --- loading and validation --------------------------------------------------------------------
 
 _FORM_KEYS = {"id", "version", "title", "subtitle", "language", "rules_file", "legend", "closing_note"}
+CURRENT_FILE = "vollzugshilfeersuchen.toml"
+_VERSION = re.compile(r"\d+\.\d+")
 ROLES = {"kpb", "behoerde", "anschrift", "aktenzeichen", "ersuchen_datum", "massnahme_datum",
          "kontakt_name", "kontakt_email", "person_name", "person_vorname", "person_geburtsdatum"}
 _SECTION_KEYS = {"id", "heading", "intro", "fields", "repeat"}
@@ -276,7 +295,7 @@ def _enum(kind: type[enum.Enum], value: Any, where: str):
         raise DefinitionError(f"{where}: ungültiger Wert {value!r} (erlaubt: {allowed})") from None
 
 
-def _read_toml(path: Path) -> dict:
+def read_toml(path: Path) -> dict:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -287,7 +306,7 @@ def _read_toml(path: Path) -> dict:
 
 
 def _load_kpb(path: Path) -> tuple[Kpb, ...]:
-    data = _read_toml(path)
+    data = read_toml(path)
     names = data.get("namen", {})
     out = []
     for i, entry in enumerate(data.get("kpb", [])):
@@ -298,6 +317,17 @@ def _load_kpb(path: Path) -> tuple[Kpb, ...]:
         out.append(Kpb(entry["ort"], entry["art"], entry["bezirk"],
                        names[entry["art"]].format(ort=entry["ort"])))
     return tuple(sorted(out, key=lambda k: k.ort))
+
+
+def _load_gemeinden(path: Path) -> tuple[Gemeinde, ...]:
+    data = read_toml(path)
+    keys = {"name", "ags", "kreis", "kpb", "amtsgericht", "verwaltungsgericht", "plz"}
+    out = []
+    for i, entry in enumerate(data.get("gemeinde", [])):
+        _checked_keys(entry, keys, f"{path.name}: gemeinde[{i}]", keys)
+        out.append(Gemeinde(entry["name"], entry["kreis"], entry["kpb"], entry["amtsgericht"],
+                            entry["verwaltungsgericht"], tuple(entry["plz"])))
+    return tuple(out)
 
 
 def _load_options(raw: Any, where: str) -> tuple[Option, ...]:
@@ -313,14 +343,17 @@ def _load_options(raw: Any, where: str) -> tuple[Option, ...]:
     return tuple(out)
 
 
-def _load_field(raw: Any, where: str, section: str, folder: Path, kpb: list) -> Field:
+def _load_field(raw: Any, where: str, section: str, folder: Path, kpb: list, gemeinden: list) -> Field:
     _checked_keys(raw, _FIELD_KEYS, where, {"name", "label", "tooltip", "type"})
     name = raw["name"]
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise DefinitionError(f"{where}: ungültiger Feldname {name!r}")
     ftype = _enum(FieldType, raw["type"], f"{where}.type")
     options: tuple[Option, ...] = ()
-    if "options_from" in raw:
+    if raw.get("options_from") == "gemeinden-nrw.toml":
+        gemeinden[:] = _load_gemeinden(folder / raw["options_from"])
+        options = tuple(Option(g.name, g.name) for g in gemeinden)
+    elif "options_from" in raw:
         kpb[:] = [name, *_load_kpb(folder / raw["options_from"])]
         options = tuple(Option(k.name, k.name) for k in kpb[1:])
     elif "options" in raw:
@@ -345,9 +378,9 @@ def _load_field(raw: Any, where: str, section: str, folder: Path, kpb: list) -> 
     )
 
 
-def _load_section(raw: Any, where: str, folder: Path, kpb: list) -> Section:
+def _load_section(raw: Any, where: str, folder: Path, kpb: list, gemeinden: list) -> Section:
     _checked_keys(raw, _SECTION_KEYS, where, {"id", "heading", "fields"})
-    fields = tuple(_load_field(f, f"{where}.fields[{i}]", raw["id"], folder, kpb)
+    fields = tuple(_load_field(f, f"{where}.fields[{i}]", raw["id"], folder, kpb, gemeinden)
                    for i, f in enumerate(raw["fields"]))
     repeat = None
     if "repeat" in raw:
@@ -369,6 +402,18 @@ def _load_condition(raw: Any, where: str) -> Condition:
         raise DefinitionError(f"{where}: Test {test.value!r} braucht values")
     if test is Test.TIME_BETWEEN and len(values) != 2:
         raise DefinitionError(f"{where}: time_between braucht genau zwei Uhrzeiten")
+    if test in (Test.AGE_UNDER, Test.MONTHS_APART) and not (len(values) == 1 and values[0].isdigit()):
+        raise DefinitionError(f"{where}: {test.value} braucht genau eine ganze Zahl in values")
+    if test is Test.COMPETENT and values not in (("kpb",), ("amtsgericht",), ("verwaltungsgericht",)):
+        raise DefinitionError(f"{where}: competent braucht values = kpb, amtsgericht oder verwaltungsgericht")
+    if test is Test.MATCHES:
+        for v in values:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise DefinitionError(f"{where}: ungültiger regulärer Ausdruck {v!r} ({exc})") from None
+    if test is Test.VALID and not set(values) <= {r.value for r in Requirement}:
+        raise DefinitionError(f"{where}: valid nimmt als values nur Verbindlichkeiten")
     return Condition(test, tuple(raw["fields"]), values)
 
 
@@ -408,26 +453,75 @@ def _validate(form: FormDefinition, rules_file: str) -> None:
                 raise DefinitionError(f"{rules_file}: Regel {rule.id} nennt unbekanntes Feld {pattern!r}")
 
 
+def version_file(version: str, folder: Path | None = None) -> Path | None:
+    """The file of an older form version (`vollzugshilfeersuchen-1.0.toml`), if forms/ keeps it."""
+    if not _VERSION.fullmatch(version):
+        return None
+    path = (folder or forms_dir()) / f"vollzugshilfeersuchen-{version}.toml"
+    return path if path.is_file() else None
+
+
+def kept_versions(folder: Path | None = None) -> list[str]:
+    """The older form versions forms/ keeps, newest first."""
+    paths = (folder or forms_dir()).glob("vollzugshilfeersuchen-*.toml")
+    versions = [p.stem.split("-", 1)[1] for p in paths]
+    return sorted((v for v in versions if _VERSION.fullmatch(v)),
+                  key=lambda v: tuple(int(x) for x in v.split(".")), reverse=True)
+
+
+def definition_for(version: str | None) -> FormDefinition:
+    """The definition of `version` where forms/ keeps it (a request's own layout and names),
+    else the current one."""
+    current = load_definition()
+    if version and version != current.version and version_file(version) is not None:
+        try:
+            return load_definition(version=version)
+        except DefinitionError:
+            pass
+    return current
+
+
 @functools.cache
-def load_definition(folder: Path | None = None, name: str = "vollzugshilfeersuchen.toml") -> FormDefinition:
-    """Load and validate the form definition (cached: it never changes while we run)."""
-    folder = folder or forms_dir()
-    data = _read_toml(folder / name)
+def load_definition(folder: Path | None = None, name: str = CURRENT_FILE,
+                    version: str | None = None) -> FormDefinition:
+    """Load and validate the form definition (cached): the current one, or an older `version`.
+
+    Older versions carry no rules: their requests are migrated (form.migration) and checked with
+    the current catalogue. Raises DefinitionError for a version forms/ does not hold.
+    """
+    if version is not None:
+        current = load_definition() if folder is None and name == CURRENT_FILE else load_definition(folder, name)
+        if version == current.version:
+            return current
+        path = version_file(version, folder)
+        if path is None:
+            raise DefinitionError(f"Formularversion {version[:20]!r} ist nicht bekannt.")
+        return _load(path.parent, path.name)
+    return _load(folder or forms_dir(), name)
+
+
+def _load(folder: Path, name: str) -> FormDefinition:
+    """Load and validate one definition file (load_definition caches)."""
+    data = read_toml(folder / name)
     _checked_keys(data, {"form", "roles", "sections"}, name, {"form", "roles", "sections"})
     roles = dict(_checked_keys(data["roles"], ROLES, f"{name}: [roles]", ROLES))
-    meta = _checked_keys(data["form"], _FORM_KEYS, f"{name}: [form]", _FORM_KEYS)
+    meta = _checked_keys(data["form"], _FORM_KEYS, f"{name}: [form]", _FORM_KEYS - {"rules_file"})
     kpb: list = []  # [name of the field offering them, *Kpb]
-    sections = tuple(_load_section(s, f"{name}: sections[{i}]", folder, kpb)
+    gemeinden: list = []
+    sections = tuple(_load_section(s, f"{name}: sections[{i}]", folder, kpb, gemeinden)
                      for i, s in enumerate(data["sections"]))
     if sum(1 for s in sections if s.repeat) != 1:
         raise DefinitionError(f"{name}: genau ein Abschnitt muss [repeat] haben")
-    rules_data = _read_toml(folder / meta["rules_file"])
-    _checked_keys(rules_data, {"rules"}, meta["rules_file"], {"rules"})
-    rules = tuple(_load_rule(r, f"{meta['rules_file']}: rules[{i}]")
-                  for i, r in enumerate(rules_data["rules"]))
+    rules: tuple[Rule, ...] = ()
+    rules_file = meta.get("rules_file", "")
+    if rules_file:
+        rules_data = read_toml(folder / rules_file)
+        _checked_keys(rules_data, {"rules"}, rules_file, {"rules"})
+        rules = tuple(_load_rule(r, f"{rules_file}: rules[{i}]")
+                      for i, r in enumerate(rules_data["rules"]))
     form = FormDefinition(
         id=meta["id"], version=str(meta["version"]), title=meta["title"], subtitle=meta["subtitle"],
         language=meta["language"], legend=meta["legend"], closing_note=meta["closing_note"],
-        sections=sections, rules=rules, kpb=tuple(kpb[1:]), roles=roles)
-    _validate(form, meta["rules_file"])
+        sections=sections, rules=rules, kpb=tuple(kpb[1:]), roles=roles, gemeinden=tuple(gemeinden))
+    _validate(form, rules_file)
     return form

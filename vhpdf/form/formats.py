@@ -29,12 +29,18 @@ def parse_date(text: str | None) -> dt.date | None:
         return None
 
 
-def parse_time(text: str | None) -> dt.time | None:
-    """Return the time written as HH:MM, or None."""
-    m = TIME_PATTERN.fullmatch((text or "").strip())
-    if not m:
+# Times as people write them although the form asks for HH:MM ("6.00 Uhr", "6 Uhr", "06h"): not
+# valid, but understood, so the night rule still sees a night-time start.
+LOOSE_TIME_PATTERN = re.compile(r"(\d{1,2})(?:[.:](\d{2}))?\s*(?:Uhr|h)?", re.IGNORECASE)
+
+
+def parse_time(text: str | None, loose: bool = False) -> dt.time | None:
+    """Return the time written as HH:MM (with `loose` also "6.00 Uhr", "6 Uhr"), or None."""
+    text = (text or "").strip()
+    m = TIME_PATTERN.fullmatch(text) or (LOOSE_TIME_PATTERN.fullmatch(text) if loose else None)
+    if not m or (m.re is LOOSE_TIME_PATTERN and not (m.group(2) or text[-1:].isalpha())):
         return None
-    hour, minute = int(m.group(1)), int(m.group(2))
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
     if hour > 23 or minute > 59:
         return None
     return dt.time(hour, minute)

@@ -20,11 +20,14 @@ from vhpdf.form.definition import (
     FieldType,
     FormDefinition,
     Value,
+    definition_for,
     filled,
+    kept_versions,
     load_definition,
 )
 from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION
 from vhpdf.form.messages import text
+from vhpdf.form.migration import migrate
 from vhpdf.pdf.drawn import Appearance, read_appearances
 from vhpdf.read.errors import (
     ConflictError,
@@ -91,6 +94,12 @@ def _from_pages(data: bytes, form: FormDefinition, meta_id: str | None) -> Extra
         return None
     if paper.form_id != form.id and meta_id is None:
         raise ForeignFormError(text("lesen.fremdes_formular", kennung=paper.form_id))
+    older = _older(paper.form_version, form)
+    if older is not None:  # printed from an older version: read with its layout, then migrate
+        ex = _from_pages(data, older, meta_id)
+        if ex is not None and ex.form_version == older.version:
+            return _migrated(ex, form, older.version)
+        return ex
     counts: dict[ValueSource, int] = {}
     for src in paper.sources.values():
         counts[src] = counts.get(src, 0) + 1
@@ -229,8 +238,57 @@ def _parse(data: bytes, password: str | None) -> _Parsed:
         raise _damaged(exc) from None
 
 
+def _older(version: str | None, form: FormDefinition) -> FormDefinition | None:
+    """The definition of an older version forms/ keeps, for a request that names it."""
+    if version is None or version == form.version:
+        return None
+    older = definition_for(version)
+    return older if older.version == version else None
+
+
+def _older_by_names(raw: dict, form: FormDefinition) -> FormDefinition | None:
+    """For a request without form metadata: the older version whose own field names it uses."""
+    known = form.field_map(form.repeat.max)
+    for version in kept_versions():
+        older = definition_for(version)
+        own = set(older.field_map(older.repeat.max)) - set(known)
+        if older is not form and any(name in own for name in raw):
+            return older
+    return None
+
+
+def _migrated(ex: Extraction, form: FormDefinition, version: str) -> Extraction:
+    """An extraction read with an older definition, its values carried to the current `form`."""
+    ex.form_version = ex.form_version or version
+    m = migrate(ex.values, version)
+    values: dict[str, Value] = {}
+    known = form.field_map(max(ex.persons, 1))
+    for name, f in known.items():
+        v = m.values.get(name)
+        values[name] = bool(v) if f.type in (FieldType.CHECKBOX, FieldType.SIGNATURE) else v
+    ex.values = values
+    ex.notes.insert(0, m.note)
+    ex.warnings.extend(m.unclear)
+    ex.sources = {n: s for n, s in ex.sources.items() if n in known}
+    ex.uncertain = tuple(n for n in ex.uncertain if n in known)
+    return ex
+
+
 def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFlags) -> Extraction:
+    current = form
     parsed = _parse(data, password)
+    older = _older(parsed.form_version, form) if parsed.form_id == form.id else None
+    if older is None and parsed.form_id is None:
+        older = _older_by_names(parsed.raw, form)
+    if older is not None:
+        ex = _read_with(data, parsed, older, flags)
+        if ex.form_version in (older.version, None):
+            return _migrated(ex, current, older.version)
+        return ex
+    return _read_with(data, parsed, form, flags)
+
+
+def _read_with(data: bytes, parsed: _Parsed, form: FormDefinition, flags: _LogFlags) -> Extraction:
     form_id, raw = parsed.form_id, parsed.raw
     if form_id is not None and form_id != form.id:
         raise ForeignFormError(text("lesen.fremdes_formular", kennung=form_id[:80]))

@@ -18,7 +18,7 @@ def rules_markdown(form: FormDefinition) -> str:
              "| Regel | Schwere | Grundlage | Felder | Meldung |", "|---|---|---|---|---|"]
     for r in form.rules:
         fields = ", ".join(field_label(n) for n in r.named_fields)
-        message = r.message.replace("|", "\\|")
+        message = r.message.replace("|", "\\|").replace("{zustaendig}", "‹zuständige Stelle›")
         lines.append(f"| {r.id} | {r.severity.value} | {r.basis} | {fields} | {message} |")
     return "\n".join(lines) + "\n"
 

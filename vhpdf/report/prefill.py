@@ -34,13 +34,19 @@ def _read(path: Path) -> bytes:
         raise DataFileError(f"nicht lesbar ({exc.strerror}).") from None
 
 
-def fill_file(path: Path, persons: int | None = None, strict: bool = False) -> tuple[bytes, list[Problem]]:
+def fill_file(path: Path, persons: int | None = None, strict: bool = False,
+              said: list[str] | None = None) -> tuple[bytes, list[Problem]]:
     """The prefilled form from one data file (JSON, XFDF or FDF) and the warnings about it.
 
-    Raises DataFileError (unreadable file) or FillError (every refused value).
+    Data in an older form version's field names is carried over first; what that did is
+    appended to `said`. Raises DataFileError (unreadable file) or FillError (every refused value).
     """
+    from vhpdf.form.migration import carry_over
+
     form = load_definition()
-    data = read_data(form, path, _read(path))
+    data, carried = carry_over(read_data(form, path, _read(path)))
+    if said is not None:
+        said += carried
     checked = check_values(form, data)
     refused = checked.refusals(strict)
     if refused:  # with the warnings, so that one correction round is enough

@@ -88,6 +88,8 @@ def render_details(results: list[Result], with_values: bool = False) -> str:
             out.append(f"    {text('bericht.quelle_der_werte')}: {source_label(r)}")
         if r.signature:
             out.append(f"    {text('bericht.spalte_signatur')}: {signature_text(r)}")
+        if r.form_version:
+            out.append(f"    {text('bericht.formularversion')}: {r.form_version}")
         if r.kpb:
             out.append("    " + text("bericht.empfaenger_details", name=r.kpb.name, bezirk=r.kpb.bezirk))
         for f in r.findings:

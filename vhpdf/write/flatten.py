@@ -19,7 +19,7 @@ from pathlib import Path
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
-from vhpdf.form.definition import FieldType, FormDefinition, load_definition
+from vhpdf.form.definition import FieldType, FormDefinition, definition_for, load_definition
 from vhpdf.pdf.pypdf_compat import adder
 from vhpdf.read.extract import Extraction, open_reader, read_pdf
 from vhpdf.read.fields import terminal_fields
@@ -209,6 +209,9 @@ def flatten(data: bytes, pdfa: bool = False, password: str | None = None) -> tup
     """
     form = load_definition()
     ex = read_pdf(data, form, password)
+    if definition_for(ex.form_version) is not form:  # an older version: its own layout and names
+        form = definition_for(ex.form_version)
+        ex = read_pdf(data, form, password)
     flat = flatten_pdf(data, form, ex, password)
     return (to_pdfa(flat) if pdfa else flat), _notes(form, ex)
 

@@ -318,12 +318,11 @@ def generate(persons: int | None = None, values: dict[str, Value] | None = None,
     return out.getvalue()
 
 
-def fill_form(data: object, persons: int | None = None) -> bytes:
-    """A prefilled form from `data` (field name -> value, as read from JSON).
-
-    Raises FillError listing every unknown field and invalid value.
+def fill_form(data: object, persons: int | None = None, form: FormDefinition | None = None) -> bytes:
+    """A prefilled form from `data` (field name -> value, as read from JSON), by default of the
+    current version. Raises FillError listing every unknown field and invalid value.
     """
-    form = load_definition()
+    form = form or load_definition()
     values, needed = validate_values(form, data)
     return generate(max(needed, persons or 0), values, form)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from vhpdf.form.definition import FieldType, FormDefinition, Severity
+from vhpdf.form.definition import FieldType, FormDefinition, Requirement, Severity
 from vhpdf.form.formats import (
     DATE_PATTERN,
     EMAIL_PATTERN,
@@ -76,11 +76,12 @@ function accepts(fmt, t) {
   }
   return NUMBER.test(t);
 }
-function invalid(names) {
+function invalid(names, levels) {
   var bad = [];
   for (var i = 0; i < names.length; i++) {
     var f = FIELDS[names[i]], v = val(names[i]);
     if (typeof v != "string" || !filled(v)) continue;
+    if (levels && levels.length && levels.indexOf(f.q || "optional") < 0) continue;
     if (f.f && !accepts(f.f, v)) bad.push(names[i]);
     else if (f.o && (f.k == "c" || f.k == "r") && f.o.indexOf(v) < 0) bad.push(names[i]);
   }
@@ -131,7 +132,7 @@ function holds(c) {
     });
   }
   if (c.t == "ordered") return ordered(names);
-  if (c.t == "valid") return !invalid(names).length;
+  if (c.t == "valid") return !invalid(names, c.v).length;
   // a viewer cannot verify a signature: as in vhpdf without verification, presence decides
   if (c.t == "signature_state")
     return c.v.indexOf(any(function (v) { return v === true; }) ? "nicht_geprueft" : "unsigniert") >= 0;
@@ -150,7 +151,7 @@ function apply(r, out) {
   for (i = 0; i < r.req.length; i++) if (r.req[i].t == "valid") valid.push(r.req[i]);
   if (valid.length) {
     for (i = 0; i < valid.length; i++) {
-      var bad = invalid(expand(valid[i].f));
+      var bad = invalid(expand(valid[i].f), valid[i].v);
       for (var j = 0; j < bad.length; j++) {
         var f = FIELDS[bad[j]];
         out.push(r.m.replace("{label}", f.l).replace("{erwartet}", f.e || NO_OPTION));
@@ -195,6 +196,8 @@ def completeness_script(form: FormDefinition, persons: int) -> str:
     fields = {}
     for f in form.fields(persons):
         entry: dict[str, object] = {"k": _KIND[f.type], "l": f.label}
+        if f.requirement is not Requirement.OPTIONAL:  # absent = optional (keeps the script small)
+            entry["q"] = f.requirement.value
         if f.format:
             entry["f"], entry["e"] = f.format.value, f.format.description
         if f.options:

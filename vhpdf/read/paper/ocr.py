@@ -31,7 +31,9 @@ SCALE = DPI / 72.0
 CONFIDENT = 75  # Tesseract word confidence (0–100) below which a value is doubtful
 EMPTY_INK, MARK_INK = 0.04, 0.12  # ink share inside a box: below = empty, above = marked
 DASHES = "-–—‐‑"  # a scan does not tell a hyphen from a dash: such values are always doubtful
-AMBIGUOUS = re.compile(r"[:;](\s|$)|\$")  # ; and : after a word look alike; $ is a misread §
+# ; and : after a word look alike; $ is a misread §; a lone I, l or 1 before a number (a court
+# register, "7 I 12/26") is any of the three; a single low quote is a misread accent or ø.
+AMBIGUOUS = re.compile(r"[:;](\s|$)|\$|(^|\s)[Il1|]\s+\d|\u201a")
 SCAN_NOTE = "Werte aus Scan — bitte prüfen."
 
 

@@ -221,7 +221,8 @@ class Decoding:
         expected: dict[tuple[int, int], list[str]] = {}
         for t in layout.texts:
             if t.page == page:
-                expected.setdefault((round(t.y), len(t.text.replace(" ", ""))), []).append(t.text)
+                text = t.text.replace("\xa0", " ")  # a no-break space prints as a space
+                expected.setdefault((round(t.y), len(text.replace(" ", ""))), []).append(text)
         for ln in lines:
             chars = [c for i, c in enumerate(ln.get("chars", []))
                      if c["text"].strip() and (i == 0 or c is not ln["chars"][i - 1])]
