@@ -94,7 +94,7 @@ def test_versions_newest_request_date_wins_then_mail_date(inbox):
 def test_csv_report_for_german_excel(inbox, tmp_path):
     root, _ = inbox
     out = tmp_path / "bericht.csv"
-    result = _run("check", root, "--format", "csv", "-o", out)
+    result = _run("pruefen", root, "--format", "csv", "-o", out)
     assert result.exit_code == 1  # one current request is incomplete, one unreadable
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
@@ -119,7 +119,7 @@ def test_csv_report_for_german_excel(inbox, tmp_path):
     assert "Hoxha" not in raw.decode("utf-8-sig")  # no extracted values without --mit-werten
 
     out2 = tmp_path / "mit-werten.csv"
-    assert _run("check", root, "--format", "csv", "--mit-werten", "-o", out2).exit_code == 1
+    assert _run("pruefen", root, "--format", "csv", "--mit-werten", "-o", out2).exit_code == 1
     rows = list(csv.DictReader(io.StringIO(out2.read_text(encoding="utf-8-sig")), delimiter=";"))
     eml = next(r for r in rows if r["Datei"].endswith("ersuchen.eml › ersuchen.pdf"))
     assert (eml["person1.name"], eml["massnahme.betreten"]) == ("Hoxha", "ja")
@@ -163,7 +163,7 @@ class _Html(HTMLParser):
 def test_html_report_self_contained_sortable_with_details(inbox, tmp_path):
     root, _ = inbox
     out = tmp_path / "bericht.html"
-    assert _run("check", root, "--format", "html", "-o", out).exit_code == 1
+    assert _run("pruefen", root, "--format", "html", "-o", out).exit_code == 1
     page = out.read_text(encoding="utf-8")
     parser = _Html()
     parser.feed(page)
@@ -178,13 +178,13 @@ def test_html_report_self_contained_sortable_with_details(inbox, tmp_path):
     assert "Hoxha" not in page and "Novak" not in page
 
     out2 = tmp_path / "mit-werten.html"
-    assert _run("check", root, "--format", "html", "--mit-werten", "-o", out2).exit_code == 1
+    assert _run("pruefen", root, "--format", "html", "--mit-werten", "-o", out2).exit_code == 1
     assert "Hoxha" in out2.read_text(encoding="utf-8")
 
 
 def test_json_and_table_agree_with_library(inbox):
     root, _ = inbox
-    result = _run("check", root, "--format", "json")
+    result = _run("pruefen", root, "--format", "json")
     data = json.loads(result.output)
     lib = check_paths([root])
     assert [d["file"] for d in data] == [r.file for r in lib]
@@ -194,11 +194,11 @@ def test_json_and_table_agree_with_library(inbox):
     v2 = next(d for d in data if d["file"].endswith("ersuchen_v2.pdf"))
     assert v2["changes"]["added"] == ["massnahme.grund"] and "values" not in v2["changes"]
 
-    with_values = json.loads(_run("check", root, "--format", "json", "--mit-werten").output)
+    with_values = json.loads(_run("pruefen", root, "--format", "json", "--mit-werten").output)
     v2 = next(d for d in with_values if d["file"].endswith("ersuchen_v2.pdf"))
     assert v2["changes"]["values"]["ersuchen.datum"] == ["03.11.2026", "05.11.2026"]
 
-    table = _run("check", root).output
+    table = _run("pruefen", root).output
     assert "\x1b[" not in table  # no colour when not on a TTY
     from vhpdf.report.table import render_table
 
@@ -243,7 +243,7 @@ def test_replies_for_incomplete_current_requests(inbox, tmp_path):
 
 def test_check_writes_replies_too(inbox, tmp_path):
     root, _ = inbox
-    result = _run("check", root, "--rueckmeldung", tmp_path / "r", "--format", "csv", "-o", tmp_path / "b.csv")
+    result = _run("pruefen", root, "--rueckmeldung", tmp_path / "r", "--format", "csv", "-o", tmp_path / "b.csv")
     assert result.exit_code == 1
     assert "1 Rückmeldung(en) geschrieben" in result.stderr
     assert len(list((tmp_path / "r").glob("*.eml"))) == 1
@@ -257,7 +257,7 @@ def test_inputs_are_never_modified(inbox, tmp_path):
         return {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(root.rglob("*")) if p.is_file()}
 
     before = snapshot()
-    assert _run("check", root, "--rueckmeldung", tmp_path / "r").exit_code == 1
+    assert _run("pruefen", root, "--rueckmeldung", tmp_path / "r").exit_code == 1
     assert snapshot() == before  # Maildir messages stay in new/, the mbox is not rewritten
 
 
@@ -320,7 +320,7 @@ def test_exit_status_counts_current_versions_only(tmp_path, complete_values):
     old = dict(complete_values, **{"ersuchen.datum": "12.10.2026", "massnahme.grund": None})
     (tmp_path / "a_alt.pdf").write_bytes(fill_form(old))
     (tmp_path / "b_neu.pdf").write_bytes(fill_form(complete_values))
-    result = _run("check", tmp_path)
+    result = _run("pruefen", tmp_path)
     assert result.exit_code == 0, result.output  # the incomplete one was replaced by a complete one
     assert "1 Ersuchen geprüft: 1 vollständig, 0 unvollständig, 0 unlesbar; dazu 1 ältere" in result.output
     assert f"gegenüber {tmp_path}/a_alt.pdf: neu: massnahme.grund; geändert: ersuchen.datum" in result.output

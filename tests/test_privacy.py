@@ -60,11 +60,11 @@ def test_no_network_anywhere(tmp_path, complete_values):
     data = tmp_path / "daten.json"
     data.write_text(json.dumps(complete_values), encoding="utf-8")
     runs = [["kontrolle"],
-            ["generate", "-o", tmp_path / "leer.pdf"],
-            ["fill", data, "-o", tmp_path / "voll.pdf"],
-            ["extract", tmp_path / "voll.pdf"],
-            ["check", "--jobs", "2", "--format", "json", tmp_path],
-            ["rules"]]
+            ["erzeugen", "-o", tmp_path / "leer.pdf"],
+            ["ausfuellen", data, "-o", tmp_path / "voll.pdf"],
+            ["auslesen", tmp_path / "voll.pdf"],
+            ["pruefen", "--jobs", "2", "--format", "json", tmp_path],
+            ["regeln"]]
     for args in runs:
         proc = subprocess.run([sys.executable, "-c", AUDIT, str(log), *map(str, args)], cwd=ROOT,
                               capture_output=True, text=True, timeout=120)
@@ -92,15 +92,15 @@ def test_no_values_in_messages_or_default_reports(tmp_path, form, complete_value
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
     for fmt in ("table", "json", "csv"):
-        proc = subprocess.run([sys.executable, "-m", "vhpdf", "check", "--format", fmt, str(tmp_path)],
+        proc = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", "--format", fmt, str(tmp_path)],
                               cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 1
         assert SECRET not in proc.stdout + proc.stderr, fmt
-    extract = subprocess.run([sys.executable, "-m", "vhpdf", "extract", str(tmp_path / "doppelt.pdf")],
+    extract = subprocess.run([sys.executable, "-m", "vhpdf", "auslesen", str(tmp_path / "doppelt.pdf")],
                              cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert extract.returncode == 1 and SECRET not in extract.stderr
     # with --mit-werten the values are there: the check above could have failed
-    proc = subprocess.run([sys.executable, "-m", "vhpdf", "check", "--format", "json", "--mit-werten",
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", "--format", "json", "--mit-werten",
                            str(tmp_path / "gut.pdf")], cwd=ROOT, capture_output=True, text=True,
                           timeout=60)
     assert SECRET in proc.stdout

@@ -178,7 +178,7 @@ def test_cli_druck(tmp_path, blank_pdf, complete_values):
 def test_cli_fill_rejects_undrawable(tmp_path):
     data = tmp_path / "daten.json"
     data.write_text('{"person1.vorname": "Ωmega"}', encoding="utf-8")
-    result = CliRunner().invoke(cli, ["fill", str(data), "-o", str(tmp_path / "f.pdf")])
+    result = CliRunner().invoke(cli, ["ausfuellen", str(data), "-o", str(tmp_path / "f.pdf")])
     assert result.exit_code == 1
     assert "person1.vorname" in result.output and "U+03A9" in result.output
 

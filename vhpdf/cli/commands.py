@@ -47,31 +47,79 @@ def _write_pdf(data: bytes, output: Path, force: bool) -> None:
         raise UsageProblem(str(exc)) from None
 
 
-_OUTPUT = click.option("-o", "--ausgabe", "output", type=click.Path(dir_okay=False, path_type=Path),
-                       help="Ausgabedatei.")
+_OUTPUT = click.option("-o", "--ausgabe", "output", metavar="DATEI",
+                       type=click.Path(dir_okay=False, path_type=Path),
+                       help="Ausgabedatei (ohne Angabe: auf den Bildschirm).")
 _FORCE = click.option("--force", is_flag=True, help="Eine vorhandene Ausgabedatei überschreiben.")
-_TIMEOUT = click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0,
-                        show_default=True, help="Zeitlimit je Datei in Sekunden.")
-_MEMORY = click.option("--speicher", type=click.IntRange(64, 65536), default=1024,
-                       show_default=True, help="Speichergrenze je Prüfprozess in MB.")
-_PASSWORD = click.option("--passwort", envvar="VHPDF_PASSWORT", default=None, metavar="KENNWORT",
-                         help="Kennwort für verschlüsselte PDF-Dateien (auch über VHPDF_PASSWORT; "
-                              "ohne Angabe wird am Terminal danach gefragt).")
+_TIMEOUT = click.option("--timeout", metavar="SEKUNDEN", type=click.FloatRange(0.1, 3600), default=30.0,
+                        show_default=True, help="Zeitlimit je Datei in Sekunden (0,1 bis 3600).")
+_MEMORY = click.option("--speicher", metavar="MB", type=click.IntRange(64, 65536), default=1024,
+                       show_default=True, help="Speichergrenze je Prüfprozess in MB (64 bis 65536).")
+_PASSWORD = click.option("--passwort", "passwords", multiple=True,
+                         metavar="KENNWORT",
+                         help="Kennwort für verschlüsselte PDF-Dateien; mehrmals angeben, um mehrere "
+                              "der Reihe nach zu versuchen (auch über VHPDF_PASSWORT; ohne Angabe "
+                              "wird am Terminal danach gefragt).")
+_PASSWORD_FILE = click.option("--passwortdatei", "password_file", metavar="DATEI",
+                              type=click.Path(dir_okay=False, path_type=Path),
+                              help="Datei mit je einem Kennwort pro Zeile, nur für den Eigentümer "
+                                   "lesbar (chmod 600); die Kennwörter werden der Reihe nach versucht.")
+_JOBS = click.option("-j", "--jobs", metavar="ANZAHL", type=click.IntRange(1, 256), default=None,
+                     help="Anzahl paralleler Prüfprozesse (Standard: Anzahl der Prozessorkerne).")
+_INPUTS = click.argument("paths", nargs=-1, required=True, metavar="PFAD...",
+                         type=click.Path(path_type=Path))
 
 
-@click.group(context_settings=CONTEXT, options_metavar="[OPTIONEN]",
-             subcommand_metavar="BEFEHL [ARGUMENTE]...")
+def _inputs(command):
+    """The input options `pruefen` and `rueckmeldung` share: what is read and how."""
+    for option in (_MEMORY, _TIMEOUT, _JOBS, _PASSWORD_FILE, _PASSWORD, _INPUTS):
+        command = option(command)
+    return command
+
+
+# The former English command names: still accepted (scripts keep working), not listed in --help.
+ALIASES = {"generate": "erzeugen", "fill": "ausfuellen", "extract": "auslesen", "check": "pruefen",
+           "rules": "regeln", "fields": "felder", "flatten": "archivieren"}
+
+EXIT_CODES = """\b
+Exit-Status:
+  0  erfolgreich; bei pruefen: alle aktuellen Ersuchen vollständig (Warnungen erlaubt)
+  1  mindestens ein Ersuchen unvollständig oder unlesbar, oder die Datei nicht verarbeitbar
+  2  Bedienfehler: Eingabe fehlt oder existiert nicht, Ausgabe existiert schon, ungültige Option
+  3  interner Fehler (bitte melden)
+  130  abgebrochen"""
+
+
+class _Group(click.Group):
+    """German command names; the English ones of earlier versions resolve to them silently."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, ALIASES.get(cmd_name, cmd_name))
+
+
+@click.group(cls=_Group, context_settings=CONTEXT, options_metavar="[OPTIONEN]",
+             subcommand_metavar="BEFEHL [ARGUMENTE]...", epilog=EXIT_CODES)
 @click.version_option(__version__, "-V", "--version", prog_name="vhpdf",
                       message="%(prog)s %(version)s", help="Version anzeigen.")
 def cli() -> None:
-    """Vollzugshilfeersuchen (NRW): Formular erzeugen, ausfüllen, auslesen und prüfen."""
+    """Vollzugshilfeersuchen (NRW): Formular erzeugen, ausfüllen, auslesen und prüfen.
+
+    Hilfe zu einem Befehl: vhpdf BEFEHL --help
+    """
 
 
-@cli.command(options_metavar="[OPTIONEN]")
-@click.option("-o", "--ausgabe", "output", type=click.Path(dir_okay=False, path_type=Path),
+def _must_exist(paths) -> None:
+    """Named inputs that do not exist are an operator error (exit 2), found before any work."""
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
+    if missing:
+        raise UsageProblem(text("cli.eingabe_fehlt", pfade=", ".join(missing)))
+
+
+@cli.command("erzeugen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@click.option("-o", "--ausgabe", "output", metavar="DATEI", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("vollzugshilfeersuchen.pdf"), show_default=True, help="Ausgabedatei.")
-@click.option("--personen", type=click.IntRange(1, 20), default=None,
-              help="Anzahl der Personenblöcke (Standard 4).")
+@click.option("--personen", metavar="ANZAHL", type=click.IntRange(1, 20), default=None,
+              help="Anzahl der Personenblöcke, 1 bis 20 (Standard 4).")
 @_FORCE
 def generate(output: Path, personen: int | None, force: bool) -> None:
     """Leeres, ausfüllbares Formular erzeugen."""
@@ -81,17 +129,19 @@ def generate(output: Path, personen: int | None, force: bool) -> None:
     click.echo(text("cli.formular_geschrieben", datei=output))
 
 
-@cli.command(options_metavar="[OPTIONEN]")
-@click.argument("data", metavar="DATEN.json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_OUTPUT
-@click.option("--personen", type=click.IntRange(1, 20), default=None,
-              help="Mindestanzahl der Personenblöcke.")
+@cli.command("ausfuellen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@click.argument("data", metavar="DATEN.json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--ausgabe", "output", metavar="DATEI", type=click.Path(dir_okay=False, path_type=Path),
+              help="Ausgabedatei (ohne Angabe: DATEN.pdf neben der JSON-Datei).")
+@click.option("--personen", metavar="ANZAHL", type=click.IntRange(1, 20), default=None,
+              help="Mindestanzahl der Personenblöcke, 1 bis 20.")
 @_FORCE
 def fill(data: Path, output: Path | None, personen: int | None, force: bool) -> None:
     """Vorausgefülltes Formular aus einer JSON-Datei (Feldname → Wert) erzeugen."""
     from vhpdf.write.fill import FillError
     from vhpdf.write.generate import fill_form
 
+    _must_exist([data])
     try:
         values = json.loads(data.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -106,29 +156,38 @@ def fill(data: Path, output: Path | None, personen: int | None, force: bool) -> 
     click.echo(text("cli.formular_geschrieben", datei=output))
 
 
-@cli.command(options_metavar="[OPTIONEN]")
+@cli.command("auslesen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
 @click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
-              show_default=True, help="Ausgabeformat.")
+              show_default=True,
+              help="Ausgabeformat: json = alle Felder mit Quelle und Formularversion, "
+                   "csv = Feldname;Wert für die Tabellenkalkulation.")
 @_OUTPUT
 @_FORCE
 @_PASSWORD
+@_PASSWORD_FILE
 @_TIMEOUT
 @_MEMORY
-def extract(file: Path, fmt: str, output: Path | None, force: bool, passwort: str | None,
-            timeout: float, speicher: int) -> None:
+def extract(file: Path, fmt: str, output: Path | None, force: bool, passwords: tuple[str, ...],
+            password_file: Path | None, timeout: float, speicher: int) -> None:
     """Die Werte eines ausgefüllten Formulars auslesen."""
     from vhpdf.batch.pool import IsolationError, Limits, call_isolated
-    from vhpdf.read.errors import ExtractError
+    from vhpdf.read.errors import ErrorKind, ExtractError
     from vhpdf.read.extract import extract as read
     from vhpdf.report.data import values_csv, values_json
 
+    _must_exist([file])
     if output is not None and output.exists() and not force:
         raise UsageProblem(text("cli.existiert", datei=output))
-    try:
-        ex = call_isolated(read, file, password=passwort, limits=Limits(timeout, speicher))
-    except (ExtractError, IsolationError) as exc:
-        raise click.ClickException(f"{file}: {exc}") from None
+    tries: list[str | None] = [*_passwords(passwords, password_file)] or [None]
+    for n, password in enumerate(tries, 1):
+        try:
+            ex = call_isolated(read, file, password=password, limits=Limits(timeout, speicher))
+            break
+        except (ExtractError, IsolationError) as exc:
+            if n < len(tries) and isinstance(exc, ExtractError) and exc.kind is ErrorKind.ENCRYPTED:
+                continue
+            raise click.ClickException(f"{file}: {exc}") from None
     if fmt == "csv":
         report = values_csv(ex.values)
     else:
@@ -147,8 +206,29 @@ def _ask_password(count: int) -> str | None:
                         default="", show_default=False, err=True) or None
 
 
+def _passwords(given: tuple[str, ...], password_file: Path | None) -> list[str]:
+    """The passwords to try, in order: those given, then the file's lines (owner-only file)."""
+    # VHPDF_PASSWORT is read here, not by click, which would split it at spaces
+    out = [p for p in given if p] or [p for p in [os.environ.get("VHPDF_PASSWORT", "")] if p]
+    if password_file is not None:
+        from vhpdf.read.secrets import SecretFileError, read_password_file
+
+        try:
+            out += read_password_file(password_file)
+        except SecretFileError as exc:
+            raise UsageProblem(str(exc)) from None
+    return out
+
+
 _SENDER = click.option("--absender", "sender", metavar="ADRESSE",
-                       help="Absenderadresse für die .eml-Rückmeldungen (sonst ohne From-Zeile).")
+                       help="Absender der Rückmeldungen, z. B. \"KPB Unna <vollzugshilfe@polizei.example>\": "
+                            "From-Zeile der .eml und Unterschrift (sonst aus der Konfiguration).")
+
+
+def _reply_target(folder: Path, force: bool) -> None:
+    """Refuse an existing reply folder before the run (with --force it is written into)."""
+    if folder.exists() and not force:
+        raise UsageProblem(text("cli.ordner_existiert", ordner=folder))
 
 
 def _write_replies(results, folder: Path, force: bool, sender: str | None) -> None:
@@ -163,10 +243,26 @@ def _write_replies(results, folder: Path, force: bool, sender: str | None) -> No
                if count else text("cli.keine_rueckmeldung"), err=True)
 
 
-@cli.command(options_metavar="[OPTIONEN]")
-@click.argument("paths", nargs=-1, required=True, metavar="PFAD...", type=click.Path(path_type=Path))
+def _check(paths, passwords, password_file, jobs, timeout, speicher, keep_values):
+    """Run the check over the inputs with the shared input options."""
+    from vhpdf.batch.pool import Limits
+    from vhpdf.batch.run import NothingFound, check_all
+
+    _must_exist(paths)
+    tries = _passwords(passwords, password_file)
+    try:
+        return check_all(paths, jobs=jobs, limits=Limits(timeout, speicher), keep_values=keep_values,
+                         passwords=tries, ask_password=_ask_password, progress_stream=sys.stderr)
+    except NothingFound as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+@cli.command("pruefen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@_inputs
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]), default="table",
-              show_default=True, help="Berichtsformat.")
+              show_default=True,
+              help="Berichtsformat: table = Tabelle auf dem Bildschirm, json = maschinenlesbar, "
+                   "csv = für Excel (Semikolon, UTF-8), html = eine druckbare Seite für den Browser.")
 @_OUTPUT
 @click.option("--mit-werten", is_flag=True,
               help="Ausgelesene Werte (personenbezogene Daten) in den Bericht aufnehmen.")
@@ -177,34 +273,24 @@ def _write_replies(results, folder: Path, force: bool, sender: str | None) -> No
                    "schreiben (.txt und .eml; enthält Aktenzeichen und Kontaktdaten).")
 @_SENDER
 @_FORCE
-@_PASSWORD
-@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
-              help="Anzahl paralleler Prüfprozesse (Standard: Anzahl der Prozessorkerne).")
-@_TIMEOUT
-@_MEMORY
 def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bool,
           ausfuehrlich: bool, reply_dir: Path | None, sender: str | None, force: bool,
-          passwort: str | None, jobs: int | None, timeout: float, speicher: int) -> None:
+          passwords: tuple[str, ...], password_file: Path | None, jobs: int | None,
+          timeout: float, speicher: int) -> None:
     """Ersuchen prüfen: PDF-Dateien, Ordner, E-Mails (.eml, .msg) und Postfächer (.mbox, Maildir).
 
     Jede Datei wird in einem eigenen Prüfprozess mit Zeitlimit und Speichergrenze gelesen.
-    Exit-Status: 0 = alle aktuellen Ersuchen vollständig, 1 = mindestens eines unvollständig
-    oder unlesbar, 2 = Bedienfehler.
     """
-    from vhpdf.batch.pool import Limits
-    from vhpdf.batch.run import NothingFound, check_all
     from vhpdf.check.result import Status
     from vhpdf.report.data import render_csv, render_json
     from vhpdf.report.table import render_details, render_table
 
     if output is not None and output.exists() and not force:  # fail before the work, not after
         raise UsageProblem(text("cli.existiert", datei=output))
-    try:
-        results = check_all(paths, jobs=jobs, limits=Limits(timeout, speicher),
-                            keep_values=mit_werten or reply_dir is not None, password=passwort,
-                            ask_password=_ask_password, progress_stream=sys.stderr)
-    except NothingFound as exc:
-        raise UsageProblem(str(exc)) from None
+    if reply_dir is not None:
+        _reply_target(reply_dir, force)
+    results = _check(paths, passwords, password_file, jobs, timeout, speicher,
+                     keep_values=mit_werten or reply_dir is not None)
     if fmt == "json":
         report = render_json(results, mit_werten)
     elif fmt == "csv":
@@ -224,32 +310,29 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
         sys.exit(1)
 
 
-@cli.command(options_metavar="[OPTIONEN]")
-@click.argument("paths", nargs=-1, required=True, metavar="PFAD...", type=click.Path(path_type=Path))
+@cli.command(options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@_inputs
 @click.option("-o", "--ausgabe", "folder", type=click.Path(file_okay=False, path_type=Path),
-              metavar="ORDNER",
-              default=Path("."), show_default=True, help="Ordner für die Rückmeldungen.")
+              metavar="ORDNER", default=Path("rueckmeldungen"), show_default=True,
+              help="Ordner für die Rückmeldungen; er darf noch nicht existieren (sonst --force).")
 @_SENDER
 @_FORCE
-def rueckmeldung(paths: tuple[Path, ...], folder: Path, sender: str | None, force: bool) -> None:
+def rueckmeldung(paths: tuple[Path, ...], folder: Path, sender: str | None, force: bool,
+                 passwords: tuple[str, ...], password_file: Path | None, jobs: int | None,
+                 timeout: float, speicher: int) -> None:
     """Für jedes unvollständige Ersuchen eine Rückmeldung an die ABH schreiben (.txt und .eml).
 
     Die Rückmeldung nennt Aktenzeichen, Datum und Kontaktdaten aus dem Ersuchen; sie wird nur
-    geschrieben, nie versandt.
+    geschrieben, nie versandt. Nimmt dieselben Eingaben und Optionen wie pruefen.
     """
-    from vhpdf.batch.run import NothingFound, check_all
-
-    try:
-        results = check_all(paths, keep_values=True, ask_password=_ask_password,
-                            progress_stream=sys.stderr)
-    except NothingFound as exc:
-        raise UsageProblem(str(exc)) from None
+    _reply_target(folder, force)
+    results = _check(paths, passwords, password_file, jobs, timeout, speicher, keep_values=True)
     _write_replies(results, folder, force, sender)
 
 
-@cli.command(options_metavar="[OPTIONEN]")
+@cli.command(options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
 @click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
-@click.option("-o", "--ausgabe", "output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--ausgabe", "output", metavar="DATEI", type=click.Path(dir_okay=False, path_type=Path),
               required=True, help="Ausgabedatei (die Eingabedatei bleibt unverändert).")
 @_FORCE
 def druck(file: Path, output: Path, force: bool) -> None:
@@ -257,6 +340,7 @@ def druck(file: Path, output: Path, force: bool) -> None:
     from vhpdf.read.errors import ExtractError
     from vhpdf.write.druck import DruckError, print_file
 
+    _must_exist([file])
     try:
         pdf = print_file(file)
     except ExtractError as exc:
@@ -268,10 +352,11 @@ def druck(file: Path, output: Path, force: bool) -> None:
     click.echo(text("cli.druckfassung_geschrieben", datei=output))
 
 
-@cli.command(options_metavar="[OPTIONEN]")
-@click.argument("file", metavar="DATEI", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--ausgabe", "output", required=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="Ausgabedatei (Pflicht).")
+@cli.command("archivieren", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@click.argument("file", metavar="DATEI", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--ausgabe", "output", metavar="DATEI", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Ausgabedatei (die Eingabedatei bleibt unverändert).")
 @click.option("--pdfa", is_flag=True, help="Als PDF/A-2b ausgeben (benötigt Ghostscript).")
 @_FORCE
 def flatten(file: Path, output: Path, pdfa: bool, force: bool) -> None:
@@ -281,8 +366,9 @@ def flatten(file: Path, output: Path, pdfa: bool, force: bool) -> None:
     from vhpdf.write.flatten import FlattenError
     from vhpdf.write.flatten import flatten as burn
 
+    _must_exist([file])
     if output.resolve() == file.resolve():
-        raise click.ClickException(text("cli.ausgabe_ist_eingabe"))
+        raise UsageProblem(text("cli.ausgabe_ist_eingabe"))
     try:
         source = read_file(file)
         data, notes = burn(source, pdfa=pdfa)
@@ -294,7 +380,7 @@ def flatten(file: Path, output: Path, pdfa: bool, force: bool) -> None:
     click.echo(text("cli.flach_geschrieben_pdfa" if pdfa else "cli.flach_geschrieben", datei=output))
 
 
-@cli.command(options_metavar="[OPTIONEN]")
+@cli.command("regeln", options_metavar="[OPTIONEN]")
 def rules() -> None:
     """Den Prüfregelkatalog als Tabelle (Markdown) ausgeben."""
     from vhpdf.form.definition import load_definition
@@ -303,7 +389,7 @@ def rules() -> None:
     click.echo(rules_markdown(load_definition()), nl=False)
 
 
-@cli.command(options_metavar="[OPTIONEN]")
+@cli.command("felder", options_metavar="[OPTIONEN]")
 def fields() -> None:
     """Die Felder des Formulars (Datenschnittstelle) als Tabelle (Markdown) ausgeben."""
     from vhpdf.form.definition import load_definition
