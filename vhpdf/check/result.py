@@ -29,6 +29,9 @@ class Status(enum.Enum):
     UNLESBAR = "unlesbar"
 
 
+MISPRINT_RULE = "darstellung-abweichend"  # the one finding per file whose fields print wrong
+
+
 @dataclass(frozen=True)
 class Finding:
     rule: str
@@ -59,6 +62,11 @@ class Result:
     changes: dict | None = None  # versions.organize: what changed against the previous version
     source: ValueSource | None = None  # None if unreadable
     sources: dict[str, ValueSource] = field(default_factory=dict)
+
+    @property
+    def misprints(self) -> tuple[str, ...]:
+        """The fields whose printout differs from what they store (a printout is unusable)."""
+        return next((f.fields for f in self.findings if f.rule == MISPRINT_RULE), ())
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

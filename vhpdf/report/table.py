@@ -15,6 +15,7 @@ from vhpdf.report.common import (
     severity_label,
     source_label,
     source_short,
+    status_cell,
     status_text,
     summary,
 )
@@ -36,7 +37,8 @@ def render_table(results: list[Result], color: bool = False, with_values: bool =
         symbol = "⟲" if r.superseded_by else SYMBOL[r.status]
         facts = r.facts
         kpb = text("bericht.kpb_pp" if r.kpb.art == "pp" else "bericht.kpb_kpb", ort=r.kpb.ort) if r.kpb else ""
-        rows.append([f"{symbol} {r.status.value}", clip(r.file, 48), source_short(r), kpb,
+        status = r.status.value if r.superseded_by else status_cell(r)
+        rows.append([f"{symbol} {status}", clip(r.file, 48), source_short(r), kpb,
                      r.kpb.bezirk if r.kpb else "", (facts.aktenzeichen or "") if facts else "",
                      (facts.massnahme_datum or "") if facts else "", missing_text(r)])
     widths = [max(len(row[i]) for row in rows + [header]) for i in range(7)]
