@@ -219,7 +219,8 @@ def test_replies_for_incomplete_current_requests(inbox, tmp_path):
     result = _run("rueckmeldung", root, "-o", out, "--absender", "KPB Unna <vollzugshilfe@polizei.example>")
     assert result.exit_code == 0
     files = sorted(p.name for p in out.iterdir())
-    assert files == ["rueckmeldung-01-ersuchen_v2.eml", "rueckmeldung-01-ersuchen_v2.txt"]
+    assert files == ["rueckmeldung-01-ersuchen_v2.eml", "rueckmeldung-01-ersuchen_v2.txt",
+                     "rueckmeldung-02-Nachricht_3.eml", "rueckmeldung-02-Nachricht_3.txt"]  # + the unreadable one
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in out.iterdir())
     msg = email.message_from_bytes((out / files[0]).read_bytes(), policy=email.policy.default)
     assert msg["To"] == "ZAB Unna <zab@kreis-unna.example>"  # no e-mail in the form: the mail's sender
@@ -229,24 +230,28 @@ def test_replies_for_incomplete_current_requests(inbox, tmp_path):
     assert msg["Subject"] == ("Rückmeldung zu Ihrem Vollzugshilfeersuchen vom 05.11.2026, "
                               "Ihr Az. ZAB 2026/4711: Angaben fehlen")
     body = msg.get_content()
-    assert body.startswith("Guten Tag Herr Paul Beispiel,")
+    assert body.startswith("Sehr geehrter Herr Beispiel,")  # "Herr Paul Beispiel" in the form
     assert "Die Rechtsgrundlage der beabsichtigten Maßnahme fehlt" in body
     assert "[Erlass Nr. 2; § 48 PolG NRW]" in body
     assert "Der Grund der beabsichtigten Maßnahme fehlt" not in body  # added in the newer version
     assert "Bezirksregierung Arnsberg" in body and "(Erlass Nr. 6)" in body
-    assert body.rstrip().endswith("Kreispolizeibehörde Unna")
+    assert body.replace("\r\n", "\n").rstrip().endswith("Mit freundlichen Grüßen\nKPB Unna")  # signed by --absender
     assert "Novak" not in body  # the person is not named in the reply
     text = (out / files[1]).read_text(encoding="utf-8")
     assert text.startswith("Kreis Unna – Zentrale Ausländerbehörde\nz. Hd. Herr Paul Beispiel\n")
     assert body.replace("\r\n", "\n") in text
+    unreadable = (out / files[3]).read_text(encoding="utf-8")
+    assert "Datei nicht lesbar – bitte erneut senden" in unreadable
+    assert "„Nachricht 3“, eingegangen am 08.11.2026 08:00, konnten wir leider nicht" in unreadable
+    assert "Grund: Die E-Mail enthält keinen PDF-Anhang." in unreadable and "bitte erneut senden" in unreadable
 
 
 def test_check_writes_replies_too(inbox, tmp_path):
     root, _ = inbox
     result = _run("pruefen", root, "--rueckmeldung", tmp_path / "r", "--format", "csv", "-o", tmp_path / "b.csv")
     assert result.exit_code == 1
-    assert "1 Rückmeldung(en) geschrieben" in result.stderr
-    assert len(list((tmp_path / "r").glob("*.eml"))) == 1
+    assert "2 Rückmeldung(en) geschrieben" in result.stderr  # the incomplete and the unreadable one
+    assert len(list((tmp_path / "r").glob("*.eml"))) == 2
     assert "Paul Beispiel" not in (tmp_path / "b.csv").read_text(encoding="utf-8-sig")  # values only for replies
 
 
