@@ -122,3 +122,34 @@ def test_generated_and_filled_pdfs_carry_no_user_host_or_path(tmp_path, complete
             assert t.encode() not in data
         assert getpass.getuser() not in meta.split()
         assert "/Author" not in (reader.metadata or {}) or not reader.metadata["/Author"]
+
+
+def test_no_values_in_misprint_findings_html_or_unreadable_replies(tmp_path, form, blank_pdf, complete_values):
+    """The grouped misprint finding (pdftk draws values wrong), the printable HTML report and the
+    'bitte erneut senden' reply for an unreadable file name no value."""
+    from fillers import fill_pdftk
+
+    values = secret_values(form, complete_values)
+    inbox = tmp_path / "ein"
+    inbox.mkdir()
+    filled = fill_pdftk(blank_pdf, values, inbox / "pdftk.pdf")
+    (inbox / "abgeschnitten.pdf").write_bytes(filled.read_bytes()[:-3000])
+    html = tmp_path / "bericht.html"
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", "--ausfuehrlich", str(inbox)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "drucken anders als gespeichert" in proc.stdout
+    assert SECRET not in proc.stdout + proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", "--format", "html", "-o", str(html),
+                           str(inbox)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and SECRET not in html.read_text(encoding="utf-8")
+    replies = tmp_path / "antworten"
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "rueckmeldung", str(inbox / "abgeschnitten.pdf"),
+                           "-o", str(replies)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    (letter,) = replies.glob("*.txt")
+    assert "bitte erneut senden" in letter.read_text(encoding="utf-8")
+    assert SECRET not in "".join(p.read_text(encoding="utf-8") for p in replies.iterdir())
+    # with --mit-werten the grouped finding quotes them: the checks above could have failed
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", "--ausfuehrlich", "--mit-werten",
+                           str(inbox / "pdftk.pdf")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert SECRET in proc.stdout
