@@ -153,3 +153,14 @@ def test_no_values_in_misprint_findings_html_or_unreadable_replies(tmp_path, for
     proc = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", "--ausfuehrlich", "--mit-werten",
                            str(inbox / "pdftk.pdf")], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert SECRET in proc.stdout
+
+
+def test_generated_pdfs_carry_the_real_creation_date():
+    import datetime as dt
+
+    from pypdf import PdfReader
+
+    before = dt.datetime.now().astimezone().replace(microsecond=0) - dt.timedelta(seconds=1)
+    reader = PdfReader(io.BytesIO(generate()))
+    created, modified = reader.metadata.creation_date, reader.metadata.modification_date
+    assert created == modified and created >= before, (created, before)
