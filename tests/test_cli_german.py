@@ -31,11 +31,12 @@ def _cases(tmp_path, complete_pdf):
         "archivieren": ([complete_pdf, "-o", tmp_path / "flach.pdf"], 0),
         "druck": ([complete_pdf, "-o", tmp_path / "druck.pdf"], 0),
         "rueckmeldung": ([SAMPLES / "unvollstaendig.pdf", "-o", tmp_path / "antworten", "--jobs", "1"], 0),
+        "konfiguration": ([], 0),
     }
 
 
 GERMAN = {"erzeugen", "ausfuellen", "auslesen", "pruefen", "regeln", "felder", "archivieren", "druck",
-          "rueckmeldung"}
+          "rueckmeldung", "konfiguration"}
 
 
 def test_listed_commands_are_the_german_ones():

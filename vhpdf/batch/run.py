@@ -12,9 +12,10 @@ from vhpdf.batch.pool import Limits, run
 from vhpdf.batch.progress import Progress
 from vhpdf.batch.sources import Item
 from vhpdf.batch.task import check_item, expand_paths
+from vhpdf.check.addressee import mark_other_kpb
 from vhpdf.check.result import Result
 from vhpdf.check.versions import organize
-from vhpdf.form.definition import load_definition
+from vhpdf.form.definition import Kpb, load_definition
 from vhpdf.form.messages import text
 from vhpdf.read.errors import ErrorKind
 
@@ -29,12 +30,13 @@ def check_paths(paths: Iterable, keep_values: bool = False) -> list[Result]:
 def check_all(paths: Iterable, *, jobs: int | None = None, limits: Limits = Limits(),
               keep_values: bool = False, passwords: Sequence[str] = (),
               ask_password: Callable[[int], str | None] | None = None,
-              progress_stream: TextIO | None = None) -> list[Result]:
+              progress_stream: TextIO | None = None, own_kpb: Kpb | None = None) -> list[Result]:
     """Check every request found in `paths` in isolated workers, grouped into versions.
 
     `passwords` are tried in turn on the files still encrypted; `ask_password(count)` is asked
     once for a password when none was given and encrypted files could not be opened;
     `progress_stream` gets a progress bar when it is a terminal and the run is long.
+    Requests addressed to a KPB other than `own_kpb` get a warning.
     Raises NothingFound when the paths hold no PDF or mail at all.
     """
     items: Iterable[Item] = expand_paths(paths)
@@ -80,6 +82,8 @@ def check_all(paths: Iterable, *, jobs: int | None = None, limits: Limits = Limi
             else:
                 results[i] = result
         retry = still
+    if own_kpb is not None:
+        mark_other_kpb(results, load_definition(), own_kpb)
     return organize(results)
 
 

@@ -66,16 +66,22 @@ _PASSWORD_FILE = click.option("--passwortdatei", "password_file", metavar="DATEI
                                    "lesbar (chmod 600); die Kennwörter werden der Reihe nach versucht.")
 _JOBS = click.option("-j", "--jobs", metavar="ANZAHL", type=click.IntRange(1, 256), default=None,
                      help="Anzahl paralleler Prüfprozesse (Standard: Anzahl der Prozessorkerne).")
+_OWN_KPB = click.option("--kpb", "own_kpb", metavar="KPB",
+                        help="Eigene KPB (Name oder Ort, z. B. „Unna“ oder „PP Bielefeld“); an eine "
+                             "andere KPB gerichtete Ersuchen erhalten eine Warnung. Standard: kpb aus "
+                             "der Konfiguration (vhpdf konfiguration).")
 _INPUTS = click.argument("paths", nargs=-1, required=True, metavar="PFAD...",
                          type=click.Path(path_type=Path))
 
 
 def _inputs(command):
     """The input options `pruefen` and `rueckmeldung` share: what is read and how."""
-    for option in (_MEMORY, _TIMEOUT, _JOBS, _PASSWORD_FILE, _PASSWORD, _INPUTS):
+    for option in (_MEMORY, _TIMEOUT, _JOBS, _PASSWORD_FILE, _PASSWORD, _OWN_KPB, _INPUTS):
         command = option(command)
     return command
 
+
+REPORT_FORMATS = ["table", "json", "csv", "html"]
 
 # The former English command names: still accepted (scripts keep working), not listed in --help.
 ALIASES = {"generate": "erzeugen", "fill": "ausfuellen", "extract": "auslesen", "check": "pruefen",
@@ -106,6 +112,23 @@ def cli() -> None:
 
     Hilfe zu einem Befehl: vhpdf BEFEHL --help
     """
+
+
+def _config():
+    """The user's configuration file (see `vhpdf konfiguration`)."""
+    from vhpdf.cli.config import ConfigError, load_config
+
+    try:
+        return load_config()
+    except ConfigError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def _choice(value: str | None, configured: str | None, default: str, choices: list[str], option: str) -> str:
+    chosen = value or configured or default
+    if chosen not in choices:
+        raise UsageProblem(text("cli.format_ungueltig", wert=chosen, option=option, erlaubt=", ".join(choices)))
+    return chosen
 
 
 def _must_exist(paths) -> None:
@@ -158,10 +181,10 @@ def fill(data: Path, output: Path | None, personen: int | None, force: bool) -> 
 
 @cli.command("auslesen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
 @click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
-              show_default=True,
-              help="Ausgabeformat: json = alle Felder mit Quelle und Formularversion, "
-                   "csv = Feldname;Wert für die Tabellenkalkulation.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default=None,
+              help="Ausgabeformat: json = alle Felder mit Quelle und Formularversion (Standard), "
+                   "csv = Feldname;Wert für die Tabellenkalkulation; Standard änderbar mit "
+                   "format_auslesen in der Konfiguration.")
 @_OUTPUT
 @_FORCE
 @_PASSWORD
@@ -177,6 +200,7 @@ def extract(file: Path, fmt: str, output: Path | None, force: bool, passwords: t
     from vhpdf.report.data import values_csv, values_json
 
     _must_exist([file])
+    fmt = _choice(fmt, _config().format_auslesen, "json", ["json", "csv"], "format_auslesen")
     if output is not None and output.exists() and not force:
         raise UsageProblem(text("cli.existiert", datei=output))
     tries: list[str | None] = [*_passwords(passwords, password_file)] or [None]
@@ -234,8 +258,9 @@ def _reply_target(folder: Path, force: bool) -> None:
 def _write_replies(results, folder: Path, force: bool, sender: str | None) -> None:
     from vhpdf.report.reply import ReplyError, write_replies
 
+    config = _config()
     try:
-        written = write_replies(results, folder, force, sender)
+        written = write_replies(results, folder, force, sender or config.absender, config.unterschrift)
     except ReplyError as exc:
         raise UsageProblem(str(exc)) from None
     count = len(written) // 2
@@ -243,26 +268,43 @@ def _write_replies(results, folder: Path, force: bool, sender: str | None) -> No
                if count else text("cli.keine_rueckmeldung"), err=True)
 
 
-def _check(paths, passwords, password_file, jobs, timeout, speicher, keep_values):
+def _own_kpb(name: str | None):
+    """The own KPB from --kpb or the configuration (None when neither names one)."""
+    from vhpdf.check.addressee import find_kpb
+    from vhpdf.form.definition import load_definition
+
+    name = name or _config().kpb
+    if not name:
+        return None
+    form = load_definition()
+    kpb = find_kpb(form, name)
+    if kpb is None:
+        raise UsageProblem(text("cli.kpb_unbekannt", kpb=name, beispiel=form.kpb[0].name))
+    return kpb
+
+
+def _check(paths, passwords, password_file, own_kpb, jobs, timeout, speicher, keep_values):
     """Run the check over the inputs with the shared input options."""
     from vhpdf.batch.pool import Limits
     from vhpdf.batch.run import NothingFound, check_all
 
     _must_exist(paths)
+    own = _own_kpb(own_kpb)
     tries = _passwords(passwords, password_file)
     try:
         return check_all(paths, jobs=jobs, limits=Limits(timeout, speicher), keep_values=keep_values,
-                         passwords=tries, ask_password=_ask_password, progress_stream=sys.stderr)
+                         passwords=tries, ask_password=_ask_password, progress_stream=sys.stderr,
+                         own_kpb=own)
     except NothingFound as exc:
         raise UsageProblem(str(exc)) from None
 
 
 @cli.command("pruefen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
 @_inputs
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]), default="table",
-              show_default=True,
-              help="Berichtsformat: table = Tabelle auf dem Bildschirm, json = maschinenlesbar, "
-                   "csv = für Excel (Semikolon, UTF-8), html = eine druckbare Seite für den Browser.")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
+              help="Berichtsformat: table = Tabelle auf dem Bildschirm (Standard), json = "
+                   "maschinenlesbar, csv = für Excel (Semikolon, UTF-8), html = eine druckbare Seite "
+                   "für den Browser; Standard änderbar mit format in der Konfiguration.")
 @_OUTPUT
 @click.option("--mit-werten", is_flag=True,
               help="Ausgelesene Werte (personenbezogene Daten) in den Bericht aufnehmen.")
@@ -275,8 +317,8 @@ def _check(paths, passwords, password_file, jobs, timeout, speicher, keep_values
 @_FORCE
 def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bool,
           ausfuehrlich: bool, reply_dir: Path | None, sender: str | None, force: bool,
-          passwords: tuple[str, ...], password_file: Path | None, jobs: int | None,
-          timeout: float, speicher: int) -> None:
+          passwords: tuple[str, ...], password_file: Path | None, own_kpb: str | None,
+          jobs: int | None, timeout: float, speicher: int) -> None:
     """Ersuchen prüfen: PDF-Dateien, Ordner, E-Mails (.eml, .msg) und Postfächer (.mbox, Maildir).
 
     Jede Datei wird in einem eigenen Prüfprozess mit Zeitlimit und Speichergrenze gelesen.
@@ -285,11 +327,12 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
     from vhpdf.report.data import render_csv, render_json
     from vhpdf.report.table import render_details, render_table
 
+    fmt = _choice(fmt, _config().format, "table", REPORT_FORMATS, "format")
     if output is not None and output.exists() and not force:  # fail before the work, not after
         raise UsageProblem(text("cli.existiert", datei=output))
     if reply_dir is not None:
         _reply_target(reply_dir, force)
-    results = _check(paths, passwords, password_file, jobs, timeout, speicher,
+    results = _check(paths, passwords, password_file, own_kpb, jobs, timeout, speicher,
                      keep_values=mit_werten or reply_dir is not None)
     if fmt == "json":
         report = render_json(results, mit_werten)
@@ -318,15 +361,15 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
 @_SENDER
 @_FORCE
 def rueckmeldung(paths: tuple[Path, ...], folder: Path, sender: str | None, force: bool,
-                 passwords: tuple[str, ...], password_file: Path | None, jobs: int | None,
-                 timeout: float, speicher: int) -> None:
+                 passwords: tuple[str, ...], password_file: Path | None, own_kpb: str | None,
+                 jobs: int | None, timeout: float, speicher: int) -> None:
     """Für jedes unvollständige Ersuchen eine Rückmeldung an die ABH schreiben (.txt und .eml).
 
     Die Rückmeldung nennt Aktenzeichen, Datum und Kontaktdaten aus dem Ersuchen; sie wird nur
     geschrieben, nie versandt. Nimmt dieselben Eingaben und Optionen wie pruefen.
     """
     _reply_target(folder, force)
-    results = _check(paths, passwords, password_file, jobs, timeout, speicher, keep_values=True)
+    results = _check(paths, passwords, password_file, own_kpb, jobs, timeout, speicher, keep_values=True)
     _write_replies(results, folder, force, sender)
 
 
@@ -396,6 +439,24 @@ def fields() -> None:
     from vhpdf.report.catalogue import fields_markdown
 
     click.echo(fields_markdown(load_definition()), nl=False)
+
+
+@cli.command(options_metavar="[OPTIONEN]")
+def konfiguration() -> None:
+    """Pfad und Inhalt der Konfigurationsdatei anzeigen (eigene KPB, Absender, Unterschrift, Formate)."""
+    from vhpdf.cli.config import KEYS, config_path
+
+    path = config_path()
+    click.echo(text("cli.konfiguration_datei", datei=path))
+    config = _config()
+    if not path.exists():
+        click.echo(text("cli.konfiguration_fehlt"))
+        click.echo(text("cli.konfiguration_beispiel"))
+        return
+    for key in KEYS:
+        value = getattr(config, key)
+        if value:
+            click.echo(text("cli.konfiguration_wert_zeile", schluessel=key, wert=value))
 
 
 def main() -> None:

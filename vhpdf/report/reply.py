@@ -127,10 +127,10 @@ def _compose_unreadable(r: Result, signer: str) -> Reply:
     return Reply(r.file, to, subject, "\n".join(head), "\n".join(lines), r.mail.message_id if r.mail else "")
 
 
-def compose(r: Result, sender: str | None = None) -> Reply:
-    """The reply to one checked request (checked with values kept), signed by `sender`'s name
-    (else the KPB the request is addressed to)."""
-    signer = _signer(sender, r)
+def compose(r: Result, sender: str | None = None, signature: str | None = None) -> Reply:
+    """The reply to one checked request (checked with values kept), signed with `signature`,
+    else `sender`'s name, else the KPB the request is addressed to."""
+    signer = signature or _signer(sender, r)
     if r.status is Status.UNLESBAR:
         return _compose_unreadable(r, signer)
     if r.values is None:
@@ -176,13 +176,13 @@ def _stem(n: int, source: str) -> str:
 
 
 def write_replies(results: list[Result], folder: str | os.PathLike, force: bool = False,
-                  sender: str | None = None) -> list[Path]:
+                  sender: str | None = None, signature: str | None = None) -> list[Path]:
     """Write .txt and .eml for every incomplete current request; returns the paths written.
 
     All targets are checked before anything is written, so a refusal leaves no file behind.
     """
     folder = Path(folder)
-    replies = [compose(r, sender) for r in results if needs_reply(r)]
+    replies = [compose(r, sender, signature) for r in results if needs_reply(r)]
     targets = []
     for n, reply in enumerate(replies, 1):
         stem = _stem(n, reply.source)
