@@ -102,7 +102,8 @@ def test_csv_report_for_german_excel(inbox, tmp_path):
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert list(rows[0]) == ["Datei", "E-Mail", "Status", "Fassung", "KPB", "Regierungsbezirk",
                              "Aktenzeichen", "Datum der Maßnahme", "Personen", "Fehler", "Warnungen",
-                             "Fehlende Angaben", "Anlagen", "Quelle"]
+                             "Fehlende Angaben", "Anlagen", "Quelle",
+                             "E-Mail: Absender", "E-Mail: Datum", "E-Mail: Betreff"]
     assert len(rows) == 7
     v2 = next(r for r in rows if r["Datei"].endswith("ersuchen_v2.pdf"))
     assert v2["Status"] == "unvollständig" and v2["Fassung"] == "aktuell"
@@ -110,6 +111,8 @@ def test_csv_report_for_german_excel(inbox, tmp_path):
     assert (v2["Aktenzeichen"], v2["Datum der Maßnahme"], v2["Personen"]) == ("ZAB 2026/4711", "17.11.2026", "1")
     assert v2["E-Mail"] == ("ZAB Unna <zab@kreis-unna.example> · 06.11.2026 08:00 · "
                             "„Ersuchen ZAB 2026/4711 (korrigiert)“")
+    assert (v2["E-Mail: Absender"], v2["E-Mail: Datum"], v2["E-Mail: Betreff"]) == (
+        "ZAB Unna <zab@kreis-unna.example>", "06.11.2026 08:00", "Ersuchen ZAB 2026/4711 (korrigiert)")
     assert int(v2["Fehler"]) == 5 and "Rechtsgrundlage" in v2["Fehlende Angaben"]
     assert "Grund," not in v2["Fehlende Angaben"].split("Rechtsgrundlage")[0]  # grund was added in v2
     old = next(r for r in rows if r["Datei"].endswith("Nachricht 2 › ersuchen.pdf"))
@@ -331,3 +334,14 @@ def test_exit_status_counts_current_versions_only(tmp_path, complete_values):
     assert f"gegenüber {tmp_path}/a_alt.pdf: neu: massnahme.grund; geändert: ersuchen.datum" in result.output
     assert _run("rueckmeldung", tmp_path, "-o", tmp_path / "r").exit_code == 0
     assert not (tmp_path / "r").exists()  # nothing to reply to
+
+
+def test_table_paths_are_cut_in_the_middle():
+    from vhpdf.report.common import clip
+
+    long = "Posteingang/Maildir/cur/1764495990732.M778313P24962Q1.vm:2,S › Ersuchen Wesel.pdf"
+    cut = clip(long, 48)
+    assert len(cut) == 48 and cut.startswith("Posteingang/Maildir/") and cut.endswith(" › Ersuchen Wesel.pdf")
+    assert clip("kurz.pdf", 48) == "kurz.pdf"
+    name_only = "x" * 60 + ".pdf"
+    assert clip(name_only, 48) == "…" + name_only[-47:]  # a file name too long on its own keeps its end

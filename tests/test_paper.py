@@ -219,7 +219,8 @@ def test_check_report_states_the_source(filled, tmp_path, filler):
     header, row = render_table([paper]).splitlines()[:2]
     assert header.split()[2] == "Quelle" and "Seitentext" in row
     rows = list(csv.reader(io.StringIO(render_csv([paper]).lstrip("\ufeff")), delimiter=";"))
-    assert (rows[0][-1], rows[1][-1]) == ("Quelle", ValueSource.SEITENTEXT.label)
+    column = rows[0].index("Quelle")
+    assert rows[1][column] == ValueSource.SEITENTEXT.label
 
 
 def test_check_report_of_a_pdftk_print_is_not_complete(filled, tmp_path):

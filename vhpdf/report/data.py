@@ -9,7 +9,7 @@ import json
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity, Value
 from vhpdf.form.messages import text
-from vhpdf.report.common import cell, mail_text, missing_text
+from vhpdf.report.common import cell, mail_date, mail_text, missing_text
 
 
 def result_dict(r: Result, with_values: bool = False) -> dict:
@@ -49,7 +49,10 @@ def csv_columns() -> list[str]:
             text("bericht.spalte_fassung"), text("bericht.spalte_kpb"), text("bericht.spalte_regierungsbezirk"),
             text("bericht.spalte_aktenzeichen"), text("bericht.spalte_massnahme_datum"),
             text("bericht.spalte_personen"), text("bericht.spalte_fehler"), text("bericht.spalte_warnungen"),
-            text("bericht.spalte_fehlende"), text("bericht.spalte_anlagen"), text("bericht.spalte_quelle")]
+            text("bericht.spalte_fehlende"), text("bericht.spalte_anlagen"), text("bericht.spalte_quelle"),
+            # the mail in separate columns (E-Mail above keeps all three in one, as before)
+            text("bericht.spalte_email_absender"), text("bericht.spalte_email_datum"),
+            text("bericht.spalte_email_betreff")]
 
 
 def _csv(rows: list[list], header: list[str]) -> str:
@@ -74,7 +77,9 @@ def render_csv(results: list[Result], with_values: bool = False) -> str:
                (facts.aktenzeichen or "") if facts else "", (facts.massnahme_datum or "") if facts else "",
                facts.personen if facts else "", r.count(Severity.FEHLER), r.count(Severity.WARNUNG),
                missing_text(r) if r.status is not Status.VOLLSTAENDIG or r.count(Severity.WARNUNG) else "",
-               " | ".join(r.annexes), r.source.label if r.source else ""]
+               " | ".join(r.annexes), r.source.label if r.source else "",
+               r.mail.sender if r.mail else "", mail_date(r.mail.date) if r.mail else "",
+               r.mail.subject if r.mail else ""]
         rows.append(row + [cell((r.values or {}).get(n)) for n in names])
     return _csv(rows, csv_columns() + names)
 
