@@ -343,5 +343,5 @@ def test_table_paths_are_cut_in_the_middle():
     cut = clip(long, 48)
     assert len(cut) == 48 and cut.startswith("Posteingang/Maildir/") and cut.endswith(" › Ersuchen Wesel.pdf")
     assert clip("kurz.pdf", 48) == "kurz.pdf"
-    name_only = "x" * 60 + ".pdf"
-    assert clip(name_only, 48) == "…" + name_only[-47:]  # a file name too long on its own keeps its end
+    in_folder = "Posteingang/" + "x" * 60 + ".pdf"
+    assert clip(in_folder, 48) == "…" + in_folder[-47:]  # a file name too long on its own keeps its end
