@@ -77,10 +77,9 @@ def check_all(paths: Iterable, *, jobs: int | None = None, limits: Limits = Limi
                     options={**options, "password": password})
         still = []
         for (i, item), result in zip(retry, again):
+            results[i] = result  # the latest answer: "passt nicht" once a password was tried
             if result.error_kind is ErrorKind.ENCRYPTED:
                 still.append((i, item))
-            else:
-                results[i] = result
         retry = still
     if own_kpb is not None:
         mark_other_kpb(results, load_definition(), own_kpb)
