@@ -14,6 +14,20 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_user_config(tmp_path_factory):
+    """The tester's own ~/.config/vhpdf (own KPB, default format) must not change a result."""
+    import os
+
+    saved = os.environ.get("XDG_CONFIG_HOME")
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("xdg-config"))
+    yield
+    if saved is None:
+        os.environ.pop("XDG_CONFIG_HOME", None)
+    else:
+        os.environ["XDG_CONFIG_HOME"] = saved
+
+
 @pytest.fixture(scope="session")
 def form():
     return load_definition()

@@ -22,7 +22,7 @@ def run(*args):
 
 def test_generate(tmp_path, form):
     out = tmp_path / "formular.pdf"
-    result = run("generate", "-o", out)
+    result = run("erzeugen", "-o", out)
     assert result.exit_code == 0, result.output
     assert f"Formular geschrieben: {out}" in result.output
     ex = extract(out)
@@ -32,14 +32,14 @@ def test_generate(tmp_path, form):
 
 def test_generate_with_more_persons(tmp_path):
     out = tmp_path / "sechs.pdf"
-    assert run("generate", "--personen", 6, "-o", out).exit_code == 0
+    assert run("erzeugen", "--personen", 6, "-o", out).exit_code == 0
     assert extract(out).persons == 6
 
 
 def test_fill_then_extract_json_and_csv(tmp_path, complete_values):
     out = tmp_path / "ersuchen.pdf"
-    assert run("fill", SAMPLES / "vollstaendig.json", "-o", out).exit_code == 0
-    result = run("extract", out)
+    assert run("ausfuellen", SAMPLES / "vollstaendig.json", "-o", out).exit_code == 0
+    result = run("auslesen", out)
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert data["form"] == {"id": "vhe-nrw", "version": "1.1"}
@@ -48,7 +48,7 @@ def test_fill_then_extract_json_and_csv(tmp_path, complete_values):
     assert data["values"]["massnahme.betreten"] is True
     assert data["values"]["person4.name"] is None
 
-    result = run("extract", out, "--format", "csv")
+    result = run("auslesen", out, "--format", "csv")
     assert result.output.startswith("\ufeff")
     rows = dict(csv.reader(io.StringIO(result.output[1:]), delimiter=";"))
     assert rows["beschluss_durchsuchung.status"] == "beigefuegt"
@@ -75,14 +75,14 @@ def test_fill_accepts_version_10_names_and_says_so(tmp_path, complete_values):
 def test_fill_default_output_beside_data(tmp_path):
     data = tmp_path / "fall.json"
     data.write_text('{"massnahme.grund": "Grund"}', encoding="utf-8")
-    assert run("fill", data).exit_code == 0
+    assert run("ausfuellen", data).exit_code == 0
     assert extract(tmp_path / "fall.pdf").values["massnahme.grund"] == "Grund"
 
 
 def test_check_table_folder(tmp_path, complete_values, incomplete_values):
     for name in ("vollstaendig", "unvollstaendig"):
-        run("fill", SAMPLES / f"{name}.json", "-o", tmp_path / f"{name}.pdf")
-    result = run("check", tmp_path)
+        run("ausfuellen", SAMPLES / f"{name}.json", "-o", tmp_path / f"{name}.pdf")
+    result = run("pruefen", tmp_path)
     assert result.exit_code == 1
     assert "✔ vollständig" in result.output and "✘ unvollständig" in result.output
     row = next(line for line in result.output.splitlines() if "/vollstaendig.pdf" in line)
@@ -92,13 +92,13 @@ def test_check_table_folder(tmp_path, complete_values, incomplete_values):
 
 
 def test_check_complete_exits_zero(complete_pdf):
-    result = run("check", complete_pdf)
+    result = run("pruefen", complete_pdf)
     assert result.exit_code == 0, result.output
 
 
 def test_check_json_report_to_file(tmp_path, complete_pdf):
     report = tmp_path / "bericht.json"
-    result = run("check", complete_pdf, "--format", "json", "-o", report)
+    result = run("pruefen", complete_pdf, "--format", "json", "-o", report)
     assert result.exit_code == 0
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data[0]["status"] == "vollständig"
@@ -110,12 +110,12 @@ def test_check_json_report_to_file(tmp_path, complete_pdf):
 
 
 def test_check_json_with_values(complete_pdf):
-    data = json.loads(run("check", complete_pdf, "--format", "json", "--mit-werten").output)
+    data = json.loads(run("pruefen", complete_pdf, "--format", "json", "--mit-werten").output)
     assert data[0]["values"]["person1.name"] == "Hoxha"
 
 
 def test_check_csv_for_excel(complete_pdf):
-    out = run("check", complete_pdf, "--format", "csv").output
+    out = run("pruefen", complete_pdf, "--format", "csv").output
     assert out.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(out[1:]), delimiter=";"))
     assert rows[0]["Status"] == "vollständig"
@@ -124,14 +124,14 @@ def test_check_csv_for_excel(complete_pdf):
 
 
 def test_rules_lists_catalogue(form):
-    out = run("rules").output
+    out = run("regeln").output
     for rule in form.rules:
         assert f"| {rule.id} |" in out
     assert "§ 58 Abs. 8 AufenthG" in out
 
 
 def test_fields_lists_data_contract(form):
-    out = run("fields").output
+    out = run("felder").output
     for name in ("absender.behoerde", "person{n}.erkenntnisse", "beschluss_durchsuchung.status", "abschluss.signatur"):
         assert f"| `{name}` |" in out
     assert "beigefuegt, wird_mitgefuehrt, beantragt, nicht_erforderlich" in out

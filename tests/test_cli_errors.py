@@ -35,53 +35,53 @@ def assert_clean_failure(proc, code: int, *words: str) -> None:
 def test_check_refuses_to_overwrite_a_report(tmp_path, complete_pdf):
     report = tmp_path / "bericht.json"
     report.write_text("alt")
-    proc = vhpdf("check", complete_pdf, "--format", "json", "-o", report)
+    proc = vhpdf("pruefen", complete_pdf, "--format", "json", "-o", report)
     assert_clean_failure(proc, 2, "existiert bereits", "--force")
     assert report.read_text() == "alt" and no_leftovers(tmp_path)
-    proc = vhpdf("check", complete_pdf, "--format", "json", "-o", report, "--force")
+    proc = vhpdf("pruefen", complete_pdf, "--format", "json", "-o", report, "--force")
     assert proc.returncode == 0 and json.loads(report.read_text())[0]["status"] == "vollständig"
     assert report.stat().st_mode & 0o777 == 0o600
 
 
 def test_check_report_into_a_missing_folder(tmp_path, complete_pdf):
     target = tmp_path / "gibt-es-nicht" / "bericht.csv"
-    proc = vhpdf("check", complete_pdf, "--format", "csv", "-o", target)
+    proc = vhpdf("pruefen", complete_pdf, "--format", "csv", "-o", target)
     assert_clean_failure(proc, 2, "existiert nicht")
     assert not target.parent.exists()
 
 
 def test_check_report_onto_a_folder(tmp_path, complete_pdf):
     (tmp_path / "ziel").mkdir()
-    proc = vhpdf("check", complete_pdf, "-o", tmp_path / "ziel", "--force")
+    proc = vhpdf("pruefen", complete_pdf, "-o", tmp_path / "ziel", "--force")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert list((tmp_path / "ziel").iterdir()) == [] and no_leftovers(tmp_path)
 
 
 def test_check_without_pdfs(tmp_path):
     (tmp_path / "brief.txt").write_text("kein PDF")
-    assert_clean_failure(vhpdf("check", tmp_path), 2, "Keine PDF-Dateien oder E-Mails gefunden")
+    assert_clean_failure(vhpdf("pruefen", tmp_path), 2, "Keine PDF-Dateien oder E-Mails gefunden")
 
 
 @pytest.mark.parametrize("option", [["--timeout", "0"], ["--jobs", "0"], ["--speicher", "1"]])
 def test_check_rejects_nonsense_limits(complete_pdf, option):
-    assert_clean_failure(vhpdf("check", complete_pdf, *option), 2, "Ungültiger Wert")
+    assert_clean_failure(vhpdf("pruefen", complete_pdf, *option), 2, "Ungültiger Wert")
 
 
 def test_check_encrypted_without_password_on_a_pipe(tmp_path, complete_pdf):
     path = tmp_path / "zu.pdf"
     path.write_bytes(corpus.encrypt(complete_pdf.read_bytes(), "AES-128"))
-    proc = vhpdf("check", path)  # stdin is not a terminal: no prompt, a verdict
+    proc = vhpdf("pruefen", path)  # stdin is not a terminal: no prompt, a verdict
     assert proc.returncode == 1 and "verschlüsselt" in proc.stdout and "--passwort" in proc.stdout
-    proc = vhpdf("check", "--passwort", "falsch", path)
+    proc = vhpdf("pruefen", "--passwort", "falsch", path)
     assert proc.returncode == 1 and "passt nicht" in proc.stdout
-    assert vhpdf("check", "--passwort", "geheim", path).returncode == 0
+    assert vhpdf("pruefen", "--passwort", "geheim", path).returncode == 0
 
 
 def test_extract_of_a_broken_file_leaves_no_output(tmp_path, complete_pdf):
     broken = tmp_path / "kaputt.pdf"
     broken.write_bytes(complete_pdf.read_bytes()[:5000])
     out = tmp_path / "werte.json"
-    proc = vhpdf("extract", broken, "-o", out)
+    proc = vhpdf("auslesen", broken, "-o", out)
     assert_clean_failure(proc, 1, f"{broken}: Die PDF-Datei ist abgeschnitten")
     assert not out.exists() and no_leftovers(tmp_path)
 
@@ -90,29 +90,29 @@ def test_extract_of_a_broken_file_leaves_no_output(tmp_path, complete_pdf):
     (lambda p: p.mkdir(), "Ordner"),
     (lambda p: os.mkfifo(p), "FIFO"),
     (lambda p: p.symlink_to("/dev/urandom"), "Gerät"),
-    (lambda p: None, "existiert nicht"),
+    (lambda p: None, "Nicht gefunden"),
 ], ids=["ordner", "fifo", "geraet", "fehlt"])
 def test_extract_of_a_path_that_is_no_file(tmp_path, make, words):
     target = tmp_path / "ersuchen.pdf"
     make(target)
     out = tmp_path / "werte.csv"
-    proc = vhpdf("extract", target, "--format", "csv", "-o", out)
-    assert_clean_failure(proc, 1, words)
+    proc = vhpdf("auslesen", target, "--format", "csv", "-o", out)
+    assert_clean_failure(proc, 2 if words == "Nicht gefunden" else 1, words)
     assert not out.exists() and no_leftovers(tmp_path)
 
 
 def test_extract_encrypted_with_password(tmp_path, complete_pdf):
     path = tmp_path / "zu.pdf"
     path.write_bytes(corpus.encrypt(complete_pdf.read_bytes(), "RC4-128"))
-    assert_clean_failure(vhpdf("extract", path), 1, "verschlüsselt")
-    proc = vhpdf("extract", "--passwort", "geheim", path)
+    assert_clean_failure(vhpdf("auslesen", path), 1, "verschlüsselt")
+    proc = vhpdf("auslesen", "--passwort", "geheim", path)
     assert proc.returncode == 0 and json.loads(proc.stdout)["values"]
 
 
 def test_fill_with_bad_json_leaves_no_pdf(tmp_path):
     data = tmp_path / "daten.json"
     data.write_text("{ kein json", encoding="utf-8")
-    proc = vhpdf("fill", data)
+    proc = vhpdf("ausfuellen", data)
     assert_clean_failure(proc, 1, "keine gültige JSON-Datei")
     assert not (tmp_path / "daten.pdf").exists() and no_leftovers(tmp_path)
 
@@ -120,7 +120,7 @@ def test_fill_with_bad_json_leaves_no_pdf(tmp_path):
 def test_fill_with_unknown_field_leaves_no_pdf(tmp_path):
     data = tmp_path / "daten.json"
     data.write_text(json.dumps({"gibt.es.nicht": "x"}), encoding="utf-8")
-    proc = vhpdf("fill", data)
+    proc = vhpdf("ausfuellen", data)
     assert_clean_failure(proc, 1, "unbekanntes Feld")
     assert not (tmp_path / "daten.pdf").exists()
 
@@ -128,19 +128,19 @@ def test_fill_with_unknown_field_leaves_no_pdf(tmp_path):
 def test_generate_refuses_to_overwrite(tmp_path):
     target = tmp_path / "formular.pdf"
     target.write_bytes(b"vorher")
-    assert_clean_failure(vhpdf("generate", "-o", target), 2, "existiert bereits")
+    assert_clean_failure(vhpdf("erzeugen", "-o", target), 2, "existiert bereits")
     assert target.read_bytes() == b"vorher" and no_leftovers(tmp_path)
 
 
 def test_unknown_option_is_a_usage_error(complete_pdf):
-    assert_clean_failure(vhpdf("check", "--gibtsnicht", complete_pdf), 2, "Unbekannte Option")
+    assert_clean_failure(vhpdf("pruefen", "--gibtsnicht", complete_pdf), 2, "Unbekannte Option")
 
 
 def test_reader_going_away_is_no_traceback(tmp_path, complete_pdf):
     """`vhpdf check … | head -1` on a long report."""
     for i in range(300):
         (tmp_path / f"e{i:03d}.pdf").symlink_to(complete_pdf)
-    proc = subprocess.Popen([sys.executable, "-m", "vhpdf", "check", "--jobs", "2", "--format", "json",
+    proc = subprocess.Popen([sys.executable, "-m", "vhpdf", "pruefen", "--jobs", "2", "--format", "json",
                              "--mit-werten", str(tmp_path)],  # megabytes, more than a pipe holds
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     proc.stdout.readline()

@@ -33,7 +33,7 @@ def _json(tmp_path, data) -> str:
 ])
 def test_fill_rejects_bad_data(tmp_path, data, expected):
     path = _json(tmp_path, data)
-    result = run("fill", path, "-o", tmp_path / "out.pdf")
+    result = run("ausfuellen", path, "-o", tmp_path / "out.pdf")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert str(path) in result.output
@@ -45,7 +45,7 @@ def test_fill_rejects_bad_data(tmp_path, data, expected):
 def test_fill_unencodable_character_is_named(tmp_path):
     # A character the embedded font cannot draw is refused, never printed as "?".
     path = _json(tmp_path, {"person1.name": "Дмитрий"})
-    result = run("fill", path, "-o", tmp_path / "out.pdf")
+    result = run("ausfuellen", path, "-o", tmp_path / "out.pdf")
     assert result.exit_code == 1
     assert "person1.name: das Zeichen 'Д' (U+0414" in result.output
     assert not (tmp_path / "out.pdf").exists()
@@ -54,7 +54,7 @@ def test_fill_unencodable_character_is_named(tmp_path):
 def test_fill_invalid_json(tmp_path):
     path = tmp_path / "kaputt.json"
     path.write_text("{nicht json", encoding="utf-8")
-    result = run("fill", path, "-o", tmp_path / "out.pdf")
+    result = run("ausfuellen", path, "-o", tmp_path / "out.pdf")
     assert result.exit_code == 1
     assert "keine gültige JSON-Datei" in result.output
     assert not (tmp_path / "out.pdf").exists()
@@ -63,17 +63,17 @@ def test_fill_invalid_json(tmp_path):
 def test_generate_does_not_overwrite(tmp_path):
     out = tmp_path / "vorhanden.pdf"
     out.write_bytes(b"alt")
-    result = run("generate", "-o", out)
+    result = run("erzeugen", "-o", out)
     assert result.exit_code == 2  # an operator error, like a usage error
     assert "existiert bereits (mit --force überschreiben)" in result.output
     assert out.read_bytes() == b"alt"
-    assert run("generate", "-o", out, "--force").exit_code == 0
+    assert run("erzeugen", "-o", out, "--force").exit_code == 0
     assert out.read_bytes().startswith(b"%PDF")
     assert [p.name for p in tmp_path.iterdir()] == ["vorhanden.pdf"]  # no temporary files left
 
 
 def test_generate_into_missing_folder(tmp_path):
-    result = run("generate", "-o", tmp_path / "fehlt" / "x.pdf")
+    result = run("erzeugen", "-o", tmp_path / "fehlt" / "x.pdf")
     assert result.exit_code == 2
     assert "existiert nicht" in result.output
 
@@ -81,7 +81,7 @@ def test_generate_into_missing_folder(tmp_path):
 def test_extract_not_a_pdf(tmp_path):
     bad = tmp_path / "brief.pdf"
     bad.write_text("Sehr geehrte Damen und Herren", encoding="utf-8")
-    result = run("extract", bad)
+    result = run("auslesen", bad)
     assert result.exit_code == 1
     assert f"{bad}: Die Datei ist keine PDF-Datei, sondern eine Textdatei." in result.output
 
@@ -93,7 +93,7 @@ def test_extract_pdf_without_form(tmp_path):
     c = Canvas(str(plain))
     c.drawString(100, 700, "Nur Text")
     c.save()
-    result = run("extract", plain)
+    result = run("auslesen", plain)
     assert result.exit_code == 1
     assert "enthält keine Formularfelder" in result.output
 
@@ -103,13 +103,16 @@ def test_check_bad_file_among_good_ones(tmp_path, complete_pdf):
     bad.write_bytes(complete_pdf.read_bytes()[:4000])
     text = tmp_path / "notiz.pdf"
     text.write_text("kein pdf", encoding="utf-8")
-    result = run("check", complete_pdf, bad, text, tmp_path / "fehlt.pdf")
+    result = run("pruefen", complete_pdf, bad, text)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert result.output.count("? unlesbar") == 3
-    assert "Die Datei existiert nicht." in result.output
+    assert result.output.count("? unlesbar") == 2
     assert "Die Datei ist keine PDF-Datei, sondern eine Textdatei." in result.output
-    assert "4 Ersuchen geprüft: 1 vollständig, 0 unvollständig, 3 unlesbar." in result.output
+    assert "3 Ersuchen geprüft: 1 vollständig, 0 unvollständig, 2 unlesbar." in result.output
+    # a mistyped path is an operator error before any work, like an empty folder (exit 2)
+    result = run("pruefen", complete_pdf, tmp_path / "fehlt.pdf")
+    assert result.exit_code == 2
+    assert f"Nicht gefunden: {tmp_path / 'fehlt.pdf'}" in result.output
 
 
 def test_check_other_form(tmp_path, form):
@@ -122,13 +125,13 @@ def test_check_other_form(tmp_path, form):
     other = tmp_path / "anderes.pdf"
     with other.open("wb") as fh:
         writer.write(fh)
-    result = run("check", other)
+    result = run("pruefen", other)
     assert result.exit_code == 1
     assert "anderes Formular (anderes-formular)" in result.output
 
 
 def test_check_empty_folder(tmp_path):
-    result = run("check", tmp_path)
+    result = run("pruefen", tmp_path)
     assert result.exit_code == 2
     assert "Keine PDF-Dateien oder E-Mails gefunden." in result.output
 
@@ -136,12 +139,12 @@ def test_check_empty_folder(tmp_path):
 def test_check_report_not_overwritten(tmp_path, complete_pdf):
     report = tmp_path / "bericht.csv"
     report.write_text("alt", encoding="utf-8")
-    result = run("check", complete_pdf, "--format", "csv", "-o", report)
+    result = run("pruefen", complete_pdf, "--format", "csv", "-o", report)
     assert result.exit_code == 2
     assert "existiert bereits" in result.output
     assert report.read_text(encoding="utf-8") == "alt"
 
 
 def test_usage_error_exits_two():
-    assert run("check").exit_code == 2
-    assert run("check", "x.pdf", "--format", "xml").exit_code == 2
+    assert run("pruefen").exit_code == 2
+    assert run("pruefen", "x.pdf", "--format", "xml").exit_code == 2

@@ -210,7 +210,7 @@ def test_launch_and_javascript_are_reported_never_run(tmp_path):
     marker = tmp_path / "AUSGEFUEHRT"
     path = tmp_path / "launch.pdf"
     path.write_bytes(corpus.launch_and_js(marker))
-    proc = subprocess.run([sys.executable, "-m", "vhpdf", "check", "--ausfuehrlich", str(path)],
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", "--ausfuehrlich", str(path)],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert "/Launch" in proc.stdout and "nicht ausgeführt" in proc.stdout
     assert "JavaScript" in proc.stdout
@@ -273,7 +273,7 @@ def test_odd_file_names_work_as_given(tmp_path, complete_bytes):
              "Ersuchen\u202egpj.pdf"]
     for n in names:
         (tmp_path / n).write_bytes(complete_bytes)
-    proc = subprocess.run([sys.executable, "-m", "vhpdf", "check", "--format", "json", "--", *names],
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", "--format", "json", "--", *names],
                           cwd=tmp_path, capture_output=True, text=True, timeout=60,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.returncode == 0, proc.stderr
@@ -295,7 +295,7 @@ def test_bulk_check_over_the_whole_corpus(tmp_path, complete_bytes, incomplete_b
     folder.mkdir()
     expected = corpus.build_corpus(folder, complete_bytes, incomplete_bytes)
     before = _hashes(folder)
-    proc = subprocess.run([sys.executable, "-m", "vhpdf", "check", "--format", "json",
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", "--format", "json",
                            "--jobs", "2", str(folder)],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
@@ -312,7 +312,7 @@ def test_bulk_check_over_the_whole_corpus(tmp_path, complete_bytes, incomplete_b
             assert r["error"] and r["error"].endswith("."), r
     assert _hashes(folder) == before  # inputs byte-identical
     assert not (folder / "AUSGEFUEHRT").exists() and not (ROOT / "GESCHEITERT").exists()
-    table = subprocess.run([sys.executable, "-m", "vhpdf", "check", str(folder)], cwd=ROOT,
+    table = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", str(folder)], cwd=ROOT,
                            capture_output=True, text=True, timeout=120)
     assert table.returncode == 1 and "Traceback" not in table.stdout + table.stderr
     rows = [line for line in table.stdout.splitlines() if line[:1] in "✔✘?⟲"]

@@ -94,7 +94,7 @@ def test_versions_newest_request_date_wins_then_mail_date(inbox):
 def test_csv_report_for_german_excel(inbox, tmp_path):
     root, _ = inbox
     out = tmp_path / "bericht.csv"
-    result = _run("check", root, "--format", "csv", "-o", out)
+    result = _run("pruefen", root, "--format", "csv", "-o", out)
     assert result.exit_code == 1  # one current request is incomplete, one unreadable
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
@@ -102,7 +102,8 @@ def test_csv_report_for_german_excel(inbox, tmp_path):
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert list(rows[0]) == ["Datei", "E-Mail", "Status", "Fassung", "KPB", "Regierungsbezirk",
                              "Aktenzeichen", "Datum der Maßnahme", "Personen", "Fehler", "Warnungen",
-                             "Fehlende Angaben", "Anlagen", "Quelle", "Signatur"]
+                             "Fehlende Angaben", "Anlagen", "Quelle", "Signatur",
+                             "E-Mail: Absender", "E-Mail: Datum", "E-Mail: Betreff"]
     assert len(rows) == 7
     v2 = next(r for r in rows if r["Datei"].endswith("ersuchen_v2.pdf"))
     assert v2["Status"] == "unvollständig" and v2["Fassung"] == "aktuell"
@@ -110,6 +111,8 @@ def test_csv_report_for_german_excel(inbox, tmp_path):
     assert (v2["Aktenzeichen"], v2["Datum der Maßnahme"], v2["Personen"]) == ("ZAB 2026/4711", "17.11.2026", "1")
     assert v2["E-Mail"] == ("ZAB Unna <zab@kreis-unna.example> · 06.11.2026 08:00 · "
                             "„Ersuchen ZAB 2026/4711 (korrigiert)“")
+    assert (v2["E-Mail: Absender"], v2["E-Mail: Datum"], v2["E-Mail: Betreff"]) == (
+        "ZAB Unna <zab@kreis-unna.example>", "06.11.2026 08:00", "Ersuchen ZAB 2026/4711 (korrigiert)")
     assert int(v2["Fehler"]) == 4 and "Rechtsgrundlage" in v2["Fehlende Angaben"]
     assert "Grund," not in v2["Fehlende Angaben"].split("Rechtsgrundlage")[0]  # grund was added in v2
     old = next(r for r in rows if r["Datei"].endswith("Nachricht 2 › ersuchen.pdf"))
@@ -119,7 +122,7 @@ def test_csv_report_for_german_excel(inbox, tmp_path):
     assert "Hoxha" not in raw.decode("utf-8-sig")  # no extracted values without --mit-werten
 
     out2 = tmp_path / "mit-werten.csv"
-    assert _run("check", root, "--format", "csv", "--mit-werten", "-o", out2).exit_code == 1
+    assert _run("pruefen", root, "--format", "csv", "--mit-werten", "-o", out2).exit_code == 1
     rows = list(csv.DictReader(io.StringIO(out2.read_text(encoding="utf-8-sig")), delimiter=";"))
     eml = next(r for r in rows if r["Datei"].endswith("ersuchen.eml › ersuchen.pdf"))
     assert (eml["person1.name"], eml["massnahme.betreten"]) == ("Hoxha", "ja")
@@ -163,7 +166,7 @@ class _Html(HTMLParser):
 def test_html_report_self_contained_sortable_with_details(inbox, tmp_path):
     root, _ = inbox
     out = tmp_path / "bericht.html"
-    assert _run("check", root, "--format", "html", "-o", out).exit_code == 1
+    assert _run("pruefen", root, "--format", "html", "-o", out).exit_code == 1
     page = out.read_text(encoding="utf-8")
     parser = _Html()
     parser.feed(page)
@@ -178,13 +181,13 @@ def test_html_report_self_contained_sortable_with_details(inbox, tmp_path):
     assert "Hoxha" not in page and "Novak" not in page
 
     out2 = tmp_path / "mit-werten.html"
-    assert _run("check", root, "--format", "html", "--mit-werten", "-o", out2).exit_code == 1
+    assert _run("pruefen", root, "--format", "html", "--mit-werten", "-o", out2).exit_code == 1
     assert "Hoxha" in out2.read_text(encoding="utf-8")
 
 
 def test_json_and_table_agree_with_library(inbox):
     root, _ = inbox
-    result = _run("check", root, "--format", "json")
+    result = _run("pruefen", root, "--format", "json")
     data = json.loads(result.output)
     lib = check_paths([root])
     assert [d["file"] for d in data] == [r.file for r in lib]
@@ -194,11 +197,11 @@ def test_json_and_table_agree_with_library(inbox):
     v2 = next(d for d in data if d["file"].endswith("ersuchen_v2.pdf"))
     assert v2["changes"]["added"] == ["massnahme.grund"] and "values" not in v2["changes"]
 
-    with_values = json.loads(_run("check", root, "--format", "json", "--mit-werten").output)
+    with_values = json.loads(_run("pruefen", root, "--format", "json", "--mit-werten").output)
     v2 = next(d for d in with_values if d["file"].endswith("ersuchen_v2.pdf"))
     assert v2["changes"]["values"]["ersuchen.datum"] == ["03.11.2026", "05.11.2026"]
 
-    table = _run("check", root).output
+    table = _run("pruefen", root).output
     assert "\x1b[" not in table  # no colour when not on a TTY
     from vhpdf.report.table import render_table
 
@@ -219,7 +222,8 @@ def test_replies_for_incomplete_current_requests(inbox, tmp_path):
     result = _run("rueckmeldung", root, "-o", out, "--absender", "KPB Unna <vollzugshilfe@polizei.example>")
     assert result.exit_code == 0
     files = sorted(p.name for p in out.iterdir())
-    assert files == ["rueckmeldung-01-ersuchen_v2.eml", "rueckmeldung-01-ersuchen_v2.txt"]
+    assert files == ["rueckmeldung-01-ersuchen_v2.eml", "rueckmeldung-01-ersuchen_v2.txt",
+                     "rueckmeldung-02-Nachricht_3.eml", "rueckmeldung-02-Nachricht_3.txt"]  # + the unreadable one
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in out.iterdir())
     msg = email.message_from_bytes((out / files[0]).read_bytes(), policy=email.policy.default)
     assert msg["To"] == "ZAB Unna <zab@kreis-unna.example>"  # no e-mail in the form: the mail's sender
@@ -229,24 +233,28 @@ def test_replies_for_incomplete_current_requests(inbox, tmp_path):
     assert msg["Subject"] == ("Rückmeldung zu Ihrem Vollzugshilfeersuchen vom 05.11.2026, "
                               "Ihr Az. ZAB 2026/4711: Angaben fehlen")
     body = msg.get_content()
-    assert body.startswith("Guten Tag Herr Paul Beispiel,")
+    assert body.startswith("Sehr geehrter Herr Beispiel,")  # "Herr Paul Beispiel" in the form
     assert "Die Rechtsgrundlage der beabsichtigten Maßnahme fehlt" in body
     assert "[Erlass Nr. 2; § 48 PolG NRW]" in body
     assert "Der Grund der beabsichtigten Maßnahme fehlt" not in body  # added in the newer version
     assert "Bezirksregierung Arnsberg" in body and "(Erlass Nr. 6)" in body
-    assert body.rstrip().endswith("Kreispolizeibehörde Unna")
+    assert body.replace("\r\n", "\n").rstrip().endswith("Mit freundlichen Grüßen\nKPB Unna")  # signed by --absender
     assert "Novak" not in body  # the person is not named in the reply
     text = (out / files[1]).read_text(encoding="utf-8")
     assert text.startswith("Kreis Unna – Zentrale Ausländerbehörde\nz. Hd. Herr Paul Beispiel\n")
     assert body.replace("\r\n", "\n") in text
+    unreadable = (out / files[3]).read_text(encoding="utf-8")
+    assert "Datei nicht lesbar – bitte erneut senden" in unreadable
+    assert "„Nachricht 3“, eingegangen am 08.11.2026 08:00, konnten wir leider nicht" in unreadable
+    assert "Grund: Die E-Mail enthält keinen PDF-Anhang." in unreadable and "bitte erneut senden" in unreadable
 
 
 def test_check_writes_replies_too(inbox, tmp_path):
     root, _ = inbox
-    result = _run("check", root, "--rueckmeldung", tmp_path / "r", "--format", "csv", "-o", tmp_path / "b.csv")
+    result = _run("pruefen", root, "--rueckmeldung", tmp_path / "r", "--format", "csv", "-o", tmp_path / "b.csv")
     assert result.exit_code == 1
-    assert "1 Rückmeldung(en) geschrieben" in result.stderr
-    assert len(list((tmp_path / "r").glob("*.eml"))) == 1
+    assert "2 Rückmeldung(en) geschrieben" in result.stderr  # the incomplete and the unreadable one
+    assert len(list((tmp_path / "r").glob("*.eml"))) == 2
     assert "Paul Beispiel" not in (tmp_path / "b.csv").read_text(encoding="utf-8-sig")  # values only for replies
 
 
@@ -257,7 +265,7 @@ def test_inputs_are_never_modified(inbox, tmp_path):
         return {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(root.rglob("*")) if p.is_file()}
 
     before = snapshot()
-    assert _run("check", root, "--rueckmeldung", tmp_path / "r").exit_code == 1
+    assert _run("pruefen", root, "--rueckmeldung", tmp_path / "r").exit_code == 1
     assert snapshot() == before  # Maildir messages stay in new/, the mbox is not rewritten
 
 
@@ -320,7 +328,7 @@ def test_exit_status_counts_current_versions_only(tmp_path, complete_values):
     old = dict(complete_values, **{"ersuchen.datum": "12.10.2026", "massnahme.grund": None})
     (tmp_path / "a_alt.pdf").write_bytes(fill_form(old))
     (tmp_path / "b_neu.pdf").write_bytes(fill_form(complete_values))
-    result = _run("check", tmp_path)
+    result = _run("pruefen", tmp_path)
     assert result.exit_code == 0, result.output  # the incomplete one was replaced by a complete one
     assert "1 Ersuchen geprüft: 1 vollständig, 0 unvollständig, 0 unlesbar; dazu 1 ältere" in result.output
     assert f"gegenüber {tmp_path}/a_alt.pdf: neu: massnahme.grund; geändert: ersuchen.datum" in result.output
@@ -361,3 +369,14 @@ def test_csv_cells_never_start_a_formula(tmp_path, monkeypatch, complete_values)
     assert _run("check", "--format", "html", "-o", "b.html", *args).exit_code == 0
     html = (tmp_path / "b.html").read_text(encoding="utf-8")
     assert "=HYPERLINK(&quot;http://x.example&quot;,&quot;AZ&quot;)" in html and link not in html
+
+
+def test_table_paths_are_cut_in_the_middle():
+    from vhpdf.report.common import clip
+
+    long = "Posteingang/Maildir/cur/1764495990732.M778313P24962Q1.vm:2,S › Ersuchen Wesel.pdf"
+    cut = clip(long, 48)
+    assert len(cut) == 48 and cut.startswith("Posteingang/Maildir/") and cut.endswith(" › Ersuchen Wesel.pdf")
+    assert clip("kurz.pdf", 48) == "kurz.pdf"
+    in_folder = "Posteingang/" + "x" * 60 + ".pdf"
+    assert clip(in_folder, 48) == "…" + in_folder[-47:]  # a file name too long on its own keeps its end

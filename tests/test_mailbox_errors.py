@@ -19,7 +19,7 @@ def test_no_requests_found_writes_nothing(tmp_path):
     (tmp_path / "leer").mkdir()
     (tmp_path / "leer" / "notiz.txt").write_text("keine Ersuchen", encoding="utf-8")
     out = tmp_path / "bericht.csv"
-    result = _run("check", tmp_path / "leer", "--format", "csv", "-o", out)
+    result = _run("pruefen", tmp_path / "leer", "--format", "csv", "-o", out)
     assert result.exit_code == 2
     assert "Keine PDF-Dateien oder E-Mails gefunden." in result.output
     assert not out.exists()
@@ -31,7 +31,7 @@ def test_unreadable_mail_sources_are_rows_not_crashes(tmp_path):
     bad_pdf = mail("abh@x.example", "Ersuchen", dt.datetime(2026, 11, 1, tzinfo=TZ),
                    [("ersuchen.pdf", b"%PDF-1.7\nabgeschnitten")])
     (tmp_path / "defekt.eml").write_bytes(bad_pdf.as_bytes())
-    result = _run("check", tmp_path, "--format", "json")
+    result = _run("pruefen", tmp_path, "--format", "json")
     assert result.exit_code == 1
     import json
 
@@ -53,7 +53,7 @@ def test_reply_refuses_to_overwrite_and_leaves_nothing(tmp_path, incomplete_valu
     existing.write_text("alt", encoding="utf-8")
     result = _run("rueckmeldung", tmp_path / "in", "-o", out)
     assert result.exit_code == 2
-    assert "Die Datei existiert bereits (mit --force überschreiben)." in result.output
+    assert "Der Ordner existiert bereits (mit --force hineinschreiben)." in result.output
     assert sorted(p.name for p in out.iterdir()) == ["rueckmeldung-01-ersuchen.txt"]
     assert existing.read_text(encoding="utf-8") == "alt"
     assert _run("rueckmeldung", tmp_path / "in", "-o", out, "--force").exit_code == 0
@@ -73,7 +73,7 @@ def test_check_with_existing_report_writes_no_replies(tmp_path, incomplete_value
     (tmp_path / "ersuchen.pdf").write_bytes(fill_form(incomplete_values))
     report = tmp_path / "bericht.html"
     report.write_text("alt", encoding="utf-8")
-    result = _run("check", tmp_path / "ersuchen.pdf", "--format", "html", "-o", report,
+    result = _run("pruefen", tmp_path / "ersuchen.pdf", "--format", "html", "-o", report,
                   "--rueckmeldung", tmp_path / "antworten")
     assert result.exit_code == 2
     assert "existiert bereits" in result.output

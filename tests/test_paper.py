@@ -219,7 +219,8 @@ def test_check_report_states_the_source(filled, tmp_path, filler):
     header, row = render_table([paper]).splitlines()[:2]
     assert header.split()[2] == "Quelle" and "Seitentext" in row
     rows = list(csv.reader(io.StringIO(render_csv([paper]).lstrip("\ufeff")), delimiter=";"))
-    assert dict(zip(rows[0], rows[1]))["Quelle"] == ValueSource.SEITENTEXT.label
+    column = rows[0].index("Quelle")
+    assert rows[1][column] == ValueSource.SEITENTEXT.label
 
 
 def test_check_report_of_a_pdftk_print_is_not_complete(filled, tmp_path):
@@ -263,7 +264,7 @@ def test_flatten_burns_values_and_keeps_footer(form, filled, tmp_path, filler):
     src = filled[filler]
     before = hashlib.sha256(src.read_bytes()).hexdigest()
     out = tmp_path / "akte.pdf"
-    result = CliRunner().invoke(cli, ["flatten", str(src), "-o", str(out)])
+    result = CliRunner().invoke(cli, ["archivieren", str(src), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert hashlib.sha256(src.read_bytes()).hexdigest() == before
     assert out.stat().st_mode & 0o777 == 0o600
@@ -272,15 +273,15 @@ def test_flatten_burns_values_and_keeps_footer(form, filled, tmp_path, filler):
     ex = extract(out)
     assert ex.source == "seitentext" and ex.uncertain == ()
     assert ex.values == extract(src).values
-    again = CliRunner().invoke(cli, ["flatten", str(src), "-o", str(out)])
+    again = CliRunner().invoke(cli, ["archivieren", str(src), "-o", str(out)])
     assert again.exit_code == 2 and "existiert bereits" in again.output
-    flat = CliRunner().invoke(cli, ["flatten", str(out), "-o", str(tmp_path / "x.pdf")])
+    flat = CliRunner().invoke(cli, ["archivieren", str(out), "-o", str(tmp_path / "x.pdf")])
     assert flat.exit_code == 1 and "bereits flach" in flat.output
 
 
 def test_flatten_pdfa(form, filled, tmp_path):
     out = tmp_path / "akte-pdfa.pdf"
-    result = CliRunner().invoke(cli, ["flatten", str(filled["pdftk"]), "-o", str(out), "--pdfa"])
+    result = CliRunner().invoke(cli, ["archivieren", str(filled["pdftk"]), "-o", str(out), "--pdfa"])
     assert result.exit_code == 0, result.output
     reader = PdfReader(out)
     root = reader.trailer["/Root"]
@@ -490,10 +491,10 @@ def test_flatten_says_a_signature_stays_with_the_original(complete_pdf, tmp_path
     with signed.open("wb") as fh:
         writer.write(fh)
     assert extract(signed).values["abschluss.signatur"] is True
-    result = CliRunner().invoke(cli, ["flatten", str(signed), "-o", str(tmp_path / "flach.pdf")])
+    result = CliRunner().invoke(cli, ["archivieren", str(signed), "-o", str(tmp_path / "flach.pdf")])
     assert result.exit_code == 0
     assert "Signatur gilt nur für das Original" in result.output
-    plain = CliRunner().invoke(cli, ["flatten", str(complete_pdf), "-o", str(tmp_path / "b.pdf")])
+    plain = CliRunner().invoke(cli, ["archivieren", str(complete_pdf), "-o", str(tmp_path / "b.pdf")])
     assert "Signatur" not in plain.output
 
 

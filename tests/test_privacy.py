@@ -69,16 +69,16 @@ def test_no_network_anywhere(tmp_path, complete_values):
     (tmp_path / "pki").mkdir()
     pki = make_pki(tmp_path / "pki")
     runs = [["kontrolle"],
-            ["generate", "-o", tmp_path / "leer.pdf"],
-            ["fill", data, "-o", tmp_path / "voll.pdf"],
-            ["extract", tmp_path / "voll.pdf"],
+            ["erzeugen", "-o", tmp_path / "leer.pdf"],
+            ["ausfuellen", data, "-o", tmp_path / "voll.pdf"],
+            ["auslesen", tmp_path / "voll.pdf"],
             ["extract", tmp_path / "voll.pdf", "--format", "xfdf", "-o", tmp_path / "voll.xfdf"],
             ["fill", tmp_path / "voll.xfdf", "-o", tmp_path / "wieder.pdf"],
             ["schema"],
             # the signer's certificate names CRL and OCSP addresses: they must not be fetched
             ["signieren", tmp_path / "voll.pdf", "--schluessel", pki.signer_p12, "-o", tmp_path / "s.pdf"],
-            ["check", "--jobs", "2", "--format", "json", "--vertrauensanker", pki.ca_pem, tmp_path],
-            ["rules"]]
+            ["pruefen", "--jobs", "2", "--format", "json", "--vertrauensanker", pki.ca_pem, tmp_path],
+            ["regeln"]]
     env = {**os.environ, "VHPDF_SCHLUESSEL_PASSWORT": PASSWORD}
     for args in runs:
         proc = subprocess.run([sys.executable, "-c", AUDIT, str(log), *map(str, args)], cwd=ROOT,
@@ -109,15 +109,15 @@ def test_no_values_in_messages_or_default_reports(tmp_path, form, complete_value
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
     for fmt in ("table", "json", "csv"):
-        proc = subprocess.run([sys.executable, "-m", "vhpdf", "check", "--format", fmt, str(tmp_path)],
+        proc = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", "--format", fmt, str(tmp_path)],
                               cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 1
         assert SECRET not in proc.stdout + proc.stderr, fmt
-    extract = subprocess.run([sys.executable, "-m", "vhpdf", "extract", str(tmp_path / "doppelt.pdf")],
+    extract = subprocess.run([sys.executable, "-m", "vhpdf", "auslesen", str(tmp_path / "doppelt.pdf")],
                              cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert extract.returncode == 1 and SECRET not in extract.stderr
     # with --mit-werten the values are there: the check above could have failed
-    proc = subprocess.run([sys.executable, "-m", "vhpdf", "check", "--format", "json", "--mit-werten",
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", "--format", "json", "--mit-werten",
                            str(tmp_path / "gut.pdf")], cwd=ROOT, capture_output=True, text=True,
                           timeout=60)
     assert SECRET in proc.stdout
@@ -332,7 +332,7 @@ def test_reply_elides_a_personal_value_even_in_a_finding_that_carries_one():
     reply = compose(r)
     assert "Zyxqwv" not in reply.text and "Suizid" not in reply.text
     assert "Die Anlage Pass_….pdf ist unlesbar." in reply.text
-    assert reply.to == "Frau Jana Beispiel <jana@abh.example>" and "Frau Jana Beispiel" in reply.body
+    assert reply.to == "Frau Jana Beispiel <jana@abh.example>" and "Sehr geehrte Frau Beispiel" in reply.body
 
 
 def test_signature_reports_name_changed_fields_not_values(tmp_path, form, complete_values):
@@ -393,3 +393,45 @@ def test_version_10_migration_and_new_rules_show_no_values(tmp_path, form, compl
     proc = subprocess.run([sys.executable, "-m", "vhpdf", "check", "--format", "json", "--mit-werten",
                            str(tmp_path / "alt.pdf")], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert SECRET in proc.stdout  # the values were there to leak
+
+
+def test_no_values_in_misprint_findings_html_or_unreadable_replies(tmp_path, form, blank_pdf, complete_values):
+    """The grouped misprint finding (pdftk draws values wrong), the printable HTML report and the
+    'bitte erneut senden' reply for an unreadable file name no value."""
+    from fillers import fill_pdftk
+
+    values = secret_values(form, complete_values)
+    inbox = tmp_path / "ein"
+    inbox.mkdir()
+    filled = fill_pdftk(blank_pdf, values, inbox / "pdftk.pdf")
+    (inbox / "abgeschnitten.pdf").write_bytes(filled.read_bytes()[:-3000])
+    html = tmp_path / "bericht.html"
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", "--ausfuehrlich", str(inbox)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "drucken anders als gespeichert" in proc.stdout
+    assert SECRET not in proc.stdout + proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", "--format", "html", "-o", str(html),
+                           str(inbox)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and SECRET not in html.read_text(encoding="utf-8")
+    replies = tmp_path / "antworten"
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "rueckmeldung", str(inbox / "abgeschnitten.pdf"),
+                           "-o", str(replies)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    (letter,) = replies.glob("*.txt")
+    assert "bitte erneut senden" in letter.read_text(encoding="utf-8")
+    assert SECRET not in "".join(p.read_text(encoding="utf-8") for p in replies.iterdir())
+    # with --mit-werten the grouped finding quotes them: the checks above could have failed
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", "--ausfuehrlich", "--mit-werten",
+                           str(inbox / "pdftk.pdf")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert SECRET in proc.stdout
+
+
+def test_generated_pdfs_carry_the_real_creation_date():
+    import datetime as dt
+
+    from pypdf import PdfReader
+
+    before = dt.datetime.now().astimezone().replace(microsecond=0) - dt.timedelta(seconds=1)
+    reader = PdfReader(io.BytesIO(generate()))
+    created, modified = reader.metadata.creation_date, reader.metadata.modification_date
+    assert created == modified and created >= before, (created, before)

@@ -159,7 +159,7 @@ def test_cli_memory_cap_on_a_real_file(tmp_path, complete_pdf):
     stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
     (tmp_path / "gross.pdf").write_bytes(corpus._with_stream(stream))
     (tmp_path / "gut.pdf").write_bytes(complete_pdf.read_bytes())
-    proc = subprocess.run([sys.executable, "-m", "vhpdf", "check", "--format", "json",
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", "--format", "json",
                            "--speicher", "150", str(tmp_path)], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
     results = {Path(r["file"]).name: r for r in json.loads(proc.stdout)}
@@ -202,11 +202,11 @@ def _run_on_tty(args: list[str], answer: bytes | None = None, cwd: Path = ROOT) 
 def test_progress_on_a_tty_only(tmp_path, complete_pdf):
     for i in range(8):
         (tmp_path / f"ersuchen-{i}.pdf").write_bytes(complete_pdf.read_bytes())
-    code, out, tty = _run_on_tty(["check", "--jobs", "2", str(tmp_path)])
+    code, out, tty = _run_on_tty(["pruefen", "--jobs", "2", str(tmp_path)])
     # eight copies of one request: the newest is current, seven are older versions of it
     assert code == 0 and "1 Ersuchen geprüft: 1 vollständig" in out and "dazu 7 ältere" in out
     assert "Prüfe" in tty and "8/8" in tty
-    plain = subprocess.run([sys.executable, "-m", "vhpdf", "check", str(tmp_path)], cwd=ROOT,
+    plain = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", str(tmp_path)], cwd=ROOT,
                            capture_output=True, text=True, timeout=60)
     assert plain.returncode == 0 and plain.stderr == ""
 
@@ -214,10 +214,10 @@ def test_progress_on_a_tty_only(tmp_path, complete_pdf):
 def test_password_prompt_on_a_tty(tmp_path, complete_pdf):
     path = tmp_path / "verschluesselt.pdf"
     path.write_bytes(corpus.encrypt(complete_pdf.read_bytes(), "AES-256"))
-    code, out, tty = _run_on_tty(["check", str(path)], answer=b"geheim\n")
+    code, out, tty = _run_on_tty(["pruefen", str(path)], answer=b"geheim\n")
     assert "Kennwort" in tty and "geheim" not in tty  # asked, input hidden
     assert code == 0 and "✔ vollständig" in out, out + tty
-    code, out, _ = _run_on_tty(["check", str(path)], answer=b"falsch\n")
+    code, out, _ = _run_on_tty(["pruefen", str(path)], answer=b"falsch\n")
     assert code == 1 and "passt nicht" in out
 
 
@@ -265,7 +265,7 @@ def test_cli_extract_is_isolated_too(tmp_path):
     stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
     path = tmp_path / "gross.pdf"
     path.write_bytes(corpus._with_stream(stream))
-    proc = subprocess.run([sys.executable, "-m", "vhpdf", "extract", "--speicher", "150", str(path)],
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "auslesen", "--speicher", "150", str(path)],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "Speicher" in proc.stderr and "Traceback" not in proc.stderr
     assert proc.stderr.startswith("Fehler: ")

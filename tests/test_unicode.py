@@ -42,6 +42,13 @@ NAMES = {
 DRAWN = "darstellung-abweichend"
 
 
+def _flagged(result) -> set[str]:
+    """The fields of the (one) misprint finding."""
+    drawn = [f for f in result.findings if f.rule == DRAWN]
+    assert len(drawn) <= 1, "Fehldrucke stehen in einem Befund je Datei"
+    return set(drawn[0].fields) if drawn else set()
+
+
 def _values(form, complete_values) -> dict:
     values = dict(complete_values, **NAMES)
     values["person4.geburtsdatum"] = "01.01.1990"
@@ -103,7 +110,7 @@ def test_filler_names_check_and_druck(form, blank_pdf, complete_values, tmp_path
     # check reports exactly the fields poppler sees printed differently from their value
     shown = shown_by_poppler(filled)
     misdrawn = {n for n in _text_fields(form) if not same_text(shown[n], expected[n])}
-    flagged = {f.fields[0] for f in check_file(filled).findings if f.rule == DRAWN}
+    flagged = _flagged(check_file(filled))
     # poppler decodes a font the filler did not embed, but a printer may lack it: check counts
     # such glyphs as unknown (PDFium draws – and „“ with a non-embedded CJK fallback font)
     assert flagged - misdrawn <= fonts_not_embedded(filled)
@@ -178,7 +185,7 @@ def test_cli_druck(tmp_path, blank_pdf, complete_values):
 def test_cli_fill_rejects_undrawable(tmp_path):
     data = tmp_path / "daten.json"
     data.write_text('{"person1.vorname": "Ωmega"}', encoding="utf-8")
-    result = CliRunner().invoke(cli, ["fill", str(data), "-o", str(tmp_path / "f.pdf")])
+    result = CliRunner().invoke(cli, ["ausfuellen", str(data), "-o", str(tmp_path / "f.pdf")])
     assert result.exit_code == 1
     assert "person1.vorname" in result.output and "U+03A9" in result.output
 
@@ -280,10 +287,10 @@ def test_check_flags_buttons_printing_another_state(form, complete_values, tmp_p
     odd = tmp_path / "abweichend.pdf"
     writer.write(odd)
     assert extract(odd).values == extract(filled).values
-    found = {f.fields[0]: f.message for f in check_file(odd).findings if f.rule == DRAWN}
-    assert set(found) == {"massnahme.betreten", "beschluss_durchsuchung.status"}
-    assert "zeigt im Ausdruck nicht angekreuzt, gespeichert ist angekreuzt" in found[
-        "massnahme.betreten"]
+    (found,) = [f for f in check_file(odd).findings if f.rule == DRAWN]  # one line for the file
+    assert set(found.fields) == {"massnahme.betreten", "beschluss_durchsuchung.status"}
+    assert found.message.startswith("2 Felder drucken anders als gespeichert — Druckfassung mit „vhpdf druck")
+    assert "zeigt nicht angekreuzt, gespeichert angekreuzt" in found.message
     copy = tmp_path / "druck.pdf"
     copy.write_bytes(print_copy(odd.read_bytes()))
     assert not [f for f in check_file(copy).findings if f.rule == DRAWN]
@@ -314,5 +321,5 @@ def test_value_changed_behind_vhpdf_appearance_is_flagged(tmp_path, complete_val
     changed = tmp_path / "geaendert.pdf"
     with changed.open("wb") as fh:
         writer.write(fh)
-    flagged = {f.fields[0] for f in check_file(changed).findings if f.rule == DRAWN}
+    flagged = _flagged(check_file(changed))
     assert flagged == {"person1.name"}

@@ -5,16 +5,17 @@ The one library function the `check` and `rueckmeldung` commands call.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TextIO
 
 from vhpdf.batch.pool import Limits, run
 from vhpdf.batch.progress import Progress
 from vhpdf.batch.sources import Item
 from vhpdf.batch.task import check_item, expand_paths
+from vhpdf.check.addressee import mark_other_kpb
 from vhpdf.check.result import Result
 from vhpdf.check.versions import organize
-from vhpdf.form.definition import load_definition
+from vhpdf.form.definition import Kpb, load_definition
 from vhpdf.form.messages import text
 from vhpdf.read.errors import ErrorKind
 
@@ -27,14 +28,17 @@ def check_paths(paths: Iterable, keep_values: bool = False) -> list[Result]:
 
 
 def check_all(paths: Iterable, *, jobs: int | None = None, limits: Limits = Limits(),
-              keep_values: bool = False, password: str | None = None,
+              keep_values: bool = False, passwords: Sequence[str] = (),
               ask_password: Callable[[int], str | None] | None = None,
-              progress_stream: TextIO | None = None, anchors: bytes | None = None) -> list[Result]:
+              progress_stream: TextIO | None = None, own_kpb: Kpb | None = None,
+              anchors: bytes | None = None) -> list[Result]:
     """Check every request found in `paths` in isolated workers, grouped into versions.
 
-    `ask_password(count)` is asked once for a password when encrypted files could not be
-    opened; `anchors` (PEM) are the trust anchors for signatures; `progress_stream` gets a
-    progress bar when it is a terminal and the run is long.
+    `passwords` are tried in turn on the files still encrypted; `ask_password(count)` is asked
+    once for a password when none was given and encrypted files could not be opened;
+    `anchors` (PEM) are the trust anchors for signatures; `progress_stream` gets a progress bar
+    when it is a terminal and the run is long. Requests addressed to a KPB other than `own_kpb`
+    get a warning.
     Raises NothingFound when the paths hold no PDF or mail at all.
     """
     items: Iterable[Item] = expand_paths(paths)
@@ -42,7 +46,8 @@ def check_all(paths: Iterable, *, jobs: int | None = None, limits: Limits = Limi
     if progress_stream is not None and Progress.wanted(progress_stream):
         items = list(items)  # the bar needs the total; only paths and mail parts are held
         progress = Progress(len(items), progress_stream)
-    options = {"keep_values": keep_values, "password": password, "anchors": anchors}
+    options = {"keep_values": keep_values, "password": passwords[0] if passwords else None,
+               "anchors": anchors}
     pending: dict[int, Item] = {}  # in flight; only encrypted ones are kept for a second try
 
     def remember(source: Iterable[Item]) -> Iterator[Item]:
@@ -64,13 +69,23 @@ def check_all(paths: Iterable, *, jobs: int | None = None, limits: Limits = Limi
             progress.close()
     if not results:
         raise NothingFound(text("stapel.nichts_gefunden"))
-    if retry and password is None and ask_password is not None:
-        password = ask_password(len(retry))
-        if password:
-            again = run([it for _, it in retry], jobs=jobs, limits=limits,
-                        options={**options, "password": password})
-            for (i, _), result in zip(retry, again):
-                results[i] = result
+    later = list(passwords[1:])
+    if retry and not passwords and ask_password is not None:
+        asked = ask_password(len(retry))
+        later = [asked] if asked else []
+    for password in later:  # each password only on the files no earlier one opened
+        if not retry:
+            break
+        again = run([it for _, it in retry], jobs=jobs, limits=limits,
+                    options={**options, "password": password})
+        still = []
+        for (i, item), result in zip(retry, again):
+            results[i] = result  # the latest answer: "passt nicht" once a password was tried
+            if result.error_kind is ErrorKind.ENCRYPTED:
+                still.append((i, item))
+        retry = still
+    if own_kpb is not None:
+        mark_other_kpb(results, load_definition(), own_kpb)
     return organize(results)
 
 

@@ -30,6 +30,9 @@ class Status(enum.Enum):
     UNLESBAR = "unlesbar"
 
 
+MISPRINT_RULE = "darstellung-abweichend"  # the one finding per file whose fields print wrong
+
+
 @dataclass(frozen=True)
 class Finding:
     rule: str
@@ -64,6 +67,11 @@ class Result:
     source: ValueSource | None = None  # None if unreadable
     sources: dict[str, ValueSource] = field(default_factory=dict)
     signature: SignatureInfo | None = None  # None if unreadable
+
+    @property
+    def misprints(self) -> tuple[str, ...]:
+        """The fields whose printout differs from what they store (a printout is unusable)."""
+        return next((f.fields for f in self.findings if f.rule == MISPRINT_RULE), ())
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

@@ -316,8 +316,7 @@ def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_value
         print_findings,  # lazily: it imports the font metrics
     )
 
-    findings += [Finding(rule, sev, (name,), msg, quoted=quoted)
-                 for rule, sev, name, msg, quoted in print_findings(form, ex, keep_values)]
+    findings += print_findings(form, ex, keep_values)
     findings.sort(key=lambda f: f.severity.rank)
     status = (Status.UNVOLLSTAENDIG if any(f.severity is Severity.FEHLER for f in findings)
               else Status.VOLLSTAENDIG)

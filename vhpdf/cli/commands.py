@@ -55,31 +55,102 @@ def _write_pdf(data: bytes, output: Path, force: bool) -> None:
         raise UsageProblem(str(exc)) from None
 
 
-_OUTPUT = click.option("-o", "--ausgabe", "output", type=click.Path(dir_okay=False, path_type=Path),
-                       help="Ausgabedatei.")
+_OUTPUT = click.option("-o", "--ausgabe", "output", metavar="DATEI",
+                       type=click.Path(dir_okay=False, path_type=Path),
+                       help="Ausgabedatei (ohne Angabe: auf den Bildschirm).")
 _FORCE = click.option("--force", is_flag=True, help="Eine vorhandene Ausgabedatei überschreiben.")
-_TIMEOUT = click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0,
-                        show_default=True, help="Zeitlimit je Datei in Sekunden.")
-_MEMORY = click.option("--speicher", type=click.IntRange(64, 65536), default=1024,
-                       show_default=True, help="Speichergrenze je Prüfprozess in MB.")
-_PASSWORD = click.option("--passwort", envvar="VHPDF_PASSWORT", default=None, metavar="KENNWORT",
-                         help="Kennwort für verschlüsselte PDF-Dateien (auch über VHPDF_PASSWORT; "
-                              "ohne Angabe wird am Terminal danach gefragt).")
+_TIMEOUT = click.option("--timeout", metavar="SEKUNDEN", type=click.FloatRange(0.1, 3600), default=30.0,
+                        show_default=True, help="Zeitlimit je Datei in Sekunden (0,1 bis 3600).")
+_MEMORY = click.option("--speicher", metavar="MB", type=click.IntRange(64, 65536), default=1024,
+                       show_default=True, help="Speichergrenze je Prüfprozess in MB (64 bis 65536).")
+_PASSWORD = click.option("--passwort", "passwords", multiple=True,
+                         metavar="KENNWORT",
+                         help="Kennwort für verschlüsselte PDF-Dateien; mehrmals angeben, um mehrere "
+                              "der Reihe nach zu versuchen (auch über VHPDF_PASSWORT; ohne Angabe "
+                              "wird am Terminal danach gefragt).")
+_PASSWORD_FILE = click.option("--passwortdatei", "password_file", metavar="DATEI",
+                              type=click.Path(dir_okay=False, path_type=Path),
+                              help="Datei mit je einem Kennwort pro Zeile, nur für den Eigentümer "
+                                   "lesbar (chmod 600); die Kennwörter werden der Reihe nach versucht.")
+_JOBS = click.option("-j", "--jobs", metavar="ANZAHL", type=click.IntRange(1, 256), default=None,
+                     help="Anzahl paralleler Prüfprozesse (Standard: Anzahl der Prozessorkerne).")
+_OWN_KPB = click.option("--kpb", "own_kpb", metavar="KPB",
+                        help="Eigene KPB (Name oder Ort, z. B. „Unna“ oder „PP Bielefeld“); an eine "
+                             "andere KPB gerichtete Ersuchen erhalten eine Warnung. Standard: kpb aus "
+                             "der Konfiguration (vhpdf konfiguration).")
+_INPUTS = click.argument("paths", nargs=-1, required=True, metavar="PFAD...",
+                         type=click.Path(path_type=Path))
 
 
-@click.group(context_settings=CONTEXT, options_metavar="[OPTIONEN]",
-             subcommand_metavar="BEFEHL [ARGUMENTE]...")
+def _inputs(command):
+    """The input options `pruefen` and `rueckmeldung` share: what is read and how."""
+    for option in (_MEMORY, _TIMEOUT, _JOBS, _PASSWORD_FILE, _PASSWORD, _OWN_KPB, _INPUTS):
+        command = option(command)
+    return command
+
+
+REPORT_FORMATS = ["table", "json", "csv", "html"]
+
+# The former English command names: still accepted (scripts keep working), not listed in --help.
+ALIASES = {"generate": "erzeugen", "fill": "ausfuellen", "extract": "auslesen", "check": "pruefen",
+           "rules": "regeln", "fields": "felder", "flatten": "archivieren"}
+
+EXIT_CODES = """\b
+Exit-Status:
+  0  erfolgreich; bei pruefen: alle aktuellen Ersuchen vollständig (Warnungen erlaubt)
+  1  mindestens ein Ersuchen unvollständig oder unlesbar, oder die Datei nicht verarbeitbar
+  2  Bedienfehler: Eingabe fehlt oder existiert nicht, Ausgabe existiert schon, ungültige Option
+  3  interner Fehler (bitte melden)
+  130  abgebrochen"""
+
+
+class _Group(click.Group):
+    """German command names; the English ones of earlier versions resolve to them silently."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, ALIASES.get(cmd_name, cmd_name))
+
+
+@click.group(cls=_Group, context_settings=CONTEXT, options_metavar="[OPTIONEN]",
+             subcommand_metavar="BEFEHL [ARGUMENTE]...", epilog=EXIT_CODES)
 @click.version_option(__version__, "-V", "--version", prog_name="vhpdf",
                       message="%(prog)s %(version)s", help="Version anzeigen.")
 def cli() -> None:
-    """Vollzugshilfeersuchen (NRW): Formular erzeugen, ausfüllen, auslesen und prüfen."""
+    """Vollzugshilfeersuchen (NRW): Formular erzeugen, ausfüllen, auslesen und prüfen.
+
+    Hilfe zu einem Befehl: vhpdf BEFEHL --help
+    """
 
 
-@cli.command(options_metavar="[OPTIONEN]")
-@click.option("-o", "--ausgabe", "output", type=click.Path(dir_okay=False, path_type=Path),
+def _config():
+    """The user's configuration file (see `vhpdf konfiguration`)."""
+    from vhpdf.cli.config import ConfigError, load_config
+
+    try:
+        return load_config()
+    except ConfigError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def _choice(value: str | None, configured: str | None, default: str, choices: list[str], option: str) -> str:
+    chosen = value or configured or default
+    if chosen not in choices:
+        raise UsageProblem(text("cli.format_ungueltig", wert=chosen, option=option, erlaubt=", ".join(choices)))
+    return chosen
+
+
+def _must_exist(paths) -> None:
+    """Named inputs that do not exist are an operator error (exit 2), found before any work."""
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
+    if missing:
+        raise UsageProblem(text("cli.eingabe_fehlt", pfade=", ".join(missing)))
+
+
+@cli.command("erzeugen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@click.option("-o", "--ausgabe", "output", metavar="DATEI", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("vollzugshilfeersuchen.pdf"), show_default=True, help="Ausgabedatei.")
-@click.option("--personen", type=click.IntRange(1, 20), default=None,
-              help="Anzahl der Personenblöcke (Standard 4).")
+@click.option("--personen", metavar="ANZAHL", type=click.IntRange(1, 20), default=None,
+              help="Anzahl der Personenblöcke, 1 bis 20 (Standard 4).")
 @_FORCE
 def generate(output: Path, personen: int | None, force: bool) -> None:
     """Leeres, ausfüllbares Formular erzeugen."""
@@ -119,11 +190,10 @@ def _fill_table(table: Path, output: Path | None, name: str, streng: bool, trotz
         sys.exit(1)
 
 
-@cli.command(options_metavar="[OPTIONEN]")
-@click.argument("data", metavar="[DATEN]", required=False,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--ausgabe", "output", type=click.Path(path_type=Path),
-              help="Ausgabedatei (mit --csv: Ausgabeordner).")
+@cli.command("ausfuellen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@click.argument("data", metavar="[DATEN]", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--ausgabe", "output", metavar="DATEI|ORDNER", type=click.Path(path_type=Path),
+              help="Ausgabedatei (ohne Angabe: DATEN.pdf neben der Datendatei; mit --csv: Ausgabeordner).")
 @click.option("--csv", "table", metavar="TABELLE.csv",
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Ein Ersuchen je Zeile einer CSV-Tabelle (Spaltenüberschriften = Feldnamen).")
@@ -134,8 +204,8 @@ def _fill_table(table: Path, output: Path | None, name: str, streng: bool, trotz
                    "nichts schreiben.")
 @click.option("--trotzdem", is_flag=True,
               help="Mit --csv: auch Zeilen mit Problemen schreiben (ohne unbrauchbare Werte).")
-@click.option("--personen", type=click.IntRange(1, 20), default=None,
-              help="Mindestanzahl der Personenblöcke.")
+@click.option("--personen", metavar="ANZAHL", type=click.IntRange(1, 20), default=None,
+              help="Mindestanzahl der Personenblöcke, 1 bis 20.")
 @_FORCE
 def fill(data: Path | None, output: Path | None, table: Path | None, name: str, streng: bool,
          trotzdem: bool, personen: int | None, force: bool) -> None:
@@ -154,6 +224,7 @@ def fill(data: Path | None, output: Path | None, table: Path | None, name: str, 
         _fill_table(table, output, name, streng, trotzdem, force)
         return
     assert data is not None
+    _must_exist([data])
     if data.suffix.lower() == ".csv":
         raise UsageProblem(f"{data}: eine CSV-Tabelle – bitte mit --csv {data} -o ORDNER füllen.")
     said: list[str] = []
@@ -183,27 +254,33 @@ def schema() -> None:
     click.echo(json.dumps(build_schema(load_definition()), ensure_ascii=False, indent=2))
 
 
-@cli.command(options_metavar="[OPTIONEN]")
+@cli.command("auslesen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
 @click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xfdf", "fdf"]), default="json",
-              show_default=True, help="Ausgabeformat.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xfdf", "fdf"]), default=None,
+              help="Ausgabeformat: json = alle Felder mit Quelle und Formularversion (Standard), "
+                   "csv = Feldname;Wert für die Tabellenkalkulation, xfdf/fdf = Formulardaten für "
+                   "Acrobat, pdftk und Fachverfahren; Standard änderbar mit format_auslesen in der "
+                   "Konfiguration.")
 @_OUTPUT
 @_FORCE
 @_PASSWORD
+@_PASSWORD_FILE
 @_TIMEOUT
 @_MEMORY
-def extract(file: Path, fmt: str, output: Path | None, force: bool, passwort: str | None,
-            timeout: float, speicher: int) -> None:
+def extract(file: Path, fmt: str, output: Path | None, force: bool, passwords: tuple[str, ...],
+            password_file: Path | None, timeout: float, speicher: int) -> None:
     """Die Werte eines ausgefüllten Formulars auslesen."""
-    from vhpdf.batch.pool import IsolationError, Limits, call_isolated
+    from vhpdf.batch.pool import IsolationError, Limits
     from vhpdf.read.errors import ExtractError
     from vhpdf.read.extract import extract as read
     from vhpdf.report.data import values_csv, values_fdf, values_json, values_xfdf
 
+    _must_exist([file])
+    fmt = _choice(fmt, _config().format_auslesen, "json", ["json", "csv", "xfdf", "fdf"], "format_auslesen")
     if output is not None and output.exists() and not force:
         raise UsageProblem(text("cli.existiert", datei=output))
     try:
-        ex = call_isolated(read, file, password=passwort, limits=Limits(timeout, speicher))
+        ex = _isolated(read, file, passwords, password_file, Limits(timeout, speicher))
     except (ExtractError, IsolationError) as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     if fmt == "fdf":
@@ -225,6 +302,22 @@ def extract(file: Path, fmt: str, output: Path | None, force: bool, passwort: st
     _emit(report, output, force)
 
 
+def _isolated(func, file: Path, passwords: tuple[str, ...], password_file: Path | None, limits):
+    """`func(file, password=…)` in an isolated worker under `limits`, each password in turn."""
+    from vhpdf.batch.pool import call_isolated
+    from vhpdf.read.errors import ErrorKind, ExtractError
+
+    tries: list[str | None] = [*_passwords(passwords, password_file)] or [None]
+    for n, password in enumerate(tries, 1):
+        try:
+            return call_isolated(func, file, password=password, limits=limits)
+        except ExtractError as exc:
+            if n < len(tries) and exc.kind is ErrorKind.ENCRYPTED:
+                continue
+            raise
+    raise AssertionError("unreachable: the last try returns or raises")
+
+
 def _ask_password(count: int) -> str | None:
     """Ask for the password of encrypted files, only where someone can answer."""
     if not (sys.stdin.isatty() and sys.stderr.isatty()):
@@ -233,15 +326,37 @@ def _ask_password(count: int) -> str | None:
                         default="", show_default=False, err=True) or None
 
 
+def _passwords(given: tuple[str, ...], password_file: Path | None) -> list[str]:
+    """The passwords to try, in order: those given, then the file's lines (owner-only file)."""
+    # VHPDF_PASSWORT is read here, not by click, which would split it at spaces
+    out = [p for p in given if p] or [p for p in [os.environ.get("VHPDF_PASSWORT", "")] if p]
+    if password_file is not None:
+        from vhpdf.read.secrets import SecretFileError, read_password_file
+
+        try:
+            out += read_password_file(password_file)
+        except SecretFileError as exc:
+            raise UsageProblem(str(exc)) from None
+    return out
+
+
 _SENDER = click.option("--absender", "sender", metavar="ADRESSE",
-                       help="Absenderadresse für die .eml-Rückmeldungen (sonst ohne From-Zeile).")
+                       help="Absender der Rückmeldungen, z. B. \"KPB Unna <vollzugshilfe@polizei.example>\": "
+                            "From-Zeile der .eml und Unterschrift (sonst aus der Konfiguration).")
+
+
+def _reply_target(folder: Path, force: bool) -> None:
+    """Refuse an existing reply folder before the run (with --force it is written into)."""
+    if folder.exists() and not force:
+        raise UsageProblem(text("cli.ordner_existiert", ordner=folder))
 
 
 def _write_replies(results, folder: Path, force: bool, sender: str | None) -> None:
     from vhpdf.report.reply import ReplyError, write_replies
 
+    config = _config()
     try:
-        written = write_replies(results, folder, force, sender)
+        written = write_replies(results, folder, force, sender or config.absender, config.unterschrift)
     except ReplyError as exc:
         raise UsageProblem(str(exc)) from None
     count = len(written) // 2
@@ -267,10 +382,44 @@ def _read_anchors(path: Path | None) -> bytes | None:
         raise UsageProblem(f"{path}: nicht lesbar ({exc.strerror}).") from None
 
 
-@cli.command(options_metavar="[OPTIONEN]")
-@click.argument("paths", nargs=-1, required=True, metavar="PFAD...", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]), default="table",
-              show_default=True, help="Berichtsformat.")
+def _own_kpb(name: str | None):
+    """The own KPB from --kpb or the configuration (None when neither names one)."""
+    from vhpdf.check.addressee import find_kpb
+    from vhpdf.form.definition import load_definition
+
+    name = name or _config().kpb
+    if not name:
+        return None
+    form = load_definition()
+    kpb = find_kpb(form, name)
+    if kpb is None:
+        raise UsageProblem(text("cli.kpb_unbekannt", kpb=name, beispiel=form.kpb[0].name))
+    return kpb
+
+
+def _check(paths, passwords, password_file, own_kpb, jobs, timeout, speicher, keep_values,
+           anchors: Path | None = None):
+    """Run the check over the inputs with the shared input options."""
+    from vhpdf.batch.pool import Limits
+    from vhpdf.batch.run import NothingFound, check_all
+
+    _must_exist(paths)
+    own = _own_kpb(own_kpb)
+    tries = _passwords(passwords, password_file)
+    try:
+        return check_all(paths, jobs=jobs, limits=Limits(timeout, speicher), keep_values=keep_values,
+                         passwords=tries, ask_password=_ask_password, progress_stream=sys.stderr,
+                         own_kpb=own, anchors=_read_anchors(anchors))
+    except NothingFound as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+@cli.command("pruefen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@_inputs
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
+              help="Berichtsformat: table = Tabelle auf dem Bildschirm (Standard), json = "
+                   "maschinenlesbar, csv = für Excel (Semikolon, UTF-8), html = eine druckbare Seite "
+                   "für den Browser; Standard änderbar mit format in der Konfiguration.")
 @_OUTPUT
 @click.option("--mit-werten", is_flag=True,
               help="Ausgelesene Werte (personenbezogene Daten) in den Bericht aufnehmen.")
@@ -281,37 +430,26 @@ def _read_anchors(path: Path | None) -> bytes | None:
                    "schreiben (.txt und .eml; enthält Aktenzeichen und Kontaktdaten).")
 @_SENDER
 @_FORCE
-@_PASSWORD
-@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
-              help="Anzahl paralleler Prüfprozesse (Standard: Anzahl der Prozessorkerne).")
-@_TIMEOUT
-@_MEMORY
 @_ANCHORS
 def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bool,
           ausfuehrlich: bool, reply_dir: Path | None, sender: str | None, force: bool,
-          passwort: str | None, jobs: int | None, timeout: float, speicher: int,
-          anchors: Path | None) -> None:
+          passwords: tuple[str, ...], password_file: Path | None, own_kpb: str | None,
+          jobs: int | None, timeout: float, speicher: int, anchors: Path | None) -> None:
     """Ersuchen prüfen: PDF-Dateien, Ordner, E-Mails (.eml, .msg) und Postfächer (.mbox, Maildir).
 
     Jede Datei wird in einem eigenen Prüfprozess mit Zeitlimit und Speichergrenze gelesen.
-    Exit-Status: 0 = alle aktuellen Ersuchen vollständig, 1 = mindestens eines unvollständig
-    oder unlesbar, 2 = Bedienfehler.
     """
-    from vhpdf.batch.pool import Limits
-    from vhpdf.batch.run import NothingFound, check_all
     from vhpdf.check.result import Status
     from vhpdf.report.data import render_csv, render_json
     from vhpdf.report.table import render_details, render_table
 
+    fmt = _choice(fmt, _config().format, "table", REPORT_FORMATS, "format")
     if output is not None and output.exists() and not force:  # fail before the work, not after
         raise UsageProblem(text("cli.existiert", datei=output))
-    trust = _read_anchors(anchors)
-    try:
-        results = check_all(paths, jobs=jobs, limits=Limits(timeout, speicher),
-                            keep_values=mit_werten or reply_dir is not None, password=passwort,
-                            ask_password=_ask_password, progress_stream=sys.stderr, anchors=trust)
-    except NothingFound as exc:
-        raise UsageProblem(str(exc)) from None
+    if reply_dir is not None:
+        _reply_target(reply_dir, force)
+    results = _check(paths, passwords, password_file, own_kpb, jobs, timeout, speicher,
+                     keep_values=mit_werten or reply_dir is not None, anchors=anchors)
     if fmt == "json":
         report = render_json(results, mit_werten)
     elif fmt == "csv":
@@ -331,28 +469,25 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
         sys.exit(1)
 
 
-@cli.command(options_metavar="[OPTIONEN]")
-@click.argument("paths", nargs=-1, required=True, metavar="PFAD...", type=click.Path(path_type=Path))
+@cli.command(options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@_inputs
 @click.option("-o", "--ausgabe", "folder", type=click.Path(file_okay=False, path_type=Path),
-              metavar="ORDNER",
-              default=Path("."), show_default=True, help="Ordner für die Rückmeldungen.")
+              metavar="ORDNER", default=Path("rueckmeldungen"), show_default=True,
+              help="Ordner für die Rückmeldungen; er darf noch nicht existieren (sonst --force).")
 @_SENDER
 @_FORCE
 @_ANCHORS
 def rueckmeldung(paths: tuple[Path, ...], folder: Path, sender: str | None, force: bool,
-                 anchors: Path | None) -> None:
+                 passwords: tuple[str, ...], password_file: Path | None, own_kpb: str | None,
+                 jobs: int | None, timeout: float, speicher: int, anchors: Path | None) -> None:
     """Für jedes unvollständige Ersuchen eine Rückmeldung an die ABH schreiben (.txt und .eml).
 
     Die Rückmeldung nennt Aktenzeichen, Datum und Kontaktdaten aus dem Ersuchen; sie wird nur
-    geschrieben, nie versandt.
+    geschrieben, nie versandt. Nimmt dieselben Eingaben und Optionen wie pruefen.
     """
-    from vhpdf.batch.run import NothingFound, check_all
-
-    try:
-        results = check_all(paths, keep_values=True, ask_password=_ask_password,
-                            progress_stream=sys.stderr, anchors=_read_anchors(anchors))
-    except NothingFound as exc:
-        raise UsageProblem(str(exc)) from None
+    _reply_target(folder, force)
+    results = _check(paths, passwords, password_file, own_kpb, jobs, timeout, speicher, keep_values=True,
+                     anchors=anchors)
     _write_replies(results, folder, force, sender)
 
 
@@ -366,28 +501,31 @@ def _not_the_input(file: Path, output: Path) -> None:
         raise UsageProblem(text("cli.ausgabe_ist_eingabe"))
 
 
-@cli.command(options_metavar="[OPTIONEN]")
+@cli.command(options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
 @click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
-@click.option("-o", "--ausgabe", "output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--ausgabe", "output", metavar="DATEI", type=click.Path(dir_okay=False, path_type=Path),
               required=True, help="Ausgabedatei (die Eingabedatei bleibt unverändert).")
 @_FORCE
 @_PASSWORD
+@_PASSWORD_FILE
 @_TIMEOUT
 @_MEMORY
-def druck(file: Path, output: Path, force: bool, passwort: str | None, timeout: float, speicher: int) -> None:
+def druck(file: Path, output: Path, force: bool, passwords: tuple[str, ...], password_file: Path | None,
+          timeout: float, speicher: int) -> None:
     """Druckfassung schreiben: jedes Feld neu gezeichnet aus seinem gespeicherten Wert.
 
     Die Datei wird in einem eigenen Prozess mit Zeitlimit und Speichergrenze gelesen.
     """
-    from vhpdf.batch.pool import IsolationError, Limits, call_isolated
+    from vhpdf.batch.pool import IsolationError, Limits
     from vhpdf.read.errors import ExtractError
     from vhpdf.write.druck import DruckError, print_file
 
+    _must_exist([file])
     _not_the_input(file, output)
     if output.exists() and not force:
         raise UsageProblem(text("cli.existiert", datei=output))
     try:
-        pdf = call_isolated(print_file, file, password=passwort, limits=Limits(timeout, speicher))
+        pdf = _isolated(print_file, file, passwords, password_file, Limits(timeout, speicher))
     except (ExtractError, IsolationError) as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     except DruckError as exc:
@@ -397,30 +535,33 @@ def druck(file: Path, output: Path, force: bool, passwort: str | None, timeout: 
     click.echo(text("cli.druckfassung_geschrieben", datei=output))
 
 
-@cli.command(options_metavar="[OPTIONEN]")
-@click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
-@click.option("-o", "--ausgabe", "output", required=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="Ausgabedatei (Pflicht).")
+@cli.command("archivieren", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@click.argument("file", metavar="DATEI", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--ausgabe", "output", metavar="DATEI", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Ausgabedatei (die Eingabedatei bleibt unverändert).")
 @click.option("--pdfa", is_flag=True, help="Als PDF/A-2b ausgeben (benötigt Ghostscript).")
 @_FORCE
 @_PASSWORD
+@_PASSWORD_FILE
 @_TIMEOUT
 @_MEMORY
-def flatten(file: Path, output: Path, pdfa: bool, force: bool, passwort: str | None, timeout: float,
-            speicher: int) -> None:
+def flatten(file: Path, output: Path, pdfa: bool, force: bool, passwords: tuple[str, ...],
+            password_file: Path | None, timeout: float, speicher: int) -> None:
     """Werte fest in die Seiten einbrennen (für die Akte); Fußzeile bleibt erhalten.
 
     Die Datei wird in einem eigenen Prozess mit Zeitlimit und Speichergrenze gelesen.
     """
-    from vhpdf.batch.pool import IsolationError, Limits, call_isolated
+    from vhpdf.batch.pool import IsolationError, Limits
     from vhpdf.read.errors import ExtractError
     from vhpdf.write.flatten import FlattenError, flatten_file, to_pdfa
 
+    _must_exist([file])
     _not_the_input(file, output)
     if output.exists() and not force:
         raise UsageProblem(text("cli.existiert", datei=output))
     try:
-        data, notes = call_isolated(flatten_file, file, password=passwort, limits=Limits(timeout, speicher))
+        data, notes = _isolated(flatten_file, file, passwords, password_file, Limits(timeout, speicher))
         if pdfa:
             data = to_pdfa(data)
     except (FlattenError, ExtractError, IsolationError) as exc:
@@ -431,12 +572,12 @@ def flatten(file: Path, output: Path, pdfa: bool, force: bool, passwort: str | N
     click.echo(text("cli.flach_geschrieben_pdfa" if pdfa else "cli.flach_geschrieben", datei=output))
 
 
-@cli.command(options_metavar="[OPTIONEN]")
+@cli.command("signieren", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
 @click.argument("file", metavar="DATEI", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--schluessel", "key", required=True, metavar="SCHLUESSEL.p12",
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Schlüssel und Zertifikat als PKCS#12-Datei (.p12/.pfx).")
-@click.option("-o", "--ausgabe", "output", required=True,
+@click.option("-o", "--ausgabe", "output", required=True, metavar="DATEI",
               type=click.Path(dir_okay=False, path_type=Path), help="Die signierte Datei (neu).")
 @_FORCE
 def signieren(file: Path, key: Path, output: Path, force: bool) -> None:
@@ -466,7 +607,7 @@ def signieren(file: Path, key: Path, output: Path, force: bool) -> None:
     click.echo(f"Signiert geschrieben: {output}", err=True)
 
 
-@cli.command(options_metavar="[OPTIONEN]")
+@cli.command("regeln", options_metavar="[OPTIONEN]")
 def rules() -> None:
     """Den Prüfregelkatalog als Tabelle (Markdown) ausgeben."""
     from vhpdf.form.definition import load_definition
@@ -475,13 +616,31 @@ def rules() -> None:
     click.echo(rules_markdown(load_definition()), nl=False)
 
 
-@cli.command(options_metavar="[OPTIONEN]")
+@cli.command("felder", options_metavar="[OPTIONEN]")
 def fields() -> None:
     """Die Felder des Formulars (Datenschnittstelle) als Tabelle (Markdown) ausgeben."""
     from vhpdf.form.definition import load_definition
     from vhpdf.report.catalogue import fields_markdown
 
     click.echo(fields_markdown(load_definition()), nl=False)
+
+
+@cli.command(options_metavar="[OPTIONEN]")
+def konfiguration() -> None:
+    """Pfad und Inhalt der Konfigurationsdatei anzeigen (eigene KPB, Absender, Unterschrift, Formate)."""
+    from vhpdf.cli.config import KEYS, config_path
+
+    path = config_path()
+    click.echo(text("cli.konfiguration_datei", datei=path))
+    config = _config()
+    if not path.exists():
+        click.echo(text("cli.konfiguration_fehlt"))
+        click.echo(text("cli.konfiguration_beispiel"))
+        return
+    for key in KEYS:
+        value = getattr(config, key)
+        if value:
+            click.echo(text("cli.konfiguration_wert_zeile", schluessel=key, wert=value))
 
 
 def main() -> None:

@@ -239,6 +239,36 @@ def _section_units(section: Section, persons: int, form: FormDefinition) -> list
     return [_join(head + units[:1]), *units[1:]]
 
 
+def _flow(heights: list[float], breaks: frozenset[int]) -> list[tuple[int, float]]:
+    """(page, top) of each unit: units fill pages in order; a unit in `breaks` starts a page."""
+    out = []
+    page, top = 0, PAGE_H - MARGIN_TOP
+    for i, height in enumerate(heights):
+        fresh = top >= PAGE_H - MARGIN_TOP
+        if not fresh and (i in breaks or top - height < MARGIN_BOTTOM):
+            page, top = page + 1, PAGE_H - MARGIN_TOP
+        out.append((page, top))
+        top -= height
+    return out
+
+
+def _paginate(heights: list[float]) -> list[tuple[int, float]]:
+    """Page positions with widow control: the last page never holds a single unit of content
+    before the closing note (a lone signature row or a lone "Anlagen"); the unit before it
+    moves along. Headings are already joined to their first row (_section_units)."""
+    positions = _flow(heights, frozenset())
+    last = positions[-1][0]
+    on_last = [i for i, (page, _) in enumerate(positions) if page == last]
+    content = on_last[:-1]  # the closing note is the last unit
+    if last == 0 or len(content) != 1 or content[0] < 1:
+        return positions
+    earlier = content[0] - 1
+    if sum(1 for page, _ in positions if page == last - 1) < 3:
+        return positions  # the page before would be left nearly empty instead
+    moved = _flow(heights, frozenset({earlier}))
+    return moved if moved[-1][0] == last else positions  # only if it still fits
+
+
 def compute_layout(form: FormDefinition, persons: int | None = None) -> Layout:
     """Lay the whole form out on A4 pages; deterministic for a given definition and count."""
     persons = form.repeat.default if persons is None else persons
@@ -252,13 +282,10 @@ def compute_layout(form: FormDefinition, persons: int | None = None) -> Layout:
     units.append(_text_unit(form.closing_note, HINT_SIZE, space_before=4.0))
 
     elements: Elements = []
-    page, top = 0, PAGE_H - MARGIN_TOP
-    for height, place in units:
-        if top - height < MARGIN_BOTTOM and top < PAGE_H - MARGIN_TOP:
-            page, top = page + 1, PAGE_H - MARGIN_TOP
+    positions = _paginate([h for h, _ in units])
+    for (_, place), (page, top) in zip(units, positions):
         elements += place(page, top)
-        top -= height
-    pages = page + 1
+    pages = positions[-1][0] + 1
     footer = footer_text(form)
     for p in range(pages):
         elements.append(Text(p, MARGIN_X, 24.0, footer, HINT_SIZE))

@@ -159,4 +159,18 @@ def summary(results: list[Result]) -> str:
 # --- terminal table -----------------------------------------------------------------------------
 
 def clip(line: str, width: int) -> str:
-    return line if len(line) <= width else "…" + line[-(width - 1):]
+    """`line` cut in the middle to `width`: the start (mailbox, folder) and the file name stay."""
+    if len(line) <= width:
+        return line
+    cut = max(line.rfind(" › "), line.rfind("/"))
+    tail = line[cut:] if cut > 0 else line[-(width // 2):]
+    head = width - 1 - len(tail)
+    if head < 8:  # the file name alone is too long: keep its end
+        return "…" + line[-(width - 1):]
+    return line[:head] + "…" + tail
+
+
+def status_cell(r: Result) -> str:
+    """The status in words, marked when the printout does not show what is stored."""
+    marked = status_text(r)
+    return text("bericht.status_ausdruck", status=marked) if r.misprints else marked

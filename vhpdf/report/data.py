@@ -10,7 +10,7 @@ from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import FieldType, FormDefinition, Severity, Value
 from vhpdf.form.messages import text
 from vhpdf.report import privacy
-from vhpdf.report.common import cell, mail_text, missing_text, signature_dict, signature_text
+from vhpdf.report.common import cell, mail_date, mail_text, missing_text, signature_dict, signature_text
 
 
 def result_dict(r: Result, with_values: bool = False) -> dict:
@@ -52,7 +52,10 @@ def csv_columns() -> list[str]:
             text("bericht.spalte_aktenzeichen"), text("bericht.spalte_massnahme_datum"),
             text("bericht.spalte_personen"), text("bericht.spalte_fehler"), text("bericht.spalte_warnungen"),
             text("bericht.spalte_fehlende"), text("bericht.spalte_anlagen"), text("bericht.spalte_quelle"),
-            text("bericht.spalte_signatur")]
+            text("bericht.spalte_signatur"),
+            # the mail in separate columns (E-Mail above keeps all three in one, as before)
+            text("bericht.spalte_email_absender"), text("bericht.spalte_email_datum"),
+            text("bericht.spalte_email_betreff")]
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -88,7 +91,9 @@ def render_csv(results: list[Result], with_values: bool = False) -> str:
                (facts.aktenzeichen or "") if facts else "", (facts.massnahme_datum or "") if facts else "",
                facts.personen if facts else "", r.count(Severity.FEHLER), r.count(Severity.WARNUNG),
                missing_text(r) if r.status is not Status.VOLLSTAENDIG or r.count(Severity.WARNUNG) else "",
-               " | ".join(r.annexes), r.source.label if r.source else "", signature_text(r, with_values)]
+               " | ".join(r.annexes), r.source.label if r.source else "", signature_text(r, with_values),
+               r.mail.sender if r.mail else "", mail_date(r.mail.date) if r.mail else "",
+               r.mail.subject if r.mail else ""]
         rows.append(row + [cell((privacy.values(r, with_values) or {}).get(n)) for n in names])
     return _csv(rows, csv_columns() + names)
 

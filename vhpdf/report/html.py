@@ -19,23 +19,32 @@ from vhpdf.report.common import (
     signature_short,
     signature_text,
     source_label,
+    status_cell,
     status_text,
     summary,
 )
 
 _CSS = """
-body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#111}
+body{font:14px/1.45 system-ui,sans-serif;margin:1.5em;color:#111}
 h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.6em;border-bottom:1px solid #999}
-table{border-collapse:collapse;width:100%}
-th,td{border:1px solid #bbb;padding:.3em .5em;vertical-align:top;text-align:left}
+table{border-collapse:collapse;width:100%;table-layout:fixed}
+th,td{border:1px solid #bbb;padding:.3em .4em;vertical-align:top;text-align:left;overflow-wrap:break-word}
+th{font-size:.9em}
+thead{display:table-header-group}tr{break-inside:avoid;page-break-inside:avoid}
 th{background:#eee;cursor:pointer;user-select:none}th[aria-sort=ascending]::after{content:" ▲"}
 th[aria-sort=descending]::after{content:" ▼"}
+#uebersicht th:nth-child(1){width:9%}#uebersicht th:nth-child(2){width:13%}#uebersicht th:nth-child(3){width:10%}
+#uebersicht th:nth-child(4){width:10%}#uebersicht th:nth-child(5){width:11%}#uebersicht th:nth-child(6){width:8.5%}
+#uebersicht th:nth-child(7){width:7%}#uebersicht th:nth-child(8){width:6%}#uebersicht th:nth-child(9){width:5%}
+#uebersicht th:nth-child(10){width:7.5%}#uebersicht th:nth-child(11){width:13%}
+.befunde th:nth-child(1){width:10%}.befunde th:nth-child(3){width:25%}
 .st-ok{color:#075e07}.st-fehlt{color:#a00}.st-unlesbar{color:#8a5a00}.st-ersetzt{color:#666}
 .fehler{color:#a00}.warnung{color:#8a5a00}.hinweis{color:#333}
-dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:600}
-section{page-break-inside:avoid;break-inside:avoid}
-@media print{body{margin:0;font-size:10pt}th{cursor:auto}th::after{content:""!important}
-a{color:inherit;text-decoration:none}@page{size:A4;margin:15mm}}
+dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2em 1em}dt{font-weight:600}
+dd{margin:0;overflow-wrap:anywhere}
+@media print{body{margin:0;font-size:8pt}th{cursor:auto}th::after{content:""!important}
+a{color:inherit;text-decoration:none}section{break-before:page;page-break-before:always}
+@page{size:A4 landscape;margin:12mm}}
 """
 
 _JS = """
@@ -74,7 +83,7 @@ def _row(i: int, r: Result) -> str:
     facts = r.facts
     cls = "st-ersetzt" if r.superseded_by else _CLASS[r.status]
     cells = [
-        (f'<span class="{cls}">{SYMBOL[r.status]} {_e(status_text(r))}</span>', status_text(r)),
+        (f'<span class="{cls}">{SYMBOL[r.status]} {_e(status_cell(r))}</span>', status_text(r)),
         (f'<a href="#ersuchen-{i}">{_e(r.file)}</a>', r.file),
         (_e(mail_text(r)), None),
         (_e(r.kpb.name if r.kpb else ""), None),
@@ -123,7 +132,8 @@ def _detail(i: int, r: Result, with_values: bool) -> str:
     out.append("</dl>")
     if r.findings:
         heads = (text("bericht.schwere"), text("bericht.befund_titel"), text("bericht.grundlage"))
-        out.append("<table><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr></thead><tbody>")
+        out.append('<table class="befunde"><thead><tr>' + "".join(f"<th>{_e(h)}</th>" for h in heads)
+                   + "</tr></thead><tbody>")
         out += [f'<tr><td class="{f.severity.value}">{_e(severity_label(f.severity))}</td>'
                 f"<td>{_e(privacy.message(f, with_values))}</td><td>{_e(f.basis)}</td></tr>" for f in r.findings]
         out.append("</tbody></table>")

@@ -9,11 +9,14 @@ owner-only permissions and never over an existing file unless forced.
 
 from __future__ import annotations
 
+import email.errors
+import email.header
 import email.policy
 import email.utils
 import os
 import re
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -66,7 +69,38 @@ class Reply:
 
 
 def needs_reply(r: Result) -> bool:
-    return r.status is Status.UNVOLLSTAENDIG and r.superseded_by is None
+    """Incomplete and unreadable current requests get a reply (the latter: please send again)."""
+    return r.status is not Status.VOLLSTAENDIG and r.superseded_by is None
+
+
+def _decoded(header: str) -> str:
+    """A mail header with its RFC 2047 words (=?utf-8?q?…?=) decoded, for the letter's text."""
+    try:
+        return str(email.header.make_header(email.header.decode_header(header)))
+    except (UnicodeDecodeError, LookupError, email.errors.HeaderParseError):
+        return header
+
+
+def _salutation(name: str) -> str:
+    """'Sehr geehrte Frau Beispiel' from 'Frau Jana Beispiel'; neutral when the form of address
+    is not given (a name alone does not say it)."""
+    if not name:
+        return text("antwort.anrede")
+    words = name.split()
+    key = {"frau": "antwort.anrede_frau", "herr": "antwort.anrede_herr"}.get(words[0].lower())
+    if key is None or len(words) < 2:
+        return text("antwort.anrede_neutral")
+    title = " ".join(w for w in words[1:-1] if w in ("Dr.", "Prof."))
+    return text(key, name=" ".join(x for x in (title, words[-1]) if x))
+
+
+def _signer(sender: str | None, r: Result) -> str:
+    """Who signs: the name in --absender (or the configured sender), else the KPB of the form."""
+    if sender:
+        name, address = email.utils.parseaddr(sender)
+        if name or address:
+            return name or address
+    return r.kpb.name if r.kpb else text("antwort.kpb_unbekannt")
 
 
 def _v(r: Result, role: str) -> str:
@@ -84,12 +118,35 @@ def _finding(r: Result, f) -> str:
 def _recipient(r: Result) -> str:
     name, address = _v(r, "kontakt_name"), _v(r, "kontakt_email")
     if address:
-        return email.utils.formataddr((name, address)) if name else address
-    return r.mail.sender if r.mail else ""
+        if not name:
+            return address
+        try:  # formataddr would write =?utf-8?q?…?= into the letter; Address quotes, never encodes
+            return str(Address(display_name=name, addr_spec=address))
+        except (ValueError, IndexError, email.errors.HeaderParseError):
+            return f"{name} <{address}>"
+    return _decoded(r.mail.sender) if r.mail else ""
 
 
-def compose(r: Result) -> Reply:
-    """The reply to one checked request (checked with values kept)."""
+def _compose_unreadable(r: Result, signer: str) -> Reply:
+    """The reply to an input that could not be read: what went wrong, please send again."""
+    to = _decoded(r.mail.sender) if r.mail else ""
+    subject = text("antwort.betreff_unlesbar")
+    head = [text("antwort.email", adresse=to) if to else text("antwort.email_unbekannt"), "",
+            text("antwort.betreff_zeile", betreff=subject), "", ""]
+    received = text("antwort.eingegangen", datum=mail_date(r.mail.date)) + "," if r.mail and r.mail.date else ""
+    name = re.split(r"[/\\›]", r.file)[-1].strip()
+    lines = [text("antwort.anrede"), "", text("antwort.unlesbar", datei=name, eingang=received,
+                                               grund=r.error or text("antwort.grund_unbekannt")),
+             "", text("antwort.erneut_senden"), "", text("antwort.gruss"), signer, ""]
+    return Reply(r.file, to, subject, "\n".join(head), "\n".join(lines), r.mail.message_id if r.mail else "")
+
+
+def compose(r: Result, sender: str | None = None, signature: str | None = None) -> Reply:
+    """The reply to one checked request (checked with values kept), signed with `signature`,
+    else `sender`'s name, else the KPB the request is addressed to."""
+    signer = signature or _signer(sender, r)
+    if r.status is Status.UNLESBAR:
+        return _compose_unreadable(r, signer)
     if r.values is None:
         raise ReplyError(text("antwort.werte_fehlen"))
     az, datum = _v(r, "aktenzeichen"), _v(r, "ersuchen_datum")
@@ -98,13 +155,12 @@ def compose(r: Result) -> Reply:
         ref += text("antwort.aktenzeichen", az=az)
     subject = text("antwort.betreff", bezug=ref)
     sb = _v(r, "kontakt_name")
-    kpb = r.kpb.name if r.kpb else text("antwort.kpb_unbekannt")
     address = [x for x in (_v(r, "behoerde"), text("antwort.zu_haenden", name=sb) if sb else "",
                            *_v(r, "anschrift").splitlines()) if x]
     to = _recipient(r)
     head = address + [text("antwort.email", adresse=to) if to else text("antwort.email_unbekannt")]
     head += ["", text("antwort.betreff_zeile", betreff=subject), "", ""]
-    lines = [text("antwort.anrede_name", name=sb) if sb else text("antwort.anrede"), ""]
+    lines = [_salutation(sb), ""]
     received = ""
     if r.mail and r.mail.date:
         received = text("antwort.eingegangen", datum=mail_date(r.mail.date))
@@ -123,7 +179,7 @@ def compose(r: Result) -> Reply:
     bezirk = (text("antwort.bezirksregierung", bezirk=r.kpb.bezirk) if r.kpb
               else text("antwort.bezirksregierung_unbekannt"))
     lines += ["", text("antwort.verbindungsbeamte", bezirksregierung=bezirk)]
-    lines += ["", text("antwort.gruss"), kpb, ""]
+    lines += ["", text("antwort.gruss"), signer, ""]
     return Reply(r.file, to, subject, "\n".join(head), "\n".join(lines),
                  r.mail.message_id if r.mail else "")
 
@@ -136,13 +192,13 @@ def _stem(n: int, source: str) -> str:
 
 
 def write_replies(results: list[Result], folder: str | os.PathLike, force: bool = False,
-                  sender: str | None = None) -> list[Path]:
+                  sender: str | None = None, signature: str | None = None) -> list[Path]:
     """Write .txt and .eml for every incomplete current request; returns the paths written.
 
     All targets are checked before anything is written, so a refusal leaves no file behind.
     """
     folder = Path(folder)
-    replies = [compose(r) for r in results if needs_reply(r)]
+    replies = [compose(r, sender, signature) for r in results if needs_reply(r)]
     targets = []
     for n, reply in enumerate(replies, 1):
         stem = _stem(n, reply.source)

@@ -18,6 +18,7 @@ from vhpdf.report.common import (
     signature_text,
     source_label,
     source_short,
+    status_cell,
     status_text,
     summary,
 )
@@ -39,7 +40,8 @@ def render_table(results: list[Result], color: bool = False, with_values: bool =
         symbol = "⟲" if r.superseded_by else SYMBOL[r.status]
         facts = r.facts
         kpb = text("bericht.kpb_pp" if r.kpb.art == "pp" else "bericht.kpb_kpb", ort=r.kpb.ort) if r.kpb else ""
-        rows.append([f"{symbol} {r.status.value}", clip(r.file, 48), source_short(r), signature_short(r), kpb,
+        status = r.status.value if r.superseded_by else status_cell(r)
+        rows.append([f"{symbol} {status}", clip(r.file, 48), source_short(r), signature_short(r), kpb,
                      r.kpb.bezirk if r.kpb else "", (facts.aktenzeichen or "") if facts else "",
                      (facts.massnahme_datum or "") if facts else "", missing_text(r)])
     last = len(header) - 1

@@ -20,6 +20,7 @@ from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
 from vhpdf.form.definition import FieldType, FormDefinition, definition_for, load_definition
+from vhpdf.pdf.flags import AnnotationFlag, FieldFlag, annotation_flags, field_flags
 from vhpdf.pdf.pypdf_compat import adder
 from vhpdf.read.extract import Extraction, open_reader, read_pdf
 from vhpdf.read.fields import terminal_fields
@@ -91,6 +92,17 @@ def _refresh_values(writer: PdfWriter, form: FormDefinition, ex: Extraction) -> 
                     adder(writer))
 
 
+def _push_button(widget: DictionaryObject) -> bool:
+    """Whether the widget belongs to a push button (flags may sit on its parent field)."""
+    node, depth = widget, 0
+    while node is not None and depth < 32:
+        if "/Ff" in node:
+            return bool(field_flags(node["/Ff"]) & FieldFlag.PUSHBUTTON)
+        parent = node.get("/Parent")
+        node, depth = (parent.get_object() if parent is not None else None), depth + 1
+    return False
+
+
 def flatten_pdf(data: bytes, form: FormDefinition, ex: Extraction, password: str | None = None) -> bytes:
     """The form with its widgets drawn into the page content and no fields left."""
     try:
@@ -115,6 +127,8 @@ def flatten_pdf(data: bytes, form: FormDefinition, ex: Extraction, password: str
             ap = _appearance(annot)
             if ap is None or flags & (_HIDDEN | _NOVIEW) or "/Rect" not in annot:
                 continue
+            if _push_button(annot) and not annotation_flags(flags) & AnnotationFlag.PRINT:
+                continue  # an on-screen control (the completeness check), not part of the record
             name = f"/VhpdfFlat{i}"
             xobjects[NameObject(name)] = ap.indirect_reference or adder(writer)(ap)
             m = " ".join(f"{v:.4f}" for v in _matrix(ap, annot["/Rect"]))

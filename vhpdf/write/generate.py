@@ -7,6 +7,7 @@ format actions or appearance streams for values outside its own encoder.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from pypdf import PdfReader, PdfWriter
@@ -312,10 +313,20 @@ def generate(persons: int | None = None, values: dict[str, Value] | None = None,
     root[NameObject("/Lang")] = TextStringObject(form.language)
     root[NameObject("/ViewerPreferences")] = DictionaryObject(
         {NameObject("/DisplayDocTitle"): BooleanObject(True)})
-    writer.add_metadata({INFO_FORM_ID: form.id, INFO_FORM_VERSION: form.version})
+    now = _pdf_date(dt.datetime.now().astimezone())  # reportlab's invariant mode would say 2000
+    writer.add_metadata({INFO_FORM_ID: form.id, INFO_FORM_VERSION: form.version,
+                         "/CreationDate": now, "/ModDate": now})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _pdf_date(when: dt.datetime) -> str:
+    """A PDF date string (ISO 32000-1, 7.9.4): D:YYYYMMDDHHmmSS+HH'mm'."""
+    offset = when.utcoffset() or dt.timedelta(0)
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return when.strftime("D:%Y%m%d%H%M%S") + f"{sign}{minutes // 60:02d}'{minutes % 60:02d}'"
 
 
 def fill_form(data: object, persons: int | None = None, form: FormDefinition | None = None) -> bytes:
