@@ -19,6 +19,7 @@ from vhpdf.pdf.appearance import (
     check_encodable,
     layout_text,
 )
+from vhpdf.pdf.drawn import AppearanceKind
 from vhpdf.read.extract import Extraction
 
 RULE_DRAWN, RULE_CUT, RULE_FONT = MISPRINT_RULE, "druck-abgeschnitten", "druck-zeichen"
@@ -82,7 +83,7 @@ def print_findings(form: FormDefinition, ex: Extraction,
         if f is None:
             continue
         value = ex.values.get(name)
-        if ap.kind == "button":
+        if ap.kind is AppearanceKind.BUTTON:
             wrong = _button_misprint(f, value, ap.printed)
             if wrong:  # option labels are the form's words, not a person's values
                 misprints[name] = (wrong, wrong)

@@ -6,6 +6,7 @@ where each value was. Coordinates are PDF points, origin bottom left, A4 portrai
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,13 +56,19 @@ class Text:
     align: str = "left"
 
 
+class FrameShape(enum.Enum):
+    BOX = "box"  # a text field's or checkbox's frame
+    CIRCLE = "circle"  # a radio button
+    RULE = "rule"  # the line under a section heading
+
+
 @dataclass(frozen=True)
 class Frame:
     """A printed outline: a field box, a checkbox, a radio circle or a rule under a heading."""
 
     page: int
     rect: Rect
-    shape: str  # "box" | "circle" | "rule"
+    shape: FrameShape
 
 
 @dataclass(frozen=True)
@@ -129,7 +136,7 @@ def _cell(f: Field, width: float) -> tuple[float, Callable[[int, float, float], 
 
         def place_box(page: int, x: float, top: float) -> Elements:
             rect = Rect(x, top - BOX, BOX, BOX)
-            out: Elements = [Frame(page, rect, "box"), Widget(f, page, rect)]
+            out: Elements = [Frame(page, rect, FrameShape.BOX), Widget(f, page, rect)]
             out += [Text(page, x + BOX + 4, top - 7 - i * (LABEL_SIZE + 1.5), ln, LABEL_SIZE)
                     for i, ln in enumerate(lines)]
             return out
@@ -150,12 +157,12 @@ def _cell(f: Field, width: float) -> tuple[float, Callable[[int, float, float], 
             ox = x
             for opt in f.options:
                 rect = Rect(ox, body_top - BOX, BOX, BOX)
-                out += [Frame(page, rect, "circle"), Widget(f, page, rect, export=opt.value),
+                out += [Frame(page, rect, FrameShape.CIRCLE), Widget(f, page, rect, export=opt.value),
                         Text(page, ox + BOX + 3, body_top - 7.5, opt.label, LABEL_SIZE)]
                 ox += BOX + 3 + _width(opt.label, LABEL_SIZE) + 14
         else:
             rect = Rect(x, body_top - body_h, width, body_h)
-            out += [Frame(page, rect, "box"), Widget(f, page, rect)]
+            out += [Frame(page, rect, FrameShape.BOX), Widget(f, page, rect)]
         hint_top = body_top - body_h - 2
         out += [Text(page, x, hint_top - HINT_SIZE - i * (HINT_SIZE + 1.5), ln, HINT_SIZE)
                 for i, ln in enumerate(hint)]
@@ -204,7 +211,7 @@ def _text_unit(text: str, size: float, bold: bool = False, rule: bool = False,
                          for i, ln in enumerate(lines)]
         if rule:
             y = top - len(lines) * step - 1.5
-            out.append(Frame(page, Rect(MARGIN_X, y, CONTENT_W, 0), "rule"))
+            out.append(Frame(page, Rect(MARGIN_X, y, CONTENT_W, 0), FrameShape.RULE))
         return out
 
     return height, place

@@ -9,6 +9,7 @@ decodes as U+FFFD. Only pypdf objects are touched here; no rendering, no reportl
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 
@@ -365,16 +366,21 @@ def printed_text(widget: DictionaryObject, default_resources, cache: dict | None
     return "\n".join(ln for ln in lines if ln.strip())
 
 
+class AppearanceKind(enum.Enum):
+    TEXT = "text"  # a text or choice field: `printed` is its text
+    BUTTON = "button"  # a checkbox or radio group: `printed` is the on-state shown ticked
+
+
 @dataclass(frozen=True)
 class Appearance:
     """What a field shows in print: the text of a text/choice field and the box it has to
-    fit, or for a checkbox/radio group (kind "button") the state name shown ticked ("" none)."""
+    fit, or for a checkbox/radio group the state name shown ticked ("" none)."""
 
     printed: str
     width: float
     height: float
     multiline: bool
-    kind: str = "text"
+    kind: AppearanceKind = AppearanceKind.TEXT
 
 
 def _printed_state(attrs: dict, widgets: list) -> str:
@@ -405,7 +411,7 @@ def field_appearance(attrs: dict, widgets: list, default_resources,
     ft, flags = str(attrs.get("/FT", "")), int(attrs.get("/Ff", 0) or 0)
     if ft == "/Btn" and widgets and not flags & FieldFlag.PUSHBUTTON:
         try:
-            return Appearance(_printed_state(attrs, widgets), 0.0, 0.0, False, "button")
+            return Appearance(_printed_state(attrs, widgets), 0.0, 0.0, False, AppearanceKind.BUTTON)
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
             return None
     if ft not in ("/Tx", "/Ch") or not widgets:

@@ -31,7 +31,7 @@ from vhpdf.form.definition import (
     load_definition,
 )
 from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION
-from vhpdf.form.layout import CHECK_BUTTON, PAGE_H, PAGE_W, Layout, compute_layout
+from vhpdf.form.layout import CHECK_BUTTON, PAGE_H, PAGE_W, FrameShape, Layout, compute_layout
 from vhpdf.pdf.appearance import CHECK_FONT, TEXT_FONT, default_da
 from vhpdf.pdf.flags import AnnotationFlag, FieldFlag
 from vhpdf.pdf.font import load_font
@@ -75,9 +75,9 @@ def _draw_pages(form: FormDefinition, layout: Layout, tags: list[TextTag]) -> by
         mark("/Artifact BMC")
         for fr in (f for f in layout.frames if f.page == page):
             r = fr.rect
-            if fr.shape == "rule":
+            if fr.shape is FrameShape.RULE:
                 canvas.line(r.x, r.y, r.x + r.w, r.y)
-            elif fr.shape == "circle":
+            elif fr.shape is FrameShape.CIRCLE:
                 canvas.circle(r.x + r.w / 2, r.y + r.h / 2, r.w / 2, stroke=1, fill=0)
             else:
                 canvas.rect(r.x, r.y, r.w, r.h, stroke=1, fill=0)

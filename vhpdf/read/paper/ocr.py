@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from vhpdf.form.definition import FieldType, FormDefinition, Value
 from vhpdf.form.identity import PageInfo, parse_footer
-from vhpdf.form.layout import PAGE_H, Layout, Rect, Widget
+from vhpdf.form.layout import PAGE_H, FrameShape, Layout, Rect, Widget
 from vhpdf.read.paper.pagetext import NotReadableError, Transform
 from vhpdf.read.paper.widgets import blank_lines, read_widgets, typed_newline
 
@@ -116,10 +116,10 @@ def _edges(layout: Layout, page: int) -> tuple[list[float], list[float]]:
     """Layout y of horizontal printed lines and x of vertical ones (points)."""
     ys, xs = [], []
     for fr in layout.frames:
-        if fr.page != page or fr.shape == "circle":
+        if fr.page != page or fr.shape is FrameShape.CIRCLE:
             continue
         r = fr.rect
-        if fr.shape == "rule":
+        if fr.shape is FrameShape.RULE:
             ys.append(r.y)
             continue
         if r.w > 30:
