@@ -1,25 +1,29 @@
 #!/usr/bin/env python3
-"""Benchmark of `vhpdf check` against a bare pypdf loop over the same files.
+"""Benchmark of `vhpdf check` against a bare pypdf loop, its peers and itself, on the same files.
 
-Generates N filled requests (default 1000) with varied content, filled by three programs —
-vhpdf itself, PyMuPDF and pdftk (pdftk starts a JVM per file, so it fills a pool of distinct
-variants that are then copied under new names) — and prints, from one run:
+Generates N filled requests (default 300) that all differ — a third each filled by vhpdf, by
+PyMuPDF and by pdftk (one pdftk run per file: no copies, so no cache across files flatters the
+figures) — and prints, from one run with interleaved rounds (medians, the machine may be shared):
 
-  * files/s of `vhpdf check --jobs 1` and `--jobs 2` (whole command, start-up included),
-  * files/s of a bare loop `pypdf.PdfReader(f).get_fields()` over the same files (one core),
-  * their ratios (targets: jobs 1 ≥ 0.8×, jobs 2 ≥ 1.6× the bare loop),
-  * the peak memory of each check run (the whole process tree, sampled; target < 200 MB),
-  * the wall time of `vhpdf check` on a single file, start-up included (target < 0.5 s).
+  * files/s of a bare loop `pypdf.PdfReader(f).get_fields()` in 1 and in 2 processes,
+  * files/s of `vhpdf check --jobs 1` and `--jobs 2` (whole command, start-up included), their
+    ratios to the bare loop (targets ≥ 0.8× and ≥ 1.5×) and memory peak (process tree, < 200 MB),
+  * the peers a clerk might use instead: PyMuPDF, `pdftk dump_data_fields_utf8` (per file) and
+    PyPDFForm (in its own interpreter, --pypdfform-python: it needs pypdf < 7),
+  * `vhpdf extract` and `vhpdf check` on one file (start-up included; target < 0.3 s),
+  * reading printed copies: page text of a 3-page flattened copy (target < 0.1 s), a 20-page
+    PDF without the form, and an OCR'd scan (--ocr),
+  * a parity check: every file's status, findings and values compared with a saved run
+    (--parity FILE: written if absent, compared otherwise; save it with the old code),
+  * with --memory-files M: the memory peak of `vhpdf check --format json` over M more requests.
 
-The machine may be shared, so the three measurements alternate for --rounds rounds and the best
-of each counts; the load average before the run and the CPU seconds of the check are printed too.
-
-Usage: python3 benchmarks/bench_check.py [-n 1000] [--dir DIR] [--pdftk-pool 12]
+Usage: python3 benchmarks/bench_check.py [-n 300] [--dir DIR] [--parity FILE] [--memory-files 5000]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -67,7 +71,8 @@ def variant(rng: random.Random, base: dict, form) -> dict:
     return values
 
 
-def make_corpus(folder: Path, n: int, pdftk_pool: int, seed: int = 4) -> dict[str, int]:
+def make_corpus(folder: Path, n: int, pdftk_pool: int | None, seed: int = 4,
+                programs: tuple[str, ...] = ("vhpdf", "pymupdf", "pdftk")) -> dict[str, int]:
     from fillers import fill_pdftk, fill_pymupdf
 
     from vhpdf.form.definition import load_definition
@@ -80,22 +85,25 @@ def make_corpus(folder: Path, n: int, pdftk_pool: int, seed: int = 4) -> dict[st
     work.mkdir()
     blank = work / "leer.pdf"
     blank.write_bytes(generate())
-    pool = []
-    for i in range(min(pdftk_pool, n)):
-        pool.append(fill_pdftk(blank, variant(rng, base, form), work / f"pdftk-{i}.pdf"))
-    counts = {"vhpdf": 0, "pymupdf": 0, "pdftk": 0}
+    pool = [fill_pdftk(blank, variant(rng, base, form), work / f"pdftk-{i}.pdf")
+            for i in range(pdftk_pool or 0)]
+    counts = dict.fromkeys(programs, 0)
     for i in range(n):
         target = folder / f"ersuchen-{i:05d}.pdf"
-        program = ("vhpdf", "pymupdf", "pdftk")[i % 3]
+        program = programs[i % len(programs)]
         if program == "vhpdf":
             target.write_bytes(fill_form(variant(rng, base, form)))
         elif program == "pymupdf":
             fill_pymupdf(blank, variant(rng, base, form), target)
-        else:
+        elif pool:  # only when asked for: a few pdftk fillings copied (faster, but they repeat)
             shutil.copyfile(pool[i // 3 % len(pool)], target)
+        else:
+            fill_pdftk(blank, variant(rng, base, form), target)
+            target.with_suffix(".xfdf").unlink()
         counts[program] += 1
     shutil.rmtree(work)
     return counts
+
 
 
 def tree_rss(pid: int) -> int:
@@ -114,7 +122,7 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def timed(cmd: list[str]) -> tuple[float, int, float]:
+def timed(cmd: list[str], ok: tuple[int, ...] = (0, 1)) -> tuple[float, int, float]:
     """Wall time, peak memory of the process tree, and CPU seconds (user+sys) of a command."""
     import resource
 
@@ -132,12 +140,12 @@ def timed(cmd: list[str]) -> tuple[float, int, float]:
 
     sampler = threading.Thread(target=sample)
     sampler.start()
-    proc.wait()
+    _, err = proc.communicate()
     wall = time.perf_counter() - start
     stop.set()
     sampler.join()
-    if proc.returncode not in (0, 1):
-        sys.exit(f"vhpdf check failed ({proc.returncode}): {proc.stderr.read().decode()}")
+    if proc.returncode not in ok:
+        sys.exit(f"{' '.join(cmd[:4])} failed ({proc.returncode}): {err.decode()[-2000:]}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, peak, cpu
@@ -145,86 +153,240 @@ def timed(cmd: list[str]) -> tuple[float, int, float]:
 
 BARE = ("import sys\nfrom pypdf import PdfReader\n"
         "for f in sys.argv[1:]:\n    PdfReader(f).get_fields()\n")
+PYMUPDF = ("import sys\nimport pymupdf\n"
+           "for f in sys.argv[1:]:\n"
+           "    with pymupdf.open(f) as d:\n"
+           "        {w.field_name: w.field_value for p in d for w in p.widgets()}\n")
+PYPDFFORM = ("import sys\nfrom PyPDFForm import PdfWrapper\n"
+             "for f in sys.argv[1:]:\n    PdfWrapper(f).data\n")
 
 
-def bare_loop(files: list[Path], procs: int = 1) -> float:
-    """files/s of pypdf alone in `procs` fresh interpreters side by side (start-up included).
+CPU: dict[str, list[float]] = {}  # CPU seconds per run, by measurement: fair under load
 
-    With procs=2 it is the control for --jobs 2: it shows how much of a second core the
-    machine actually gives at that moment.
-    """
+
+def loop(files: list[Path], code: str, procs: int = 1, python: str = sys.executable,
+         name: str = "") -> float:
+    """files/s of `code` over the files in `procs` fresh interpreters side by side (start-up
+    included). With procs=2 the bare loop is the control for --jobs 2: it shows how much of a
+    second core the machine actually gives at that moment."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    running = [subprocess.Popen([sys.executable, "-c", BARE, *map(str, files[i::procs])])
+    running = [subprocess.Popen([python, "-c", code, *map(str, files[i::procs])])
                for i in range(procs)]
     for p in running:
         if p.wait():
-            sys.exit("bare pypdf loop failed")
-    return len(files) / (time.perf_counter() - start)
+            sys.exit(f"loop failed: {code.splitlines()[1]}")
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if name:
+        CPU.setdefault(name, []).append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return len(files) / wall
+
+
+def per_file(cmds: list[list[str]], ok: tuple[int, ...] = (0, 1)) -> float:
+    """Median wall time of one command per file (start-up included)."""
+    return statistics.median(timed(c, ok)[0] for c in cmds)
+
+
+def findings_of(report: Path) -> dict[str, dict]:
+    """What must stay identical: per file, status, error, findings and values."""
+    out = {}
+    for r in json.loads(report.read_text(encoding="utf-8")):
+        out[Path(r["file"]).name] = {k: r[k] for k in ("status", "error", "findings", "values",
+                                                      "superseded_by", "source")}
+    return out
+
+
+def parity(folder: Path, saved: Path) -> str:
+    """Compare this code's findings on every file with a saved run (written if absent)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "bericht.json"
+        timed([sys.executable, "-m", "vhpdf", "check", "--format", "json", "--mit-werten",
+               "--jobs", "2", "-o", str(report), str(folder)])
+        now = findings_of(report)
+    if not saved.exists():
+        saved.write_text(json.dumps(now, ensure_ascii=False, indent=1), encoding="utf-8")
+        return f"Parität: {len(now)} Ergebnisse gespeichert in {saved} (Vergleich beim nächsten Lauf)"
+    before = json.loads(saved.read_text(encoding="utf-8"))
+    differ = sorted(n for n in before.keys() | now.keys() if before.get(n) != now.get(n))
+    if differ:
+        return (f"Parität VERFEHLT: {len(differ)} von {len(before)} Dateien anders, z. B. "
+                + ", ".join(differ[:5]))
+    return f"Parität ok: gleiche Befunde und Werte für alle {len(now)} Dateien"
+
+
+def paper_copies(files: list[Path], work: Path, ocr: bool) -> dict[str, list[Path]]:
+    """Printed copies to read from their pages: flattened (page text), a 20-page PDF without
+    the form, and (with ocr) a simulated scan."""
+    import pymupdf
+
+    from vhpdf.write.flatten import flatten
+
+    flat = []
+    for i, f in enumerate(files[:5]):
+        out = work / f"flach-{i}.pdf"
+        out.write_bytes(flatten(f.read_bytes())[0])
+        flat.append(out)
+    other = work / "fremd-20-seiten.pdf"
+    doc = pymupdf.open()
+    for k in range(20):
+        page = doc.new_page()
+        page.insert_text((72, 72), f"Bescheid, Seite {k + 1}\n" + "Lorem ipsum dolor sit amet. " * 40)
+    doc.save(other)
+    copies = {"flat": flat, "other": [other]}
+    if ocr:
+        from scans import simulate_scan
+
+        copies["scan"] = [simulate_scan(flat[0], work / "scan.pdf")]
+    return copies
+
+
+def read_time(path: Path, rounds: int = 3) -> float:
+    """Median seconds of read_pdf (this process, warm) on one file; errors count as read."""
+    from vhpdf.read.errors import ExtractError
+    from vhpdf.read.extract import read_pdf
+
+    data = path.read_bytes()
+    times = []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        with contextlib.suppress(ExtractError):
+            read_pdf(data)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def corpus(folder: Path, n: int, pdftk_pool: int | None, **kw) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    files = sorted(folder.glob("ersuchen-*.pdf"))
+    if len(files) != n:
+        for f in files:
+            f.unlink()
+        t = time.perf_counter()
+        counts = make_corpus(folder, n, pdftk_pool, **kw)
+        print(f"{n} Ersuchen erzeugt in {time.perf_counter() - t:.1f} s: "
+              + ", ".join(f"{k} {v}" for k, v in counts.items()), flush=True)
+        files = sorted(folder.glob("ersuchen-*.pdf"))
+    return files
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", type=int, default=1000, help="number of filled requests")
-    parser.add_argument("--dir", type=Path, help="keep the generated files here")
-    parser.add_argument("--pdftk-pool", type=int, default=12, help="distinct pdftk-filled variants")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best counts)")
+    parser.add_argument("-n", type=int, default=300, help="number of filled requests")
+    parser.add_argument("--dir", type=Path, help="keep the generated files here (reused)")
+    parser.add_argument("--pdftk-pool", type=int, default=None,
+                        help="copy this many pdftk fillings instead of one pdftk run per file")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (medians count)")
+    parser.add_argument("--parity", type=Path, help="findings of a saved run to compare with")
+    parser.add_argument("--memory-files", type=int, default=0,
+                        help="also check this many requests (vhpdf and PyMuPDF filled) for memory")
+    parser.add_argument("--pypdfform-python", help="interpreter with PyPDFForm installed")
+    parser.add_argument("--ocr", action="store_true", help="also read a simulated scan (Tesseract)")
     args = parser.parse_args()
 
-    folder = args.dir or Path(tempfile.mkdtemp(prefix="vhpdf-bench-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    base = args.dir or Path(tempfile.mkdtemp(prefix="vhpdf-bench-"))
     try:
-        files = sorted(folder.glob("ersuchen-*.pdf"))
-        if len(files) != args.n:
-            for f in files:
-                f.unlink()
-            t = time.perf_counter()
-            counts = make_corpus(folder, args.n, args.pdftk_pool)
-            print(f"{args.n} Ersuchen erzeugt in {time.perf_counter() - t:.1f} s: "
-                  + ", ".join(f"{k} {v}" for k, v in counts.items())
-                  + f" (pdftk: {min(args.pdftk_pool, args.n)} verschiedene)")
-            files = sorted(folder.glob("ersuchen-*.pdf"))
-        size = sum(f.stat().st_size for f in files) / len(files) / 1024
-        print(f"Dateien: {len(files)}, im Mittel {size:.0f} KB; Kerne: {os.cpu_count()}; "
-              f"Python {sys.version.split()[0]}")
-
-        for f in files[:50]:  # warm the page cache for everyone alike
-            f.read_bytes()
-        load = os.getloadavg()[0]
-        check = [sys.executable, "-m", "vhpdf", "pruefen", "--format", "json"]
-        bare, bare2, runs = 0.0, 0.0, {1: (0.0, 0, 0.0), 2: (0.0, 0, 0.0)}
-        for _ in range(args.rounds):  # interleaved, best of each: fair on a shared machine
-            bare = max(bare, bare_loop(files))
-            bare2 = max(bare2, bare_loop(files, 2))
-            for jobs in (1, 2):
-                wall, peak, cpu = timed(check + ["--jobs", str(jobs), str(folder)])
-                best = runs[jobs]
-                runs[jobs] = (max(best[0], len(files) / wall), max(best[1], peak),
-                              cpu if best[0] < len(files) / wall else best[2])
-        singles = [timed(check[:-2] + [str(files[0])])[0] for _ in range(7)]
-        single = statistics.median(singles)
-
-        mb = 2**20
-        print()
-        print(f"{'Messung':<42}{'Dateien/s':>10}{'× Basis':>9}{'Spitze MB':>11}   Ziel")
-        print(f"(bestes von {args.rounds} abwechselnden Durchläufen; Spitze = Maximum)")
-        print(f"{'pypdf PdfReader(f).get_fields() (1 Kern)':<42}{bare:>10.1f}{1:>9.2f}")
-        print(f"{'  dasselbe, 2 Prozesse parallel (Kontrolle)':<42}{bare2:>10.1f}{bare2 / bare:>9.2f}")
-        for jobs, target in ((1, 0.8), (2, 1.6)):
-            rate, peak, _ = runs[jobs]
-            ok = "ok" if rate / bare >= target and peak < 200 * mb else "VERFEHLT"
-            print(f"{f'vhpdf check --jobs {jobs}':<42}{rate:>10.1f}{rate / bare:>9.2f}"
-                  f"{peak / mb:>11.0f}   ≥ {target}×, < 200 MB: {ok}")
-        print(f"vhpdf check --jobs 2 / pypdf mit 2 Prozessen: {runs[2][0] / bare2:.2f} "
-              "(wie viel der auf dieser Maschine gerade möglichen Parallelität genutzt wird)")
-        cpu_rate = len(files) / runs[2][2]
-        print(f"vhpdf check --jobs 2: {runs[2][2]:.1f} CPU-s, also {cpu_rate:.1f} Dateien je CPU-s "
-              f"(× Basis {cpu_rate / bare:.2f}); Last vor der Messung {load:.2f} "
-              f"(über 0 heißt: andere Prozesse teilen die Kerne)")
-        ok = "ok" if single < 0.5 else "VERFEHLT"
-        print(f"vhpdf check, eine Datei (mit Start): {single * 1000:.0f} ms (Median von 7; Ziel < 500 ms {ok})")
+        run(args, base)
     finally:
         if args.dir is None:
-            shutil.rmtree(folder)
+            shutil.rmtree(base)
+
+
+def run(args, base: Path) -> None:
+    folder = base / f"n{args.n}"
+    files = corpus(folder, args.n, args.pdftk_pool)
+    size = sum(f.stat().st_size for f in files) / len(files) / 1024
+    print(f"Dateien: {len(files)}, im Mittel {size:.0f} KB; Kerne: {os.cpu_count()}; "
+          f"Python {sys.version.split()[0]}; Last vorher {os.getloadavg()[0]:.2f}")
+    for f in files:  # warm the page cache for everyone alike
+        f.read_bytes()
+    loads = [os.getloadavg()[0]]
+    check = [sys.executable, "-m", "vhpdf", "check", "--format", "json"]
+    rates: dict[str, list[float]] = {}
+    peaks: dict[str, int] = {}
+    cpus: dict[str, list[float]] = {}
+    sample = files[: min(15, len(files))]
+
+    def note(name: str, value: float) -> None:
+        rates.setdefault(name, []).append(value)
+
+    for _ in range(args.rounds):  # interleaved, medians: fair on a shared machine
+        note("bare", loop(files, BARE, name="bare"))
+        note("bare2", loop(files, BARE, 2))
+        for jobs in (1, 2):
+            wall, peak, cpu = timed(check + ["--jobs", str(jobs), str(folder)])
+            note(f"jobs{jobs}", len(files) / wall)
+            peaks[f"jobs{jobs}"] = max(peaks.get(f"jobs{jobs}", 0), peak)
+            cpus.setdefault(f"jobs{jobs}", []).append(cpu)
+        note("pymupdf", loop(files, PYMUPDF, name="pymupdf"))
+        if args.pypdfform_python:
+            note("pypdfform", loop(files, PYPDFFORM, python=args.pypdfform_python, name="pypdfform"))
+        if shutil.which("pdftk"):
+            note("pdftk", 1 / per_file([["pdftk", str(f), "dump_data_fields_utf8"] for f in sample[:5]],
+                                       ok=(0,)))
+        loads.append(os.getloadavg()[0])
+    med = {k: statistics.median(v) for k, v in rates.items()}
+    single = per_file([check[:-2] + [str(f)] for f in sample[:7]])
+    extract = per_file([[sys.executable, "-m", "vhpdf", "extract", str(f)] for f in sample[:7]])
+    bare_one = per_file([[sys.executable, "-c", BARE, str(f)] for f in sample[:7]], ok=(0,))
+
+    bare = med["bare"]
+    mb = 2**20
+    print()
+    print(f"Mediane von {args.rounds} abwechselnden Durchläufen; Last (1 min) dabei "
+          f"{min(loads):.1f}–{max(loads):.1f} auf {os.cpu_count()} Kernen")
+    print(f"{'Messung':<46}{'Dateien/s':>10}{'× Basis':>9}{'Spitze MB':>11}   Ziel")
+    rows = [("pypdf PdfReader(f).get_fields(), 1 Prozess", "bare", None),
+            ("  dasselbe, 2 Prozesse (Kontrolle)", "bare2", None),
+            ("vhpdf check --jobs 1", "jobs1", 0.8), ("vhpdf check --jobs 2", "jobs2", 1.5),
+            ("PyMuPDF widgets(), 1 Prozess", "pymupdf", None),
+            ("PyPDFForm PdfWrapper(f).data, 1 Prozess", "pypdfform", None),
+            ("pdftk dump_data_fields_utf8 (je Datei)", "pdftk", None)]
+    for label, key, target in rows:
+        if key not in med:
+            continue
+        line = f"{label:<46}{med[key]:>10.1f}{med[key] / bare:>9.2f}"
+        if key in peaks:
+            line += f"{peaks[key] / mb:>11.0f}"
+        if target is not None:
+            ok = med[key] / bare >= target and peaks[key] < 200 * mb
+            line += f"   ≥ {target}×, < 200 MB: {'ok' if ok else 'VERFEHLT'}"
+        print(line)
+    print(f"vhpdf check --jobs 2 / pypdf mit 2 Prozessen: {med['jobs2'] / med['bare2']:.2f} "
+          "(Anteil der gerade verfügbaren Parallelität)")
+    CPU.update(cpus)
+    bare_cpu = statistics.median(CPU["bare"])
+    print("CPU-Zeit (von der Last kaum berührt): "
+          + "; ".join(f"{k} {statistics.median(v):.1f} CPU-s = "
+                      f"{bare_cpu / statistics.median(v):.2f}× Basis" for k, v in CPU.items()))
+    print(f"Eine Datei mit Start (Median von 7): pypdf {bare_one * 1000:.0f} ms, vhpdf extract "
+          f"{extract * 1000:.0f} ms, vhpdf check {single * 1000:.0f} ms (Ziel < 300 ms: "
+          f"{'ok' if single < 0.3 else 'VERFEHLT'})")
+
+    work = base / "papier"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    copies = paper_copies(files, work, args.ocr)
+    read_time(copies["flat"][0], 1)  # imports and caches of the page readers, once
+    flat = statistics.median(read_time(f) for f in copies["flat"])
+    print(f"Seitentext einer 3-seitigen gedruckten Kopie: {flat * 1000:.0f} ms "
+          f"(Ziel < 100 ms: {'ok' if flat < 0.1 else 'VERFEHLT'}); 20 Seiten ohne Formular: "
+          f"{read_time(copies['other'][0]) * 1000:.0f} ms")
+    if "scan" in copies:
+        print(f"OCR eines 3-seitigen Scans: {read_time(copies['scan'][0], 1):.1f} s")
+
+    if args.parity:
+        print(parity(folder, args.parity))
+    if args.memory_files:
+        many = corpus(base / f"m{args.memory_files}", args.memory_files, None,
+                      programs=("vhpdf", "pymupdf"))
+        with tempfile.TemporaryDirectory() as tmp:
+            wall, peak, _ = timed(check + ["--jobs", "2", "-o", str(Path(tmp) / "b.json"),
+                                           str(many[0].parent)])
+        print(f"{len(many)} Dateien, --format json --jobs 2: Spitze {peak / mb:.0f} MB "
+              f"(Ziel < 200 MB: {'ok' if peak < 200 * mb else 'VERFEHLT'}), {wall:.0f} s")
 
 
 if __name__ == "__main__":

@@ -276,9 +276,24 @@ def _paginate(heights: list[float]) -> list[tuple[int, float]]:
     return moved if moved[-1][0] == last else positions  # only if it still fits
 
 
+_LAYOUTS: dict[tuple[int, int], tuple[FormDefinition, Layout]] = {}
+
+
 def compute_layout(form: FormDefinition, persons: int | None = None) -> Layout:
-    """Lay the whole form out on A4 pages; deterministic for a given definition and count."""
+    """Lay the whole form out on A4 pages; deterministic for a given definition and count.
+
+    Cached per definition object and person count: a page reader asks for the same layout
+    many times per file (one call costs tens of milliseconds), and a Layout is immutable.
+    """
     persons = form.repeat.default if persons is None else persons
+    key = (id(form), persons)
+    cached = _LAYOUTS.get(key)
+    if cached is None or cached[0] is not form:  # the definition is kept, so its id stays unique
+        cached = _LAYOUTS[key] = (form, _lay_out(form, persons))
+    return cached[1]
+
+
+def _lay_out(form: FormDefinition, persons: int) -> Layout:
     units: list[Unit] = [
         _text_unit(form.title, 15.0, bold=True),
         _text_unit(form.subtitle, 8.5),

@@ -183,10 +183,6 @@ def _mul(m: Matrix, n: Matrix) -> Matrix:
             e * A + f * C + E, e * B + f * D + F)
 
 
-def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
-    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
-
-
 def _matrix(args) -> Matrix | None:
     if len(args) == 6 and all(isinstance(a, float) for a in args):
         return tuple(args)
@@ -231,11 +227,14 @@ class _Painter:
             self.cache[key] = _FontDecoder(font)
         return self.cache[key]
 
-    def visible(self, trm: Matrix, width: float) -> bool:
+    def visible(self, m: Matrix, x: float, y: float, width: float, size: float, hsize: float) -> bool:
+        """Whether a glyph at (x, y) in text space under `m` (text matrix × CTM) lies in the box:
+        its origin, its advance and its top (600/1000 em) must all be inside."""
         x0, y0, x1, y1 = self.bbox
-        for gx, gy in ((0.0, 0.0), (width, 0.0), (0.0, 600.0)):
-            x, y = _apply(trm, gx / 1000.0, gy / 1000.0)
-            if not (x0 - TOLERANCE <= x <= x1 + TOLERANCE and y0 - TOLERANCE <= y <= y1 + TOLERANCE):
+        a, b, c, d, e, f = m
+        for px, py in ((x, y), (x + width / 1000.0 * hsize, y), (x, y + 0.6 * size)):
+            gx, gy = a * px + c * py + e, b * px + d * py + f
+            if not (x0 - TOLERANCE <= gx <= x1 + TOLERANCE and y0 - TOLERANCE <= gy <= y1 + TOLERANCE):
                 return False
         return True
 
@@ -306,16 +305,20 @@ class _Painter:
             self.show(st, args[0])
 
     def show(self, st: _TextState, strings: list) -> None:
+        # The text matrix only moves along its x axis while a string is shown, so each glyph is
+        # placed by an offset under one matrix instead of a matrix product per glyph.
+        hsize = st.size * st.th
         for item in strings:
             if isinstance(item, float):
-                st.tm = _mul((1.0, 0.0, 0.0, 1.0, -item / 1000.0 * st.size * st.th, 0.0), st.tm)
+                st.tm = _mul((1.0, 0.0, 0.0, 1.0, -item / 1000.0 * hsize, 0.0), st.tm)
                 continue
+            m = _mul(st.tm, st.ctm)
+            x = 0.0
             for char, width, space in st.font.glyphs(item):
-                trm = _mul(_mul((st.size * st.th, 0.0, 0.0, st.size, 0.0, st.rise), st.tm), st.ctm)
-                if self.visible(trm, width):
+                if self.visible(m, x, st.rise, width, st.size, hsize):
                     self.out.append(char)
-                advance = (width / 1000.0 * st.size + st.tc + (st.tw if space else 0.0)) * st.th
-                st.tm = _mul((1.0, 0.0, 0.0, 1.0, advance, 0.0), st.tm)
+                x += (width / 1000.0 * st.size + st.tc + (st.tw if space else 0.0)) * st.th
+            st.tm = _mul((1.0, 0.0, 0.0, 1.0, x, 0.0), st.tm)
 
     def newline(self, st: _TextState, tx: float, ty: float) -> None:
         st.lm = _mul((1.0, 0.0, 0.0, 1.0, tx, ty), st.lm)

@@ -15,12 +15,13 @@ are not visible on the page and are lost.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from vhpdf.form.definition import Field, FieldType, FormDefinition, Value
 from vhpdf.form.identity import PageInfo, parse_footer
-from vhpdf.form.layout import CHECK_BUTTON, LINE_H, Layout, Rect, Widget
+from vhpdf.form.layout import CHECK_BUTTON, LINE_H, FrameShape, Layout, Rect, Widget
 from vhpdf.pdf.font import PS_NAME  # the embedded font of the form's text appearances
 from vhpdf.read.paper.widgets import blank_lines, read_widgets, typed_newline
 
@@ -174,18 +175,30 @@ def join_lines(lines: list[_Line], rect: Rect) -> str:
     return out
 
 
-def _inside(chars: list[dict], r: Rect, right: float | None = None) -> list[dict]:
-    tol = 0.5
-    x1 = r.x + r.w + tol if right is None else right
-    return [c for c in chars
-            if r.x - tol <= _origin(c)[0] <= x1
-            and r.y - tol <= _origin(c)[1] <= r.y + r.h + tol]
+class Glyphs:
+    """A page's characters indexed by the height of their origin, so that finding those inside
+    a box costs a binary search instead of a scan of the whole page for every widget."""
+
+    def __init__(self, chars: list[dict]):
+        self.chars = chars
+        self.origins = [_origin(c) for c in chars]
+        self.order = sorted(range(len(chars)), key=lambda i: self.origins[i][1])
+        self.heights = [self.origins[i][1] for i in self.order]
+
+    def inside(self, r: Rect, right: float | None = None) -> list[dict]:
+        """The characters whose origin lies in `r` (up to `right`), in page order."""
+        tol = 0.5
+        x1 = r.x + r.w + tol if right is None else right
+        lo = bisect.bisect_left(self.heights, r.y - tol)
+        hi = bisect.bisect_right(self.heights, r.y + r.h + tol)
+        hits = sorted(i for i in self.order[lo:hi] if r.x - tol <= self.origins[i][0] <= x1)
+        return [self.chars[i] for i in hits]
 
 
-def text_value(f: Field, chars: list[dict], rect: Rect, right: float | None = None) -> str | None:
+def text_value(f: Field, chars: Glyphs, rect: Rect, right: float | None = None) -> str | None:
     """The text shown in `rect`; a single-line value running past the box is read up to `right`
     (the next field in the row), as some fillers do not shrink long values to fit."""
-    lines = group_lines(_inside(chars, rect, None if f.multiline else right))
+    lines = group_lines(chars.inside(rect, None if f.multiline else right))
     if not lines:
         return None
     if f.multiline:
@@ -273,11 +286,11 @@ class Decoding:
                 and self.broken_font(c["fontname"]))
 
 
-def _cut_off(chars: list[dict], rect: Rect, label_bases: list[float]) -> bool:
+def _cut_off(chars: Glyphs, rect: Rect, label_bases: list[float]) -> bool:
     """Text drawn just below a box, not printed by the layout: a value the box clips."""
     below = Rect(rect.x, rect.y - 2 * LINE_H, rect.w, 2 * LINE_H - 0.5)
     return any(c["text"].strip() and all(abs(_origin(c)[1] - b) > 0.6 for b in label_bases)
-               for c in _inside(chars, below))
+               for c in chars.inside(below))
 
 
 def page_anchors(layout: Layout, page: int, lines: list[dict], shapes: list[dict]) -> Transform:
@@ -297,7 +310,7 @@ def page_anchors(layout: Layout, page: int, lines: list[dict], shapes: list[dict
             xs.append((t.x, ox))
             ys.append((t.y, oy))
     sy, ty = fit_axis(ys)
-    boxes = [f.rect for f in layout.frames if f.page == page and f.shape == "box" and f.rect.w > 30]
+    boxes = [f.rect for f in layout.frames if f.page == page and f.shape is FrameShape.BOX and f.rect.w > 30]
     for r in boxes:
         y0, y1 = r.y * sy + ty, (r.y + r.h) * sy + ty
         hits = [s for s in shapes if abs(s["y0"] - y0) < 1.5 and abs(s["y1"] - y1) < 1.5
@@ -358,6 +371,7 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
                   undecodable=decoding.undecodable(c)) for c in page.chars]
     marks = chars + [dict(o, y0=height - o["bottom"], y1=height - o["top"])
                      for o in page.curves + page.rects + page.lines]
+    glyphs = Glyphs(chars)
     widgets = [w for w in layout.widgets if w.page == index]
     label_bases = [t.y * tr.sy + tr.ty for t in layout.texts if t.page == index]
 
@@ -366,8 +380,8 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
         nxt = [o.rect.x for o in widgets if o.rect.x > w.rect.x + w.rect.w
                and o.rect.y < w.rect.y + w.rect.h and o.rect.y + o.rect.h > w.rect.y]
         right = tr.rect(Rect(min(nxt, default=float(page.width)) - 1, 0, 0, 0)).x
-        value = text_value(f, chars, rect, right)
-        shown = [c for c in _inside(chars, rect, right) if c["text"].strip()]
+        value = text_value(f, glyphs, rect, right)
+        shown = [c for c in glyphs.inside(rect, right) if c["text"].strip()]
         doubt = any(c["doubtful"] for c in shown)
         if value and all(c["undecodable"] for c in shown):
             # glyphs without text (pdftk's empty boxes): the copy does not show the value
@@ -377,7 +391,7 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
             return
         if value:
             value = CID.sub("\ufffd", value)
-        if value and _cut_off(chars, rect, label_bases):
+        if value and _cut_off(glyphs, rect, label_bases):
             doubt = True
             notes.append(f"{f.label}: Der Text läuft über das Feld hinaus und ist auf dem "
                          "Papier abgeschnitten; der gelesene Wert ist unvollständig.")
