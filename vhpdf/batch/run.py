@@ -61,7 +61,7 @@ def check_all(paths: Iterable, *, jobs: int | None = None, limits: Limits = Limi
     finally:
         if progress is not None:
             progress.close()
-    if not results:
+    if all(r.error_kind is ErrorKind.SKIPPED for r in results):
         raise NothingFound(text("stapel.nichts_gefunden"))
     if retry and password is None and ask_password is not None:
         password = ask_password(len(retry))

@@ -24,6 +24,9 @@ def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool
                password: str | None = None) -> Result:
     """Check one item; never raises for a bad file, it is reported as unlesbar."""
     form = form or load_definition()
+    if item.skipped:
+        return Result(item.name, Status.UNLESBAR, error=text("quellen.uebersprungen"),
+                      error_kind=ErrorKind.SKIPPED)
     if item.error:
         return Result(item.name, Status.UNLESBAR, error=item.error, mail=item.mail,
                       annexes=item.annexes, error_kind=ErrorKind.SOURCE)

@@ -26,6 +26,7 @@ class ErrorKind(enum.StrEnum):
     FOREIGN_FORM = "fremdes-formular"
     CONFLICT = "widerspruch"
     SOURCE = "quelle"  # a mail or mailbox that cannot be read, a mail without PDF
+    SKIPPED = "uebersprungen"  # a file in a folder that is neither a PDF nor a mail: listed, not checked
     MEMORY = "speicher"
     TIMEOUT = "zeitlimit"
     CRASH = "absturz"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import logging
 import os
-import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,7 +47,7 @@ from vhpdf.read.fields import (
     is_js,
     raw_value,
 )
-from vhpdf.read.files import read_file, sniff, xref_intact
+from vhpdf.read.files import ends_with_eof, glued, header_offset, read_file, sniff, xref_intact
 from vhpdf.read.source import ValueSource
 
 LONG_VALUE = 65_536  # characters; longer values are read but reported
@@ -138,11 +137,11 @@ def read_pdf(data: bytes, form: FormDefinition | None = None,
     if not data:
         raise NotPdfError(text("lesen.leer"))
     kind = sniff(data)
-    if kind is not None or b"%PDF-" not in data[:1024]:
+    if kind is not None or header_offset(data) is None:
         raise NotPdfError(text("lesen.keine_pdf", art=kind or text("lesen.art_unbekannt")))
-    if b"%%EOF" not in data[-1024:]:
+    if not ends_with_eof(data):
         raise TruncatedError(text("lesen.abgeschnitten"))
-    if re.search(rb"%%EOF\s*%PDF-", data):
+    if glued(data):
         raise GluedError(text("lesen.aneinandergehaengt"))
     log = logging.getLogger("pypdf")
     flags = _LogFlags()
