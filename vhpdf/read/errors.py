@@ -33,6 +33,12 @@ class ErrorKind(enum.StrEnum):
     INTERNAL = "intern"
 
     @property
+    def damaged(self) -> bool:
+        """Whether the input could not be read at all, so it may be a request or an annex."""
+        return self in (ErrorKind.DAMAGED, ErrorKind.TRUNCATED, ErrorKind.GLUED, ErrorKind.LIMIT,
+                        ErrorKind.MEMORY, ErrorKind.TIMEOUT, ErrorKind.CRASH, ErrorKind.INTERNAL)
+
+    @property
     def not_a_form(self) -> bool:
         """Whether the input is no form at all (e.g. the court order sent beside a request)."""
         return self in (ErrorKind.NOT_PDF, ErrorKind.NO_FORM, ErrorKind.XFA, ErrorKind.FOREIGN_FORM)

@@ -76,14 +76,9 @@ def _from_pages(data: bytes, form: FormDefinition, meta_id: str | None) -> Extra
     from vhpdf.read.paper.pages import NotReadableError, read_pages
 
     try:
-        paper = read_pages(data, form)
+        paper = read_pages(data, form)  # its failures are ExtractErrors with a German cause
     except NotReadableError as exc:
         raise NoFormError(text("lesen.seiten_keine_felder", grund=exc)) from None
-    except Exception as exc:  # the page readers' own errors on broken files
-        if not (isinstance(exc, (ValueError, KeyError, IndexError, RecursionError))
-                or type(exc).__module__.split(".")[0] in ("pdfminer", "pdfplumber", "pypdfium2")):
-            raise
-        raise DamagedError(text("lesen.seiten_beschaedigt", fehler=type(exc).__name__)) from None
     if paper is None:
         return None
     if paper.form_id != form.id and meta_id is None:
@@ -115,7 +110,7 @@ class _LogFlags(logging.Handler):
 
 def _damaged(exc: Exception) -> DamagedError:
     detail = str(exc).lower()
-    from pypdf.errors import LimitReachedError  # pypdf itself is imported lazily, see _read
+    from pypdf.errors import LimitReachedError, PdfStreamError  # pypdf is imported lazily, see _read
 
     if isinstance(exc, LimitReachedError):
         if "decompress" in detail or "output" in detail or "length" in detail:
@@ -127,7 +122,17 @@ def _damaged(exc: Exception) -> DamagedError:
         if isinstance(cause, RecursionError):
             return LimitError(text("lesen.zu_tief"))
         cause, chain = cause.__cause__ or cause.__context__, chain + 1
-    return DamagedError(text("lesen.beschaedigt", fehler=type(exc).__name__))
+    if isinstance(exc, PdfStreamError):
+        reason = "lesen.ursache_datenstrom"
+    elif isinstance(exc, KeyError):
+        reason = "lesen.ursache_eintrag_fehlt"
+    elif "xref" in detail or "trailer" in detail or "startxref" in detail:
+        reason = "lesen.ursache_querverweise"
+    elif isinstance(exc, EOFError) or "eof" in detail:
+        reason = "lesen.ursache_ende"
+    else:
+        reason = "lesen.ursache_aufbau"
+    return DamagedError(text("lesen.beschaedigt", fehler=text(reason)))
 
 
 def read_pdf(data: bytes, form: FormDefinition | None = None,
@@ -222,20 +227,26 @@ def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFl
     form_id, raw = parsed.form_id, parsed.raw
     if form_id is not None and form_id != form.id:
         raise ForeignFormError(text("lesen.fremdes_formular", kennung=form_id[:80]))
+    values_raw = {name: vals[-1][0] for name, vals in raw.items()}
+    persons = form.persons_in(values_raw)
+    known = form.field_map(persons)
+    matched = [name for name in values_raw if name in known]
+    if raw and form_id is None and len(matched) < len(known) / 2:
+        # the fields say whose form it is, whatever its pages look like: no page reading
+        raise ForeignFormError(text("lesen.fremde_felder"))
     if not any(filled(v) for vals in raw.values() for v, _ in vals) and not parsed.xfa:
-        paper = _from_pages(data, form, form_id)  # a printed, flattened or scanned copy
+        try:
+            paper = _from_pages(data, form, form_id)  # a printed, flattened or scanned copy
+        except (NoFormError, DamagedError):
+            if not raw:
+                raise
+            paper = None  # this form's fields, empty: read them as they are
         if paper is not None and (not raw or any(filled(v) for v in paper.values.values())):
             return paper
     if not raw:
         if parsed.xfa or parsed.needs_rendering:
             raise XfaError(text("lesen.xfa"))
         raise NoFormError(text("lesen.kein_formular"))
-    values_raw = {name: vals[-1][0] for name, vals in raw.items()}
-    persons = form.persons_in(values_raw)
-    known = form.field_map(persons)
-    matched = [name for name in values_raw if name in known]
-    if form_id is None and len(matched) < len(known) / 2:
-        raise ForeignFormError(text("lesen.fremde_felder"))
     conflicts = sorted(n for n, vals in raw.items() if n in known and len({v for v, _ in vals}) > 1)
     if conflicts:
         listed = ", ".join(text("lesen.widerspruch_feld", label=known[n].label, name=n)

@@ -326,12 +326,26 @@ def _not_check_button(obj: dict) -> bool:
     return not (r.x - 2 <= cx <= r.x + r.w + 2 and r.y - 2 <= cy <= r.y + r.h + 2)
 
 
-def read_text_pages(pdf, form: FormDefinition) -> tuple[list[PageInfo], list]:
-    """Footer info and text lines for each page of an open pdfplumber document."""
-    infos, all_lines = [], []
-    for page in pdf.pages:
+FOOTER_WITHIN = 3  # the form's first footer is on one of the first pages (a cover sheet or two)
+
+
+def read_text_pages(pages: list, form: FormDefinition) -> tuple[list[PageInfo], list, list[int]]:
+    """Footer info and text lines for pdfplumber pages, and the pages that look like images
+    (scans, or text a printer driver turned into outlines: read by OCR).
+
+    Stops after FOOTER_WITHIN pages that all have text but none this form's footer: such a
+    document cannot be this form. Pages without the footer are released at once (pdfplumber
+    caches every object it parsed), so memory stays at about one page.
+    """
+    infos: list[PageInfo] = []
+    all_lines: list = []
+    image_like: list[int] = []
+    for i, page in enumerate(pages):
+        if i >= FOOTER_WITHIN and not image_like and not any(info.form_id for info in infos):
+            break
         info, lines = PageInfo(), []
-        if page.chars:  # the footer strip first: pages of other documents cost little
+        chars = page.chars
+        if chars:  # the footer strip first: pages of other documents cost little
             height = float(page.height)
             strip = page.crop((0, height * 0.9, float(page.width), height), strict=False)
             info = parse_footer(" ".join((strip.extract_text() or "").split()))
@@ -340,9 +354,13 @@ def read_text_pages(pdf, form: FormDefinition) -> tuple[list[PageInfo], list]:
                 page = page.filter(_not_check_button)
             lines = page.extract_text_lines(return_chars=True)
             info = footer_of(lines, float(page.height))
+        elif len(chars) < 20 and (page.images or len(page.curves) > 200):
+            image_like.append(i)
+        if not info.form_id:
+            pages[i].close()
         infos.append(info)
         all_lines.append(lines)
-    return infos, all_lines
+    return infos, all_lines, image_like
 
 
 def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lines: list,
