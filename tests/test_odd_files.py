@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -70,3 +71,27 @@ def test_padding_without_eof_is_still_truncated(complete_bytes):
 def test_junk_before_the_header_is_read(complete_bytes, junk):
     result = verdict(junk + complete_bytes)
     assert result.status is Status.VOLLSTAENDIG, result.error
+
+
+def _with_nested_extra(pdf: Path, tmp_path, depth: int) -> bytes:
+    """The form with a `depth`-level nested dictionary written before the Behörde field's value
+    (qpdf's QDF form keeps one object per text block; fix-qdf recomputes the offsets)."""
+    qdf = tmp_path / f"q{depth}.pdf"
+    subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(pdf), str(qdf)], check=True)
+    data = qdf.read_bytes()
+    at = data.index(b"/T (behoerde)")
+    start = data.rindex(b" obj\n<<", 0, at) + len(b" obj\n<<")
+    nested = b"/Extra " + b"<< /X " * depth + b">> " * depth
+    fixed = subprocess.run(["fix-qdf"], input=data[:start] + nested + data[start:], capture_output=True, check=True)
+    return fixed.stdout
+
+
+@pytest.mark.parametrize("depth", [200, 10_000])
+def test_a_field_value_the_parser_cannot_reach_is_never_read_as_empty(complete_pdf, tmp_path, depth):
+    result = verdict(_with_nested_extra(complete_pdf, tmp_path, depth))
+    if depth == 200:  # pypdf reads this depth: the value is there
+        assert result.status is Status.VOLLSTAENDIG, result.error
+        return
+    assert result.status is Status.UNLESBAR and result.error_kind is ErrorKind.DAMAGED
+    assert result.error == ("Die PDF-Datei ist beschädigt: „Ersuchende Behörde (ABH/ZAB)“ (absender.behoerde) ist "
+                            "fehlerhaft gespeichert, ein Wert darin ist nicht lesbar. Bitte die Datei neu anfordern.")

@@ -102,8 +102,10 @@ class _LogFlags(logging.Handler):
     def __init__(self):
         super().__init__(logging.DEBUG)
         self.xref = False
+        self.complaints = 0
 
     def emit(self, record: logging.LogRecord) -> None:
+        self.complaints += 1
         if "xref" in str(record.msg).lower():  # the template only; args may quote values
             self.xref = True
 
@@ -177,9 +179,10 @@ class _Parsed:
     launch: bool
     doc_js: bool
     needs_rendering: bool
+    doubtful: frozenset[str] = frozenset()  # fields whose dictionaries the parser complained about
 
 
-def _parse(data: bytes, password: str | None) -> _Parsed:
+def _parse(data: bytes, password: str | None, flags: _LogFlags) -> _Parsed:
     """Parse with pypdf; any failure of the parser on bad input becomes an ExtractError."""
     from pypdf import PdfReader
 
@@ -196,7 +199,7 @@ def _parse(data: bytes, password: str | None) -> _Parsed:
         acro: Any = root.get("/AcroForm")
         acro = acro.get_object() if acro is not None else None
         info = reader.metadata or {}
-        tree = FieldTree()
+        tree = FieldTree(lambda: flags.complaints)
         if hasattr(acro, "get"):
             tree.walk(acro.get("/Fields"), "", {}, 0)
         names: Any = root.get("/Names")
@@ -213,7 +216,8 @@ def _parse(data: bytes, password: str | None) -> _Parsed:
             xfa=hasattr(acro, "get") and acro.get("/XFA") is not None,
             launch=tree.launch or has_launch(root),
             doc_js=(hasattr(names, "get") and "/JavaScript" in names) or is_js(root.get("/OpenAction")),
-            needs_rendering=str(root.get("/NeedsRendering", "")) == "True")
+            needs_rendering=str(root.get("/NeedsRendering", "")) == "True",
+            doubtful=frozenset(tree.doubtful))
     except ExtractError:
         raise
     except MemoryError:
@@ -223,7 +227,7 @@ def _parse(data: bytes, password: str | None) -> _Parsed:
 
 
 def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFlags) -> Extraction:
-    parsed = _parse(data, password)
+    parsed = _parse(data, password, flags)
     form_id, raw = parsed.form_id, parsed.raw
     if form_id is not None and form_id != form.id:
         raise ForeignFormError(text("lesen.fremdes_formular", kennung=form_id[:80]))
@@ -254,6 +258,10 @@ def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFl
         if len(conflicts) > 5:
             listed = text("lesen.widerspruch_weitere", felder=listed, anzahl=len(conflicts) - 5)
         raise ConflictError(text("lesen.widerspruch", felder=listed))
+    unread = _unread(parsed.doubtful, known, values_raw)
+    if unread:  # a value in the file that could not be read is never taken for an empty field
+        raise DamagedError(text("lesen.feld_nicht_lesbar", felder=", ".join(
+            text("lesen.widerspruch_feld", label=known[n].label, name=n) for n in unread[:5])))
     notes, warns = _observations(parsed, form, known, data, flags)
     values: dict[str, Value] = {}
     for name, f in known.items():
@@ -266,6 +274,14 @@ def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFl
     unknown = tuple(sorted(n for n in values_raw if n not in known))
     return Extraction(form_id, parsed.form_version, persons, values, unknown, notes, warnings=warns,
                       embedded=parsed.embedded, appearances=parsed.appearances)
+
+
+def _unread(doubtful: frozenset[str], known: dict, values_raw: dict) -> list[str]:
+    """Known fields left empty whose dictionaries the parser could not read cleanly."""
+    def under(name: str) -> bool:
+        return any(name == d or name.startswith(d + ".") for d in doubtful)
+
+    return sorted(n for n in known if not filled(values_raw.get(n)) and under(n)) if doubtful else []
 
 
 def _observations(parsed: _Parsed, form: FormDefinition, known: dict, data: bytes,
