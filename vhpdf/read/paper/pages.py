@@ -283,7 +283,7 @@ def _doubts(form: FormDefinition, persons: int, decoding: Decoding, values: dict
             "qpdf ausgefüllt und dann gedruckt wurden). Diese Felder und die leer "
             "erscheinenden Textfelder sind als unsicher markiert — bitte das ausgefüllte "
             "Original mit Formularfeldern anfordern.")
-    if any(sources.get(n) is ValueSource.SEITENTEXT for n in uncertain):
+    if decoding.doubted:
         notes.append("Der Seitentext der Datei ist fehlerhaft kodiert; nicht sicher lesbare "
                      "Zeichen sind als unsicher markiert.")
     return notes

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from vhpdf.form.definition import Field, FieldType, FormDefinition, Value
 from vhpdf.form.identity import PageInfo, parse_footer
 from vhpdf.form.layout import CHECK_BUTTON, LINE_H, Layout, Rect, Widget
+from vhpdf.form.messages import text as message
 from vhpdf.pdf.font import PS_NAME  # the embedded font of the form's text appearances
 from vhpdf.read.paper.widgets import blank_lines, read_widgets, typed_newline
 
@@ -216,6 +217,7 @@ class Decoding:
     conflicts: set[tuple[str, str]] = field(default_factory=set)
     label_fonts: set[str] = field(default_factory=set)
     unreadable: list[str] = field(default_factory=list)  # fields whose printed value has no text
+    doubted: list[str] = field(default_factory=list)  # fields with characters of doubtful mapping
 
     def learn(self, layout: Layout, page: int, lines: list[dict]) -> None:
         expected: dict[tuple[int, int], list[str]] = {}
@@ -270,6 +272,22 @@ class Decoding:
             return True
         return (not c["text"].isascii() and key not in self.table and key not in self.trusted
                 and self.broken_font(c["fontname"]))
+
+
+def mark_runs(chars: list[dict]) -> None:
+    """Number the text runs (in place, key "run"): consecutive glyphs in content-stream order on
+    one baseline, in one font and size, moving right. A viewer draws a field's value as one run,
+    so a glyph belongs to the field its run starts in, wherever a long value runs on to."""
+    run, prev = 0, None
+    for c in chars:
+        if prev is not None:
+            size = max(c["size"], 1.0)
+            same = (c["fontname"] == prev["fontname"] and abs(c["size"] - prev["size"]) < 0.1
+                    and abs(_origin(c)[1] - _origin(prev)[1]) < 0.4 * size
+                    and abs(c["x0"] - prev["x1"]) <= 0.5 * size)  # the next field starts after a gap
+            run += 0 if same else 1
+        c["run"] = run
+        prev = c
 
 
 def _cut_off(chars: list[dict], rect: Rect, label_bases: list[float]) -> bool:
@@ -373,6 +391,15 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     tr = page_anchors(layout, index, lines, shapes)
     chars = [dict(c, text=decoding.char(c), doubtful=decoding.doubtful(c),
                   undecodable=decoding.undecodable(c)) for c in page.chars]
+    mark_runs(chars)
+    text_widgets = [w for w in layout.widgets if w.page == index
+                    and w.field.type in (FieldType.TEXT, FieldType.CHOICE)]
+    owner: dict[int, str] = {}  # run -> the field whose box its first glyph is in
+    for c in chars:
+        if c["run"] not in owner and c["text"].strip():
+            hit = next((w.field.name for w in text_widgets if _inside([c], tr.rect(w.rect))), None)
+            if hit is not None:
+                owner[c["run"]] = hit
     marks = chars + [dict(o, y0=height - o["bottom"], y1=height - o["top"])
                      for o in page.curves + page.rects + page.lines]
     widgets = [w for w in layout.widgets if w.page == index]
@@ -383,9 +410,18 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
         nxt = [o.rect.x for o in widgets if o.rect.x > w.rect.x + w.rect.w
                and o.rect.y < w.rect.y + w.rect.h and o.rect.y + o.rect.h > w.rect.y]
         right = tr.rect(Rect(min(nxt, default=float(page.width)) - 1, 0, 0, 0)).x
-        value = text_value(f, chars, rect, right)
-        shown = [c for c in _inside(chars, rect, right) if c["text"].strip()]
+        mine = [c for c in chars if owner.get(c["run"], f.name) == f.name]  # not another field's run
+        value = text_value(f, mine, rect, right)
+        shown = [c for c in _inside(mine, rect, right) if c["text"].strip()]
         doubt = any(c["doubtful"] for c in shown)
+        if value and doubt:
+            decoding.doubted.append(f.name)
+        if value and any(_origin(c)[0] > right and c["text"].strip()
+                         for c in chars if owner.get(c["run"]) == f.name):
+            # the value's own run goes on into the next field's box: on paper it is clipped there
+            # (pdf.js) or overprints the neighbour; either way the rest is not readable
+            doubt = True
+            notes.append(message("lesen.seitentext_ueber_rand", label=f.label))
         if value and all(c["undecodable"] for c in shown):
             # glyphs without text (pdftk's empty boxes): the copy does not show the value
             decoding.unreadable.append(f.name)
