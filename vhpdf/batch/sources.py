@@ -24,6 +24,7 @@ from typing import Any
 
 from vhpdf.check.result import Mail
 from vhpdf.form.messages import text
+from vhpdf.read.files import header_offset, sniff
 
 MAIL_SUFFIXES = {".eml", ".mbox", ".msg"}
 MAX_MAIL_DEPTH = 5  # forwarded mails inside forwarded mails; deeper ones are listed, not opened
@@ -112,8 +113,6 @@ def _kind_by_content(path: Path) -> str | None:
             head = fh.read(65536)
     except OSError:
         return None
-    from vhpdf.read.files import header_offset, sniff
-
     if head.startswith(_OLE_MAGIC):
         return ".msg"
     if head.startswith(b"From ") and _FROM_LINE.match(head.split(b"\n", 1)[0]):
