@@ -125,3 +125,20 @@ def test_page_reader_failures_name_a_cause_and_memory_stays_memory():
     with pytest.raises(MemoryError):
         page_error(PdfminerException(MemoryError()))
     assert page_error(PdfminerException(RecursionError())).kind is ErrorKind.LIMIT
+
+
+def test_huge_image_page_is_not_rendered_for_ocr():
+    """A poster-sized image page (2100 pt square) cannot be the A4 form: no OCR (it took 1.2 GB)."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=(2100, 2100))
+    canvas.drawImage(ImageReader(Image.new("L", (64, 64), 128)), 0, 0, 2100, 2100)
+    canvas.showPage()
+    canvas.save()
+    result = verdict(buf.getvalue())
+    assert result.status is Status.UNLESBAR and result.error_kind is ErrorKind.NO_FORM
+    assert result.error == ("Die PDF-Datei enthält keine Formularfelder, und auf keiner Seite ist der "
+                            "Formularfuß des Vollzugshilfeersuchens zu lesen.")

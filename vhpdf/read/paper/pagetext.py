@@ -344,6 +344,9 @@ def _not_check_button(obj: dict) -> bool:
     return not (r.x - 2 <= cx <= r.x + r.w + 2 and r.y - 2 <= cy <= r.y + r.h + 2)
 
 
+# A page larger than A2 cannot be a print or scan of the A4 form, and rendering it for OCR takes
+# gigabytes (a 2083 pt square page: 1.2 GB); it is not read as a scan.
+MAX_SCAN_AREA = 4 * 595.0 * 842.0
 FOOTER_WITHIN = 3  # the form's first footer is on one of the first pages (a cover sheet or two)
 
 
@@ -372,7 +375,8 @@ def read_text_pages(pages: list, form: FormDefinition) -> tuple[list[PageInfo], 
                 page = page.filter(_not_check_button)
             lines = page.extract_text_lines(return_chars=True)
             info = footer_of(lines, float(page.height))
-        elif len(chars) < 20 and (page.images or len(page.curves) > 200):
+        elif (len(chars) < 20 and (page.images or len(page.curves) > 200)
+              and float(page.width) * float(page.height) <= MAX_SCAN_AREA):
             image_like.append(i)
         if not info.form_id:
             pages[i].close()
