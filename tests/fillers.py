@@ -47,6 +47,7 @@ def fill_pdftk(blank: Path, values: dict, out: Path) -> Path:
                     + "".join(fields) + "</fields></xfdf>", encoding="utf-8")
     subprocess.run(["pdftk", str(blank), "fill_form", str(xfdf), "output", str(out)],
                    check=True, capture_output=True)
+    xfdf.unlink()  # pdftk's input only: a folder check would list it as a skipped file
     return out
 
 

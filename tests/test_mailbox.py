@@ -208,7 +208,7 @@ def test_json_and_table_agree_with_library(inbox):
     assert render_table(lib, color=True).count("\x1b[") >= len(lib)  # the CLI asks for it on a TTY
     lines = table.splitlines()
     assert lines[0].split()[:3] == ["Status", "Ersuchen", "Quelle"]
-    assert lines[-1] == ("4 Ersuchen geprüft: 2 vollständig, 1 unvollständig, 1 unlesbar; "
+    assert lines[-1] == ("7 Eingänge, 4 Ersuchen geprüft: 2 vollständig, 1 unvollständig, 1 unlesbar; "
                          "dazu 3 ältere Fassung(en), durch eine neuere ersetzt.")
     row = next(line for line in lines if "ersuchen_v2.pdf" in line and not line.startswith(" "))
     assert row.startswith("✘ unvollständig") and "KPB Unna" in row and "Fehler: Rechtsgrundlage" in row
@@ -299,7 +299,7 @@ def test_forwarded_mail_and_maildir_subfolder(tmp_path, incomplete_values):
     write_maildir(box, [])
     (key,) = write_maildir(box / ".Vollzugshilfe", [outer])
     (result,) = check_paths([box])
-    assert result.file == f"{box}/.Vollzugshilfe › new/{key} › ersuchen.pdf"
+    assert result.file == f"{box}/.Vollzugshilfe › new/{key} › weitergeleitete Mail › ersuchen.pdf"
     assert result.mail.subject == "WG: Ersuchen" and result.status is Status.UNVOLLSTAENDIG
 
 
@@ -319,7 +319,8 @@ def test_thunderbird_mbox_without_suffix_named_explicitly(tmp_path, incomplete_v
     results = check_paths([inbox])
     assert [r.file for r in results] == [f"{inbox} › Nachricht 1 › e1.pdf", f"{inbox} › Nachricht 2 › e2.pdf"]
     assert [r.mail.sender for r in results] == ["a@x.example", "b@x.example"]
-    assert check_paths([tmp_path]) == []  # inside a folder only known suffixes are taken
+    # inside a folder the mailbox is recognised by its content, not by a suffix
+    assert [r.file for r in check_paths([tmp_path])] == [r.file for r in results]
 
 
 def test_exit_status_counts_current_versions_only(tmp_path, complete_values):

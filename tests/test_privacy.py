@@ -106,13 +106,28 @@ def test_no_values_in_messages_or_default_reports(tmp_path, form, complete_value
         "unicode.pdf": corpus.form_pdf([corpus.text_field("person1.name",
                                                           corpus.pdf_string(f"{SECRET}\ud800\x00"))]),
     }
+    # new outputs: a skipped file (named in the summary), a damaged annex (a warning on its
+    # request) and a forwarded mail (its path in the name): none may show a value or content
+    import datetime as dt
+
+    from mails import mail
+
+    inner = mail("abh@kreis.example", "Ersuchen", dt.datetime(2026, 11, 3), [("ersuchen.pdf", good)])
+    outer = mail("wache@polizei.example", "WG", dt.datetime(2026, 11, 4), [("Beschluss.pdf", good[:3000])])
+    outer.add_attachment(inner)
+    files["weitergeleitet.eml"] = outer.as_bytes()
+    files["notiz"] = f"Rückruf {SECRET}\n".encode()
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
-    for fmt in ("table", "json", "csv"):
+    for fmt in ("table", "json", "csv", "html"):
         proc = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", "--format", fmt, str(tmp_path)],
                               cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 1
         assert SECRET not in proc.stdout + proc.stderr, fmt
+        if fmt in ("table", "html"):
+            assert "übersprungen: 1 Datei" in proc.stdout and "weitergeleitete Mail › ersuchen.pdf" in proc.stdout
+        if fmt == "json":
+            assert "Anlage „Beschluss.pdf“ ist beschädigt" in proc.stdout
     extract = subprocess.run([sys.executable, "-m", "vhpdf", "auslesen", str(tmp_path / "doppelt.pdf")],
                              cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert extract.returncode == 1 and SECRET not in extract.stderr

@@ -285,7 +285,7 @@ class _Pool:
             torn = True
         if got is not None:
             self.settle(w, got[1])
-            if got[1].error_kind is ErrorKind.MEMORY:  # its heap may be fragmented: start afresh
+            if got[1].error_kind in (ErrorKind.MEMORY, ErrorKind.LIMIT):  # its heap may be fragmented: afresh
                 self.replace(w)
         elif torn or not w.proc.is_alive():
             message, kind = _crash_message(w.proc.exitcode)

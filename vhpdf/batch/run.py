@@ -67,7 +67,7 @@ def check_all(paths: Iterable, *, jobs: int | None = None, limits: Limits = Limi
     finally:
         if progress is not None:
             progress.close()
-    if not results:
+    if all(r.error_kind is ErrorKind.SKIPPED for r in results):
         raise NothingFound(text("stapel.nichts_gefunden"))
     later = list(passwords[1:])
     if retry and not passwords and ask_password is not None:

@@ -2,8 +2,10 @@
 
 A PDF on disk is one item. A mail (.eml, each message of an .mbox or a Maildir, an Outlook .msg)
 gives one item per PDF attachment, carrying the mail's sender, date and subject and, as annexes,
-the names of the mail's other attachments. A mail without a PDF attachment, or one that cannot be
-read, gives an item with an error, so it shows up in the report instead of vanishing.
+the names of the mail's other attachments. Attachments are told apart by position (two may share
+a name, or have none); forwarded mails are searched inside. A mail without a PDF attachment, or one
+that cannot be read, gives an item with an error, so it shows up in the report instead of
+vanishing. In a folder, files are recognised by content; any other file is a skipped item, listed.
 
 Everything is opened read-only; mailboxes are read message by message, so memory stays flat.
 """
@@ -22,8 +24,14 @@ from typing import Any
 
 from vhpdf.check.result import Mail
 from vhpdf.form.messages import text
+from vhpdf.read.files import header_offset, sniff
 
 MAIL_SUFFIXES = {".eml", ".mbox", ".msg"}
+MAX_MAIL_DEPTH = 5  # forwarded mails inside forwarded mails; deeper ones are listed, not opened
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Outlook .msg (and old Office files)
+# header names that start a mail saved as a file (RFC 5322)
+_MAIL_HEADER = re.compile(rb"(?i)(received|return-path|from|to|date|subject|message-id|mime-version"
+                          rb"|delivered-to|x-[\w-]+|reply-to|sender|cc):[ \t]")
 # An mbox "From_" line: "From <sender> <asctime date>" (RFC 4155); a body line that merely starts
 # with "From " has no time in it.
 _FROM_LINE = re.compile(rb"From \S+ .*\d\d:\d\d")
@@ -54,6 +62,7 @@ class Item:
     mail: Mail | None = None
     annexes: tuple[str, ...] = ()
     error: str | None = None
+    skipped: bool = False  # a file in a folder that is neither a PDF nor a mail: listed, not checked
 
 
 def iter_items(paths: Iterable[str | os.PathLike]) -> Iterator[Item]:
@@ -89,6 +98,30 @@ def _folder(folder: Path) -> Iterator[Item]:
         elif path.suffix.lower() == ".pdf" or (entry.is_file() and path.suffix.lower() in MAIL_SUFFIXES):
             # a *.pdf that is a FIFO, device link or dangling link is reported, never opened
             yield from _file(path, explicit=False)
+        else:
+            kind = _kind_by_content(path) if entry.is_file() else None
+            if kind is None:
+                yield Item(str(path), skipped=True)
+            else:
+                yield from _file(path, explicit=False, kind=kind)
+
+
+def _kind_by_content(path: Path) -> str | None:
+    """".pdf", a mail suffix, or None, from a file's first bytes (a request saved without ending)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return None
+    if head.startswith(_OLE_MAGIC):
+        return ".msg"
+    if head.startswith(b"From ") and _FROM_LINE.match(head.split(b"\n", 1)[0]):
+        return ".mbox"
+    if _MAIL_HEADER.match(head):
+        return ".eml"
+    if sniff(head) is None and header_offset(head) is not None:
+        return ".pdf"
+    return None
 
 
 def _looks_like_mbox(path: Path) -> bool:
@@ -101,8 +134,8 @@ def _looks_like_mbox(path: Path) -> bool:
     return first.startswith(b"From ") and bool(_FROM_LINE.match(first))
 
 
-def _file(path: Path, explicit: bool) -> Iterator[Item]:
-    suffix = path.suffix.lower()
+def _file(path: Path, explicit: bool, kind: str | None = None) -> Iterator[Item]:
+    suffix = kind or path.suffix.lower()
     if explicit and suffix not in MAIL_SUFFIXES and suffix != ".pdf" and _looks_like_mbox(path):
         suffix = ".mbox"
     if suffix in MAIL_SUFFIXES and not path.exists():
@@ -196,23 +229,57 @@ def _iso_date(text: str) -> str:
         return ""
 
 
-def _attachments(msg) -> list[tuple[str, bytes | None, bool]]:
-    """(name, payload, is_pdf) of every attachment, forwarded mails included; bodies skipped."""
-    out = []
+@dataclass(frozen=True)
+class _Attachment:
+    """One attachment: its display name (forwarded mails as a path), bytes, and whether it is a PDF."""
+
+    name: str
+    data: bytes | None
+    is_pdf: bool
+
+
+def _is_pdf(name: str, data: bytes | None, ctype: str = "") -> bool:
+    if not data:
+        return False
+    return ctype == "application/pdf" or name.lower().endswith(".pdf") or data[:1024].find(_PDF_MAGIC) >= 0
+
+
+def _forwarded(prefix: str, number: int, total: int) -> str:
+    label = text("quellen.weitergeleitete_mail") + (f" {number}" if total > 1 else "")
+    return f"{prefix}{label} › "
+
+
+def _attachments(msg, prefix: str = "", depth: int = 0) -> list[_Attachment]:
+    """Every attachment, forwarded mails (message/rfc822) searched recursively; bodies skipped."""
+    out: list[_Attachment] = []
+    inner = [p for p in msg.walk() if p.get_content_type() == "message/rfc822"]
+    inside = {id(q) for p in inner for q in p.walk() if q is not p}
+    forwarded = [p for p in inner if id(p) not in inside]
+    number = 0
     for part in msg.walk():
-        if part.is_multipart() or part.get_content_type() == "message/rfc822":
+        if id(part) in inside or (part.is_multipart() and part.get_content_type() != "message/rfc822"):
+            continue
+        ctype = part.get_content_type()
+        if ctype == "message/rfc822":
+            number += 1
+            label = _forwarded(prefix, number, len(forwarded))
+            if depth >= MAX_MAIL_DEPTH:
+                out.append(_Attachment(label + text("quellen.zu_tief_weitergeleitet"), None, False))
+                continue
+            payload = part.get_payload()
+            for sub in payload if isinstance(payload, list) else [payload]:
+                if hasattr(sub, "walk"):
+                    out += _attachments(sub, label, depth + 1)
             continue
         name = part.get_filename()
-        ctype = part.get_content_type()
         if not name and part.get_content_disposition() != "attachment" and ctype != "application/pdf":
             continue  # a body part
         try:
-            payload = part.get_payload(decode=True)
+            data = part.get_payload(decode=True)
         except Exception:
-            payload = None
-        is_pdf = bool(payload) and (ctype == "application/pdf" or (name or "").lower().endswith(".pdf")
-                                    or payload[:1024].find(_PDF_MAGIC) >= 0)
-        out.append((name or text("quellen.anhang_ohne_namen_typ", typ=ctype), payload, is_pdf))
+            data = None
+        name = name or text("quellen.anhang_ohne_namen_typ", typ=ctype)
+        out.append(_Attachment(prefix + name, data, _is_pdf(name, data, ctype)))
     return out
 
 
@@ -223,20 +290,32 @@ def _mail_items(msg, source: str) -> Iterator[Item]:
     try:
         attachments = _attachments(msg)
     except Exception as exc:  # a malformed MIME structure must not stop the run
-        yield Item(source, mail=mail, error=text("quellen.mail_nicht_lesbar", grund=type(exc).__name__))
+        yield Item(source, mail=mail, error=text("quellen.mail_nicht_lesbar", grund=_why(exc)))
         return
     yield from _items_from_attachments(attachments, source, mail)
 
 
-def _items_from_attachments(attachments: list, source: str, mail: Mail) -> Iterator[Item]:
-    pdfs = [(i, a) for i, a in enumerate(attachments) if a[2]]
+def _why(exc: Exception) -> str:
+    """A German cause for a mail library's failure (never a Python class name)."""
+    return text("quellen.aufbau_fehlerhaft") if not isinstance(exc, OSError) else (exc.strerror or "")
+
+
+def _unique_names(attachments: list[_Attachment]) -> list[str]:
+    """Display names, numbered by position where two attachments share one (or both have none)."""
+    names = [a.name for a in attachments]
+    return [n if names.count(n) == 1 else text("quellen.anhang_nummer", name=n, nummer=i + 1)
+            for i, n in enumerate(names)]
+
+
+def _items_from_attachments(attachments: list[_Attachment], source: str, mail: Mail) -> Iterator[Item]:
+    names = _unique_names(attachments)
+    pdfs = [i for i, a in enumerate(attachments) if a.is_pdf]
     if not pdfs:
-        yield Item(source, mail=mail, annexes=tuple(a[0] for a in attachments),
-                   error=text("quellen.kein_pdf_anhang"))
+        yield Item(source, mail=mail, annexes=tuple(names), error=text("quellen.kein_pdf_anhang"))
         return
-    for i, (name, payload, _) in pdfs:
-        others = tuple(a[0] for j, a in enumerate(attachments) if j != i)
-        yield Item(f"{source} › {name}", data=payload, mail=mail, annexes=others)
+    for i in pdfs:
+        others = tuple(n for j, n in enumerate(names) if j != i)
+        yield Item(f"{source} › {names[i]}", data=attachments[i].data, mail=mail, annexes=others)
 
 
 # --- Outlook .msg --------------------------------------------------------------------------------
@@ -250,24 +329,39 @@ def _msg(path: Path) -> Iterator[Item]:
     try:
         msg = extract_msg.openMsg(str(path), strict=False)
     except Exception as exc:  # extract-msg raises many kinds for a damaged file
-        raise SourceError(text("quellen.outlook_nicht_lesbar", grund=type(exc).__name__)) from None
+        raise SourceError(text("quellen.outlook_nicht_lesbar", grund=_why(exc))) from None
     try:
         date: Any = getattr(msg, "date", None)
         mail = Mail(str(path), str(path), " ".join(str(getattr(msg, "sender", "") or "").split()),
                     date.isoformat() if hasattr(date, "isoformat") else "",
                     " ".join(str(getattr(msg, "subject", "") or "").split()),
                     str(getattr(msg, "messageId", "") or ""))
-        attachments = []
-        for att in getattr(msg, "attachments", None) or []:
-            name = (getattr(att, "longFilename", None) or getattr(att, "shortFilename", None)
-                    or text("quellen.anhang_ohne_namen"))
-            raw = getattr(att, "data", None)
-            data = raw if isinstance(raw, bytes) else None  # an attached mail is listed by name only
-            is_pdf = data is not None and bool(data) and (name.lower().endswith(".pdf")
-                                                          or data[:1024].find(_PDF_MAGIC) >= 0)
-            attachments.append((name, data, is_pdf))
+        attachments = _msg_attachments(msg)
     except Exception as exc:  # an odd .msg (contact, meeting) must not stop the run
-        raise SourceError(text("quellen.outlook_nicht_lesbar", grund=type(exc).__name__)) from None
+        raise SourceError(text("quellen.outlook_nicht_lesbar", grund=_why(exc))) from None
     finally:
         msg.close()
     yield from _items_from_attachments(attachments, str(path), mail)
+
+
+def _msg_attachments(msg, prefix: str = "", depth: int = 0) -> list[_Attachment]:
+    """Attachments of an Outlook item; attached Outlook items (forwarded mails) searched inside."""
+    out: list[_Attachment] = []
+    items = list(getattr(msg, "attachments", None) or [])
+    embedded = [a for a in items if not isinstance(getattr(a, "data", None), (bytes, type(None)))]
+    number = 0
+    for att in items:
+        name = (getattr(att, "longFilename", None) or getattr(att, "shortFilename", None)
+                or text("quellen.anhang_ohne_namen"))
+        raw = getattr(att, "data", None)
+        if raw is not None and not isinstance(raw, bytes) and hasattr(raw, "attachments"):
+            number += 1
+            label = _forwarded(prefix, number, len(embedded))
+            if depth >= MAX_MAIL_DEPTH:
+                out.append(_Attachment(label + text("quellen.zu_tief_weitergeleitet"), None, False))
+            else:
+                out += _msg_attachments(raw, label, depth + 1)
+            continue
+        data = raw if isinstance(raw, bytes) else None
+        out.append(_Attachment(prefix + name, data, _is_pdf(name, data)))
+    return out

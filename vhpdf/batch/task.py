@@ -28,6 +28,9 @@ def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool
     `anchors` are PEM certificates the signer's chain is judged against (read.signature).
     """
     form = form or load_definition()
+    if item.skipped:
+        return Result(item.name, Status.UNLESBAR, error=text("quellen.uebersprungen"),
+                      error_kind=ErrorKind.SKIPPED)
     if item.error:
         return Result(item.name, Status.UNLESBAR, error=item.error, mail=item.mail,
                       annexes=item.annexes, error_kind=ErrorKind.SOURCE)
@@ -45,8 +48,8 @@ def check_item(item: Item, form: FormDefinition | None = None, keep_values: bool
     except MemoryError:
         result = Result(item.name, Status.UNLESBAR, error=text("stapel.speichergrenze"), annexes=item.annexes,
                         error_kind=ErrorKind.MEMORY)
-    except Exception as exc:  # a reader bug must not stop a bulk run
-        result = Result(item.name, Status.UNLESBAR, error=text("stapel.interner_fehler", fehler=type(exc).__name__),
+    except Exception:  # a reader bug must not stop a bulk run
+        result = Result(item.name, Status.UNLESBAR, error=text("stapel.interner_fehler"),
                         annexes=item.annexes,
                         error_kind=ErrorKind.INTERNAL)
     result.mail = item.mail

@@ -1,7 +1,8 @@
 """After checking: one row per request.
 
 - A PDF attachment that is no form at all (e.g. the court order sent with the request) is not a
-  request of its own when its mail carries a form: it is already listed as that form's annex.
+  request of its own when its mail carries a readable request: it is already listed as that
+  request's annex. A damaged one becomes a warning on that request ("Anlage X ist beschädigt").
 - Requests with the same Aktenzeichen and the same first person (name, first name, date of birth)
   are versions of one request. The newest by request date, then by mail date, is current; the
   others are marked superseded, and each newer version says which fields changed against the
@@ -12,17 +13,50 @@ from __future__ import annotations
 
 import datetime as dt
 
-from vhpdf.check.result import Result, Status
+from vhpdf.check.result import Finding, Result, Status
+from vhpdf.form.definition import Severity
 from vhpdf.form.formats import parse_date
+from vhpdf.form.messages import text
+from vhpdf.read.errors import ErrorKind
 
 
 def _is_form(r: Result) -> bool:
     return not (r.status is Status.UNLESBAR and r.error_kind is not None and r.error_kind.not_a_form)
 
 
+def _is_request(r: Result) -> bool:
+    return r.status is not Status.UNLESBAR or r.error_kind is ErrorKind.CONFLICT
+
+
+def _damaged_annex(r: Result) -> bool:
+    return r.status is Status.UNLESBAR and r.error_kind is not None and r.error_kind.damaged
+
+
 def _fold_annex_pdfs(results: list[Result]) -> list[Result]:
     mails_with_form = {r.mail.id for r in results if r.mail and _is_form(r)}
-    return [r for r in results if _is_form(r) or not (r.mail and r.mail.id in mails_with_form)]
+    requests: dict[str, list[Result]] = {}
+    for r in results:
+        if r.mail and _is_request(r):
+            requests.setdefault(r.mail.id, []).append(r)
+    kept = []
+    for r in results:
+        holders = requests.get(r.mail.id, []) if r.mail else []
+        if holders and _damaged_annex(r):
+            assert r.mail is not None
+            name = r.file.removeprefix(f"{r.mail.id} › ")
+            finding = _annex_finding(name, r)
+            for holder in holders:
+                holder.findings = [f for f in holder.findings if f != finding] + [finding]
+                holder.findings.sort(key=lambda f: f.severity.rank)
+        elif _is_form(r) or not (r.mail and r.mail.id in mails_with_form):
+            kept.append(r)
+    return kept
+
+
+def _annex_finding(name: str, annex: Result) -> Finding:
+    return Finding("anlage-beschaedigt", Severity.WARNUNG, (),
+                   text("pruefung.anlage_beschaedigt", anlage=name, grund=annex.error or ""),
+                   short=text("pruefung.anlage_beschaedigt_kurz"))
 
 
 def _order_key(indexed: tuple[int, Result]):

@@ -440,6 +440,7 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
     Jede Datei wird in einem eigenen Prüfprozess mit Zeitlimit und Speichergrenze gelesen.
     """
     from vhpdf.check.result import Status
+    from vhpdf.report.common import checked
     from vhpdf.report.data import render_csv, render_json
     from vhpdf.report.table import render_details, render_table
 
@@ -465,7 +466,7 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
     if reply_dir is not None:
         _write_replies(results, reply_dir, force, sender)
     _emit(report, output, force)
-    if any(r.status is not Status.VOLLSTAENDIG for r in results if not r.superseded_by):
+    if any(r.status is not Status.VOLLSTAENDIG for r in checked(results) if not r.superseded_by):
         sys.exit(1)
 
 

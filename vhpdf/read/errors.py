@@ -26,10 +26,17 @@ class ErrorKind(enum.StrEnum):
     FOREIGN_FORM = "fremdes-formular"
     CONFLICT = "widerspruch"
     SOURCE = "quelle"  # a mail or mailbox that cannot be read, a mail without PDF
+    SKIPPED = "uebersprungen"  # a file in a folder that is neither a PDF nor a mail: listed, not checked
     MEMORY = "speicher"
     TIMEOUT = "zeitlimit"
     CRASH = "absturz"
     INTERNAL = "intern"
+
+    @property
+    def damaged(self) -> bool:
+        """Whether the input could not be read at all, so it may be a request or an annex."""
+        return self in (ErrorKind.DAMAGED, ErrorKind.TRUNCATED, ErrorKind.GLUED, ErrorKind.LIMIT,
+                        ErrorKind.MEMORY, ErrorKind.TIMEOUT, ErrorKind.CRASH, ErrorKind.INTERNAL)
 
     @property
     def not_a_form(self) -> bool:

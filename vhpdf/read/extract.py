@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import logging
 import os
-import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,7 +50,7 @@ from vhpdf.read.fields import (
     is_js,
     raw_value,
 )
-from vhpdf.read.files import read_file, sniff, xref_intact
+from vhpdf.read.files import ends_with_eof, glued, header_offset, read_file, sniff, xref_intact
 from vhpdf.read.signature import SignatureInfo
 from vhpdf.read.source import ValueSource
 
@@ -82,14 +81,9 @@ def _from_pages(data: bytes, form: FormDefinition, meta_id: str | None) -> Extra
     from vhpdf.read.paper.pages import NotReadableError, read_pages
 
     try:
-        paper = read_pages(data, form)
+        paper = read_pages(data, form)  # its failures are ExtractErrors with a German cause
     except NotReadableError as exc:
         raise NoFormError(text("lesen.seiten_keine_felder", grund=exc)) from None
-    except Exception as exc:  # the page readers' own errors on broken files
-        if not (isinstance(exc, (ValueError, KeyError, IndexError, RecursionError))
-                or type(exc).__module__.split(".")[0] in ("pdfminer", "pdfplumber", "pypdfium2")):
-            raise
-        raise DamagedError(text("lesen.seiten_beschaedigt", fehler=type(exc).__name__)) from None
     if paper is None:
         return None
     if paper.form_id != form.id and meta_id is None:
@@ -119,15 +113,17 @@ class _LogFlags(logging.Handler):
     def __init__(self):
         super().__init__(logging.DEBUG)
         self.xref = False
+        self.complaints = 0
 
     def emit(self, record: logging.LogRecord) -> None:
+        self.complaints += 1
         if "xref" in str(record.msg).lower():  # the template only; args may quote values
             self.xref = True
 
 
 def _damaged(exc: Exception) -> DamagedError:
     detail = str(exc).lower()
-    from pypdf.errors import LimitReachedError  # pypdf itself is imported lazily, see _read
+    from pypdf.errors import LimitReachedError, PdfStreamError  # pypdf is imported lazily, see _read
 
     if isinstance(exc, LimitReachedError):
         if "decompress" in detail or "output" in detail or "length" in detail:
@@ -139,7 +135,17 @@ def _damaged(exc: Exception) -> DamagedError:
         if isinstance(cause, RecursionError):
             return LimitError(text("lesen.zu_tief"))
         cause, chain = cause.__cause__ or cause.__context__, chain + 1
-    return DamagedError(text("lesen.beschaedigt", fehler=type(exc).__name__))
+    if isinstance(exc, PdfStreamError):
+        reason = "lesen.ursache_datenstrom"
+    elif isinstance(exc, KeyError):
+        reason = "lesen.ursache_eintrag_fehlt"
+    elif "xref" in detail or "trailer" in detail or "startxref" in detail:
+        reason = "lesen.ursache_querverweise"
+    elif isinstance(exc, EOFError) or "eof" in detail:
+        reason = "lesen.ursache_ende"
+    else:
+        reason = "lesen.ursache_aufbau"
+    return DamagedError(text("lesen.beschaedigt", fehler=text(reason)))
 
 
 def read_pdf(data: bytes, form: FormDefinition | None = None,
@@ -149,11 +155,11 @@ def read_pdf(data: bytes, form: FormDefinition | None = None,
     if not data:
         raise NotPdfError(text("lesen.leer"))
     kind = sniff(data)
-    if kind is not None or b"%PDF-" not in data[:1024]:
+    if kind is not None or header_offset(data) is None:
         raise NotPdfError(text("lesen.keine_pdf", art=kind or text("lesen.art_unbekannt")))
-    if b"%%EOF" not in data[-1024:]:
+    if not ends_with_eof(data):
         raise TruncatedError(text("lesen.abgeschnitten"))
-    if re.search(rb"%%EOF\s*%PDF-", data):
+    if glued(data):
         raise GluedError(text("lesen.aneinandergehaengt"))
     log = logging.getLogger("pypdf")
     flags = _LogFlags()
@@ -184,6 +190,7 @@ class _Parsed:
     launch: bool
     doc_js: bool
     needs_rendering: bool
+    doubtful: frozenset[str] = frozenset()  # fields whose dictionaries the parser complained about
 
 
 def open_reader(data: bytes, password: str | None = None):
@@ -203,7 +210,7 @@ def open_reader(data: bytes, password: str | None = None):
     return reader
 
 
-def _parse(data: bytes, password: str | None) -> _Parsed:
+def _parse(data: bytes, password: str | None, flags: _LogFlags) -> _Parsed:
     """Parse with pypdf; any failure of the parser on bad input becomes an ExtractError."""
     try:
         reader = open_reader(data, password)
@@ -212,7 +219,7 @@ def _parse(data: bytes, password: str | None) -> _Parsed:
         acro: Any = root.get("/AcroForm")
         acro = acro.get_object() if acro is not None else None
         info = reader.metadata or {}
-        tree = FieldTree()
+        tree = FieldTree(lambda: flags.complaints)
         if hasattr(acro, "get"):
             tree.walk(acro.get("/Fields"), "", {}, 0)
         names: Any = root.get("/Names")
@@ -229,7 +236,8 @@ def _parse(data: bytes, password: str | None) -> _Parsed:
             xfa=hasattr(acro, "get") and acro.get("/XFA") is not None,
             launch=tree.launch or has_launch(root),
             doc_js=(hasattr(names, "get") and "/JavaScript" in names) or is_js(root.get("/OpenAction")),
-            needs_rendering=str(root.get("/NeedsRendering", "")) == "True")
+            needs_rendering=str(root.get("/NeedsRendering", "")) == "True",
+            doubtful=frozenset(tree.doubtful))
     except ExtractError:
         raise
     except MemoryError:
@@ -276,7 +284,7 @@ def _migrated(ex: Extraction, form: FormDefinition, version: str) -> Extraction:
 
 def _read(data: bytes, form: FormDefinition, password: str | None, flags: _LogFlags) -> Extraction:
     current = form
-    parsed = _parse(data, password)
+    parsed = _parse(data, password, flags)
     older = _older(parsed.form_version, form) if parsed.form_id == form.id else None
     if older is None and parsed.form_id is None:
         older = _older_by_names(parsed.raw, form)
@@ -292,20 +300,26 @@ def _read_with(data: bytes, parsed: _Parsed, form: FormDefinition, flags: _LogFl
     form_id, raw = parsed.form_id, parsed.raw
     if form_id is not None and form_id != form.id:
         raise ForeignFormError(text("lesen.fremdes_formular", kennung=form_id[:80]))
+    values_raw = {name: vals[-1][0] for name, vals in raw.items()}
+    persons = form.persons_in(values_raw)
+    known = form.field_map(persons)
+    matched = [name for name in values_raw if name in known]
+    if raw and form_id is None and len(matched) < len(known) / 2:
+        # the fields say whose form it is, whatever its pages look like: no page reading
+        raise ForeignFormError(text("lesen.fremde_felder"))
     if not any(filled(v) for vals in raw.values() for v, _ in vals) and not parsed.xfa:
-        paper = _from_pages(data, form, form_id)  # a printed, flattened or scanned copy
+        try:
+            paper = _from_pages(data, form, form_id)  # a printed, flattened or scanned copy
+        except (NoFormError, DamagedError):
+            if not raw:
+                raise
+            paper = None  # this form's fields, empty: read them as they are
         if paper is not None and (not raw or any(filled(v) for v in paper.values.values())):
             return paper
     if not raw:
         if parsed.xfa or parsed.needs_rendering:
             raise XfaError(text("lesen.xfa"))
         raise NoFormError(text("lesen.kein_formular"))
-    values_raw = {name: vals[-1][0] for name, vals in raw.items()}
-    persons = form.persons_in(values_raw)
-    known = form.field_map(persons)
-    matched = [name for name in values_raw if name in known]
-    if form_id is None and len(matched) < len(known) / 2:
-        raise ForeignFormError(text("lesen.fremde_felder"))
     conflicts = sorted(n for n, vals in raw.items() if n in known and len({v for v, _ in vals}) > 1)
     if conflicts:
         listed = ", ".join(text("lesen.widerspruch_feld", label=known[n].label, name=n)
@@ -313,6 +327,10 @@ def _read_with(data: bytes, parsed: _Parsed, form: FormDefinition, flags: _LogFl
         if len(conflicts) > 5:
             listed = text("lesen.widerspruch_weitere", felder=listed, anzahl=len(conflicts) - 5)
         raise ConflictError(text("lesen.widerspruch", felder=listed))
+    unread = _unread(parsed.doubtful, known, values_raw)
+    if unread:  # a value in the file that could not be read is never taken for an empty field
+        raise DamagedError(text("lesen.feld_nicht_lesbar", felder=", ".join(
+            text("lesen.widerspruch_feld", label=known[n].label, name=n) for n in unread[:5])))
     notes, warns = _observations(parsed, form, known, data, flags)
     values: dict[str, Value] = {}
     for name, f in known.items():
@@ -325,6 +343,14 @@ def _read_with(data: bytes, parsed: _Parsed, form: FormDefinition, flags: _LogFl
     unknown = tuple(sorted(n for n in values_raw if n not in known))
     return Extraction(form_id, parsed.form_version, persons, values, unknown, notes, warnings=warns,
                       embedded=parsed.embedded, appearances=parsed.appearances)
+
+
+def _unread(doubtful: frozenset[str], known: dict, values_raw: dict) -> list[str]:
+    """Known fields left empty whose dictionaries the parser could not read cleanly."""
+    def under(name: str) -> bool:
+        return any(name == d or name.startswith(d + ".") for d in doubtful)
+
+    return sorted(n for n in known if not filled(values_raw.get(n)) and under(n)) if doubtful else []
 
 
 def _observations(parsed: _Parsed, form: FormDefinition, known: dict, data: bytes,
@@ -369,7 +395,7 @@ def field_values(data: bytes, password: str | None = None) -> dict[str, Value]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return {name: vals[-1][0] for name, vals in _parse(data, password).raw.items()}
+            return {name: vals[-1][0] for name, vals in _parse(data, password, _LogFlags()).raw.items()}
     finally:
         log.propagate, log.level = saved
 

@@ -99,17 +99,22 @@ def _name(value) -> str | None:
 class FieldTree:
     """Walks /AcroForm /Fields into terminal fields: name -> [(attrs, field dict, widgets)]."""
 
-    def __init__(self):
+    def __init__(self, complaints=lambda: 0):
         self.fields: dict[str, list[tuple]] = {}
         self.seen: set[int] = set()
         self.launch = False
         self.nodes = 0
+        # how often the parser has complained so far: a complaint while a field's dictionaries
+        # were parsed means the parser may have dropped part of them (its value, say)
+        self.complaints = complaints
+        self.doubtful: set[str] = set()  # fields (or field subtrees) parsed with complaints
 
     def walk(self, refs, prefix: str, inherited: dict, depth: int, path: frozenset = frozenset()) -> None:
         if depth > MAX_DEPTH:
             raise LimitError(text("lesen.felder_zu_tief"))
         refs = refs.get_object() if hasattr(refs, "get_object") else (refs or [])
         for ref in refs if isinstance(refs, list) else ():
+            before = self.complaints()
             node = ref.get_object()
             key = id(node) if ref.indirect_reference is None else ref.indirect_reference.idnum
             if key in path:
@@ -135,6 +140,8 @@ class FieldTree:
             kids = [k for k in (kids_obj if isinstance(kids_obj, list) else [])
                     if hasattr(k.get_object(), "get")]
             field_kids = [k for k in kids if "/T" in k.get_object()]
+            if self.complaints() > before:
+                self.doubtful.add(name)
             if field_kids:
                 self.walk(field_kids, name, attrs, depth + 1, path | {key})
                 continue

@@ -15,6 +15,10 @@ from vhpdf.form.messages import text
 from vhpdf.read.errors import NotRegularFileError
 
 MAX_FILE_SIZE = 100 * 2**20
+# qpdf and pypdf find the header after leading junk (a mail gateway's banner, a stray byte);
+# look that far, but sniff the first kilobyte for what else the file may be
+HEADER_WINDOW = 64 * 2**10
+_PADDING = b"\x00 \t\r\n\x0c"
 
 
 def sniff(data: bytes) -> str | None:
@@ -38,7 +42,7 @@ def sniff(data: bytes) -> str | None:
             return text("lesen.art_bild", format=kind)
     if low.startswith((b"<!doctype html", b"<html")):
         return text("lesen.art_html")
-    if b"%PDF-" in head:
+    if b"%PDF-" in head or header_offset(data) is not None:
         return None
     if b"<html" in low:
         return text("lesen.art_html")
@@ -49,19 +53,65 @@ def sniff(data: bytes) -> str | None:
         return text("lesen.art_unbekannt")
 
 
+def header_offset(data: bytes) -> int | None:
+    """Where the `%PDF-` header starts, allowing junk before it (None: no header)."""
+    at = data.find(b"%PDF-", 0, HEADER_WINDOW)
+    return at if at >= 0 else None
+
+
+def content_end(data: bytes) -> int:
+    """The end of the file without trailing padding (NULs, white space), however long it is."""
+    end = len(data)
+    while end > 0:
+        chunk = data[max(0, end - 65536):end].rstrip(_PADDING)
+        if chunk:
+            return max(0, end - 65536) + len(chunk)
+        end = max(0, end - 65536)
+    return 0
+
+
+def ends_with_eof(data: bytes) -> bool:
+    """Whether `%%EOF` closes the file, padding after it allowed (else it was cut off)."""
+    end = content_end(data)
+    return b"%%EOF" in data[max(0, end - 1024):end]
+
+
+_EOF_HEADER = re.compile(rb"%%EOF\s*%PDF-")
+_PREV = re.compile(rb"/Prev\s+\d+")
+
+
+def glued(data: bytes) -> bool:
+    """Whether the file is separate documents glued together, not one with incremental updates.
+
+    An update may start with a `%PDF-` line (PDFgear writes one); it is still linked to what
+    came before by its trailer's (or xref stream's) /Prev. A section after `%%EOF %PDF-` whose
+    cross-reference part has no /Prev is a document of its own.
+    """
+    for m in _EOF_HEADER.finditer(data):
+        following = data.find(b"%%EOF", m.end())
+        section = data[m.start() + 5:following if following >= 0 else len(data)]
+        if not _PREV.search(section):
+            return True
+    return False
+
+
 _STARTXREF = re.compile(rb"startxref\s+(\d+)")
 _OBJ_AT = re.compile(rb"\s*\d+\s+\d+\s+obj")
 
 
 def xref_intact(data: bytes) -> bool:
-    """Whether the last startxref points at an xref table or an xref stream object."""
-    found = list(_STARTXREF.finditer(data, max(0, len(data) - 2048)))
+    """Whether the last startxref points at an xref table or an xref stream object.
+
+    Offsets may count from the header rather than the file's start when junk precedes it.
+    """
+    end = content_end(data)
+    found = list(_STARTXREF.finditer(data, max(0, end - 2048), end))
     if not found:
         return False
-    offset = int(found[-1].group(1))
-    if offset >= len(data):
-        return False
-    return data[offset:offset + 4] == b"xref" or bool(_OBJ_AT.match(data, offset))
+    for offset in {int(found[-1].group(1)), int(found[-1].group(1)) + (header_offset(data) or 0)}:
+        if offset < len(data) and (data[offset:offset + 4] == b"xref" or _OBJ_AT.match(data, offset)):
+            return True
+    return False
 
 
 _KIND = {stat.S_ISFIFO: "lesen.art_fifo", stat.S_ISCHR: "lesen.art_geraet",

@@ -7,6 +7,7 @@ import datetime as dt
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity, Value
 from vhpdf.form.messages import text
+from vhpdf.read.errors import ErrorKind
 from vhpdf.read.signature import REVOCATION_NOTE, SignatureState
 
 SYMBOL = {Status.VOLLSTAENDIG: "✔", Status.UNVOLLSTAENDIG: "✘", Status.UNLESBAR: "?"}
@@ -145,11 +146,41 @@ def source_label(r: Result) -> str:
     return r.source.label
 
 
+def checked(results: list[Result]) -> list[Result]:
+    """The results that are rows: every input except the files skipped as neither PDF nor mail."""
+    return [r for r in results if r.error_kind is not ErrorKind.SKIPPED]
+
+
+def skipped(results: list[Result]) -> list[Result]:
+    return [r for r in results if r.error_kind is ErrorKind.SKIPPED]
+
+
 def summary(results: list[Result]) -> str:
+    """Inputs (files and mails), requests by status, superseded versions and skipped files."""
+    line = _counts(checked(results))
+    left_out = skipped(results)
+    if left_out:
+        line += " " + text("bericht.zusammenfassung_uebersprungen", dateien=_count("datei", len(left_out)),
+                           namen=", ".join(r.file for r in left_out))
+    return line
+
+
+_NOUNS = {"datei": ("bericht.datei", "bericht.dateien"), "eingang": ("bericht.eingang", "bericht.eingaenge")}
+
+
+def _count(noun: str, n: int) -> str:
+    """The count with its noun, singular or plural (separate catalogue keys)."""
+    one, many = _NOUNS[noun]
+    return text(one) if n == 1 else text(many, anzahl=n)
+
+
+def _counts(results: list[Result]) -> str:
     live = [r for r in results if not r.superseded_by]
     counts = {s: sum(1 for r in live if r.status is s) for s in Status}
-    numbers = {"anzahl": len(live), "vollstaendig": counts[Status.VOLLSTAENDIG],
-               "unvollstaendig": counts[Status.UNVOLLSTAENDIG], "unlesbar": counts[Status.UNLESBAR]}
+    inputs = len({r.mail.id if r.mail else r.file for r in results})
+    numbers = {"eingaenge": _count("eingang", inputs), "anzahl": len(live),
+               "vollstaendig": counts[Status.VOLLSTAENDIG], "unvollstaendig": counts[Status.UNVOLLSTAENDIG],
+               "unlesbar": counts[Status.UNLESBAR]}
     superseded = len(results) - len(live)
     if superseded:
         return text("bericht.zusammenfassung_ersetzt", ersetzt=superseded, **numbers)

@@ -13,6 +13,7 @@ from vhpdf.report.common import (
     SYMBOL,
     cell,
     changes_text,
+    checked,
     mail_text,
     missing_text,
     severity_label,
@@ -157,7 +158,9 @@ def headers() -> list[str]:
 
 
 def render_html(results: list[Result], with_values: bool = False) -> str:
+    everything = results
     head = "".join(f"<th>{_e(h)}</th>" for h in headers())
+    results = checked(results)  # the skipped files are named in the summary
     rows = "\n".join(_row(i, r) for i, r in enumerate(results, 1))
     details = "\n".join(_detail(i, r, with_values) for i, r in enumerate(results, 1))
     note = "" if with_values else f"<p>{text('bericht.ohne_werte_html')}</p>"
@@ -167,7 +170,7 @@ def render_html(results: list[Result], with_values: bool = False) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title><style>{_CSS}</style></head>
 <body><h1>{title}</h1>
-<p>{_e(summary(results))}</p>{note}
+<p>{_e(summary(everything))}</p>{note}
 <table class="sortable" id="uebersicht"><thead><tr>{head}</tr></thead><tbody>
 {rows}
 </tbody></table>

@@ -10,6 +10,7 @@ from vhpdf.report.common import (
     COLOR,
     SYMBOL,
     changes_text,
+    checked,
     clip,
     mail_text,
     missing_text,
@@ -36,7 +37,8 @@ def render_table(results: list[Result], color: bool = False, with_values: bool =
         text("bericht.spalte_signatur"), text("bericht.spalte_kpb"), text("bericht.spalte_bezreg_kurz"),
         text("bericht.spalte_aktenzeichen"), text("bericht.spalte_massnahme"), text("bericht.spalte_fehlt")]
     rows = []
-    for r in results:
+    shown = checked(results)
+    for r in shown:
         symbol = "⟲" if r.superseded_by else SYMBOL[r.status]
         facts = r.facts
         kpb = text("bericht.kpb_pp" if r.kpb.art == "pp" else "bericht.kpb_kpb", ort=r.kpb.ort) if r.kpb else ""
@@ -47,7 +49,7 @@ def render_table(results: list[Result], color: bool = False, with_values: bool =
     last = len(header) - 1
     widths = [max(len(row[i]) for row in rows + [header]) for i in range(last)]
     out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)) + "  " + header[last]]
-    for r, row in zip(results, rows):
+    for r, row in zip(shown, rows):
         cells = [c.ljust(w) for c, w in zip(row, widths)]
         if color:
             fg = "bright_black" if r.superseded_by else COLOR[r.status]
@@ -82,7 +84,7 @@ def render_table(results: list[Result], color: bool = False, with_values: bool =
 def render_details(results: list[Result], with_values: bool = False) -> str:
     """Every finding with its message and legal basis, request by request."""
     out = []
-    for r in results:
+    for r in checked(results):
         out.append(f"{SYMBOL[r.status]} {status_text(r)}  {r.file}")
         if r.error:
             out.append(f"    {r.error}")

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from vhpdf.form.definition import FieldType, FormDefinition, Value
 from vhpdf.form.identity import PageInfo
 from vhpdf.form.layout import compute_layout
+from vhpdf.form.messages import text
+from vhpdf.read.errors import DamagedError, ExtractError, LimitError
 from vhpdf.read.paper.pagetext import (
     Decoding,
     NotReadableError,
@@ -68,23 +70,98 @@ class _Found:
     info_of: dict[int, PageInfo]  # pages known to show the form
 
 
+def search_pages(form: FormDefinition) -> int:
+    """How many leading pages may show the form: its longest layout and a cover sheet or two.
+
+    A copy of the form starts within them; later pages (a 200-page court order sent as a PDF of
+    its own) are never parsed, which bounds time and memory for any annex.
+    """
+    return compute_layout(form, form.repeat.max).pages + 2
+
+
 def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
     """Read a copy without field values from its pages; None if no page shows the form's footer.
 
     Pages with text are read from the text (source `seitentext`); pages without text are
-    image pages and go to OCR (source `ocr`), imported only when needed.
+    image pages and go to OCR (source `ocr`), imported only when needed. Only the first
+    `search_pages` pages are opened. A failure of the page readers becomes a DamagedError or
+    LimitError with a German cause; a MemoryError inside them stays a MemoryError.
     """
+    try:
+        return _read_pages(data, form)
+    except (ExtractError, NotReadableError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the page readers fail in many ways on bad files
+        raise page_error(exc) from None
+
+
+def _causes(exc: BaseException):
+    """The exception and what it wraps (pdfplumber wraps pdfminer's errors in PdfminerException)."""
+    seen: list[BaseException] = []
+    todo: list[BaseException | None] = [exc]
+    while todo and len(seen) < 20:
+        e = todo.pop()
+        if e is None or any(e is s for s in seen):
+            continue
+        seen.append(e)
+        todo += [e.__cause__, e.__context__] + [a for a in e.args if isinstance(a, BaseException)]
+    return seen
+
+
+def page_error(exc: Exception) -> ExtractError:
+    """The German verdict for an exception of the page readers; re-raises a wrapped MemoryError."""
+    causes = _causes(exc)
+    names = {type(c).__name__ for c in causes}
+    if any(isinstance(c, MemoryError) for c in causes):
+        raise MemoryError from None  # the worker is replaced and the file reported as too large
+    if any(isinstance(c, RecursionError) for c in causes):
+        return LimitError(text("lesen.zu_tief"))
+    if names & {"PSEOF"}:
+        cause = "lesen.ursache_ende"
+    elif names & {"PDFSyntaxError", "PSSyntaxError", "PSTypeError", "PDFTypeError", "PDFValueError"}:
+        cause = "lesen.ursache_syntax"
+    elif names & {"PDFNoValidXRef", "PDFObjectNotFound"}:
+        cause = "lesen.ursache_querverweise"
+    elif names & {"PDFNotImplementedError", "PSException", "PDFException"}:
+        cause = "lesen.ursache_unbekannt"
+    else:
+        cause = "lesen.ursache_aufbau"
+    return DamagedError(text("lesen.seiten_beschaedigt", fehler=text(cause)))
+
+
+def _open(data: bytes, form: FormDefinition):
+    """The document and its first `search_pages` pages, nothing beyond (pdfplumber's own page
+    list would walk the whole page tree); a page without a usable size (MediaBox) is damage."""
     import io
 
     import pdfplumber
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
 
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        found = _find_form_pages(pdf, data, form)
+    pdf = pdfplumber.open(io.BytesIO(data))
+    pages, top = [], 0.0
+    try:
+        for number, obj in zip(range(1, search_pages(form) + 1), PDFPage.create_pages(pdf.doc)):
+            pages.append(Page(pdf, obj, page_number=number, initial_doctop=top))
+            top += float(pages[-1].height)
+    except Exception as exc:  # noqa: BLE001 - reading a page's boxes
+        if any(isinstance(c, MemoryError | RecursionError) for c in _causes(exc)):
+            raise
+        if any(isinstance(c, TypeError) for c in _causes(exc)):
+            raise DamagedError(text("lesen.seiten_beschaedigt", fehler=text("lesen.ursache_mediabox"))) from None
+        raise
+    return pdf, pages
+
+
+def _read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
+    pdf, pdf_pages = _open(data, form)
+    try:
+        found = _find_form_pages(pdf_pages, data, form)
         if found is None:
             return None
         known = list(found.info_of)
         first = found.info_of[known[0]]
-        pages: int = next((p for i in known if (p := found.info_of[i].pages)), len(pdf.pages))
+        pages: int = next((p for i in known if (p := found.info_of[i].pages)), len(pdf_pages))
         persons = _person_count(form, pages, found)
         layout = compute_layout(form, persons)
         values: dict[str, Value] = {f.name: None for f in form.fields(persons)}
@@ -92,7 +169,11 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
         uncertain: list[str] = []
         notes: list[str] = []
         decoding = Decoding()
-        seen_pages = _read_values(pdf, form, layout, found, decoding, values, sources, uncertain, notes)
+        seen_pages = _read_values(pdf_pages, form, layout, found, decoding, values, sources, uncertain, notes)
+    finally:
+        for page in pdf_pages:
+            page.close()
+        pdf.stream.close()
     notes += _doubts(form, persons, decoding, values, sources, uncertain)
     missing = [p + 1 for p in range(layout.pages) if p not in seen_pages]
     if missing:
@@ -105,15 +186,11 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
                     list(dict.fromkeys(notes)))
 
 
-def _find_form_pages(pdf, data: bytes, form: FormDefinition) -> _Found | None:
+def _find_form_pages(pages: list, data: bytes, form: FormDefinition) -> _Found | None:
     """The pages that show the form: text pages by their footer, image pages by OCR."""
-    infos, all_lines = read_text_pages(pdf, form)
+    infos, all_lines, image_like = read_text_pages(pages, form)
     text_pages = [i for i, info in enumerate(infos) if info.form_id]
-    # pages without text: scans (images), or text turned into outlines (curves) by a
-    # printer driver; both are read from their pixels
-    image_pages = [i for i, p in enumerate(pdf.pages)
-                   if i not in text_pages and len(p.chars) < 20
-                   and (p.images or len(p.curves) > 200)]
+    image_pages = [i for i in image_like if i not in text_pages]
     if not text_pages and not image_pages:
         return None
     ocr_pages = {}
@@ -157,7 +234,7 @@ def _person_count(form: FormDefinition, pages: int, found: _Found) -> int:
     return persons
 
 
-def _read_values(pdf, form: FormDefinition, layout, found: _Found, decoding: Decoding,
+def _read_values(pages: list, form: FormDefinition, layout, found: _Found, decoding: Decoding,
                  values: dict[str, Value], sources: dict[str, ValueSource], uncertain: list[str],
                  notes: list[str]) -> set[int]:
     """Fill `values` page by page (in place); returns the layout pages that were seen."""
@@ -174,7 +251,7 @@ def _read_values(pdf, form: FormDefinition, layout, found: _Found, decoding: Dec
         seen_pages.add(index)
         if i in found.text_pages:
             got: dict[str, Value] = {}
-            values_from_page(form, layout, index, pdf.pages[i], found.all_lines[i], got, uncertain,
+            values_from_page(form, layout, index, pages[i], found.all_lines[i], got, uncertain,
                              decoding, notes)
             values.update(got)
             sources.update({n: ValueSource.SEITENTEXT for n in got})
@@ -206,7 +283,7 @@ def _doubts(form: FormDefinition, persons: int, decoding: Decoding, values: dict
             "qpdf ausgefüllt und dann gedruckt wurden). Diese Felder und die leer "
             "erscheinenden Textfelder sind als unsicher markiert — bitte das ausgefüllte "
             "Original mit Formularfeldern anfordern.")
-    if any(sources.get(n) is ValueSource.SEITENTEXT for n in uncertain):
+    if decoding.doubted:
         notes.append("Der Seitentext der Datei ist fehlerhaft kodiert; nicht sicher lesbare "
                      "Zeichen sind als unsicher markiert.")
     return notes

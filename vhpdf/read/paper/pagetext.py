@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vhpdf.form.definition import Field, FieldType, FormDefinition, Value
 from vhpdf.form.identity import PageInfo, parse_footer
 from vhpdf.form.layout import CHECK_BUTTON, LINE_H, FrameShape, Layout, Rect, Widget
+from vhpdf.form.messages import text as message
 from vhpdf.pdf.font import PS_NAME  # the embedded font of the form's text appearances
 from vhpdf.read.paper.widgets import blank_lines, read_widgets, typed_newline
 
@@ -185,20 +187,24 @@ class Glyphs:
         self.order = sorted(range(len(chars)), key=lambda i: self.origins[i][1])
         self.heights = [self.origins[i][1] for i in self.order]
 
-    def inside(self, r: Rect, right: float | None = None) -> list[dict]:
-        """The characters whose origin lies in `r` (up to `right`), in page order."""
+    def inside(self, r: Rect, right: float | None = None,
+               keep: Callable[[dict], bool] | None = None) -> list[dict]:
+        """The characters whose origin lies in `r` (up to `right`), in page order; with `keep`,
+        only those it accepts."""
         tol = 0.5
         x1 = r.x + r.w + tol if right is None else right
         lo = bisect.bisect_left(self.heights, r.y - tol)
         hi = bisect.bisect_right(self.heights, r.y + r.h + tol)
         hits = sorted(i for i in self.order[lo:hi] if r.x - tol <= self.origins[i][0] <= x1)
-        return [self.chars[i] for i in hits]
+        return [self.chars[i] for i in hits if keep is None or keep(self.chars[i])]
 
 
-def text_value(f: Field, chars: Glyphs, rect: Rect, right: float | None = None) -> str | None:
+def text_value(f: Field, chars: Glyphs, rect: Rect, right: float | None = None,
+               keep: Callable[[dict], bool] | None = None) -> str | None:
     """The text shown in `rect`; a single-line value running past the box is read up to `right`
-    (the next field in the row), as some fillers do not shrink long values to fit."""
-    lines = group_lines(chars.inside(rect, None if f.multiline else right))
+    (the next field in the row), as some fillers do not shrink long values to fit. `keep`
+    selects the glyphs that belong to this field (see mark_runs)."""
+    lines = group_lines(chars.inside(rect, None if f.multiline else right, keep))
     if not lines:
         return None
     if f.multiline:
@@ -229,6 +235,7 @@ class Decoding:
     conflicts: set[tuple[str, str]] = field(default_factory=set)
     label_fonts: set[str] = field(default_factory=set)
     unreadable: list[str] = field(default_factory=list)  # fields whose printed value has no text
+    doubted: list[str] = field(default_factory=list)  # fields with characters of doubtful mapping
 
     def learn(self, layout: Layout, page: int, lines: list[dict]) -> None:
         expected: dict[tuple[int, int], list[str]] = {}
@@ -286,6 +293,22 @@ class Decoding:
                 and self.broken_font(c["fontname"]))
 
 
+def mark_runs(chars: list[dict]) -> None:
+    """Number the text runs (in place, key "run"): consecutive glyphs in content-stream order on
+    one baseline, in one font and size, moving right. A viewer draws a field's value as one run,
+    so a glyph belongs to the field its run starts in, wherever a long value runs on to."""
+    run, prev = 0, None
+    for c in chars:
+        if prev is not None:
+            size = max(c["size"], 1.0)
+            same = (c["fontname"] == prev["fontname"] and abs(c["size"] - prev["size"]) < 0.1
+                    and abs(_origin(c)[1] - _origin(prev)[1]) < 0.4 * size
+                    and abs(c["x0"] - prev["x1"]) <= 0.5 * size)  # the next field starts after a gap
+            run += 0 if same else 1
+        c["run"] = run
+        prev = c
+
+
 def _cut_off(chars: Glyphs, rect: Rect, label_bases: list[float]) -> bool:
     """Text drawn just below a box, not printed by the layout: a value the box clips."""
     below = Rect(rect.x, rect.y - 2 * LINE_H, rect.w, 2 * LINE_H - 0.5)
@@ -340,12 +363,29 @@ def _not_check_button(obj: dict) -> bool:
     return not (r.x - 2 <= cx <= r.x + r.w + 2 and r.y - 2 <= cy <= r.y + r.h + 2)
 
 
-def read_text_pages(pdf, form: FormDefinition) -> tuple[list[PageInfo], list]:
-    """Footer info and text lines for each page of an open pdfplumber document."""
-    infos, all_lines = [], []
-    for page in pdf.pages:
+# A page larger than A2 cannot be a print or scan of the A4 form, and rendering it for OCR takes
+# gigabytes (a 2083 pt square page: 1.2 GB); it is not read as a scan.
+MAX_SCAN_AREA = 4 * 595.0 * 842.0
+FOOTER_WITHIN = 3  # the form's first footer is on one of the first pages (a cover sheet or two)
+
+
+def read_text_pages(pages: list, form: FormDefinition) -> tuple[list[PageInfo], list, list[int]]:
+    """Footer info and text lines for pdfplumber pages, and the pages that look like images
+    (scans, or text a printer driver turned into outlines: read by OCR).
+
+    Stops after FOOTER_WITHIN pages that all have text but none this form's footer: such a
+    document cannot be this form. Pages without the footer are released at once (pdfplumber
+    caches every object it parsed), so memory stays at about one page.
+    """
+    infos: list[PageInfo] = []
+    all_lines: list = []
+    image_like: list[int] = []
+    for i, page in enumerate(pages):
+        if i >= FOOTER_WITHIN and not image_like and not any(info.form_id for info in infos):
+            break
         info, lines = PageInfo(), []
-        if page.chars:  # the footer strip first: pages of other documents cost little
+        chars = page.chars
+        if chars:  # the footer strip first: pages of other documents cost little
             height = float(page.height)
             strip = page.crop((0, height * 0.9, float(page.width), height), strict=False)
             info = parse_footer(" ".join((strip.extract_text() or "").split()))
@@ -354,9 +394,14 @@ def read_text_pages(pdf, form: FormDefinition) -> tuple[list[PageInfo], list]:
                 page = page.filter(_not_check_button)
             lines = page.extract_text_lines(return_chars=True)
             info = footer_of(lines, float(page.height))
+        elif (len(chars) < 20 and (page.images or len(page.curves) > 200)
+              and float(page.width) * float(page.height) <= MAX_SCAN_AREA):
+            image_like.append(i)
+        if not info.form_id:
+            pages[i].close()
         infos.append(info)
         all_lines.append(lines)
-    return infos, all_lines
+    return infos, all_lines, image_like
 
 
 def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lines: list,
@@ -369,6 +414,15 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     tr = page_anchors(layout, index, lines, shapes)
     chars = [dict(c, text=decoding.char(c), doubtful=decoding.doubtful(c),
                   undecodable=decoding.undecodable(c)) for c in page.chars]
+    mark_runs(chars)
+    text_widgets = [w for w in layout.widgets if w.page == index
+                    and w.field.type in (FieldType.TEXT, FieldType.CHOICE)]
+    owner: dict[int, str] = {}  # run -> the field whose box its first glyph is in
+    for c in chars:
+        if c["run"] not in owner and c["text"].strip():
+            hit = next((w.field.name for w in text_widgets if Glyphs([c]).inside(tr.rect(w.rect))), None)
+            if hit is not None:
+                owner[c["run"]] = hit
     marks = chars + [dict(o, y0=height - o["bottom"], y1=height - o["top"])
                      for o in page.curves + page.rects + page.lines]
     glyphs = Glyphs(chars)
@@ -380,9 +434,21 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
         nxt = [o.rect.x for o in widgets if o.rect.x > w.rect.x + w.rect.w
                and o.rect.y < w.rect.y + w.rect.h and o.rect.y + o.rect.h > w.rect.y]
         right = tr.rect(Rect(min(nxt, default=float(page.width)) - 1, 0, 0, 0)).x
-        value = text_value(f, glyphs, rect, right)
-        shown = [c for c in glyphs.inside(rect, right) if c["text"].strip()]
+
+        def mine(c: dict) -> bool:  # not another field's run
+            return owner.get(c["run"], f.name) == f.name
+
+        value = text_value(f, glyphs, rect, right, mine)
+        shown = [c for c in glyphs.inside(rect, right, mine) if c["text"].strip()]
         doubt = any(c["doubtful"] for c in shown)
+        if value and doubt:
+            decoding.doubted.append(f.name)
+        if value and any(_origin(c)[0] > right and c["text"].strip()
+                         for c in chars if owner.get(c["run"]) == f.name):
+            # the value's own run goes on into the next field's box: on paper it is clipped there
+            # (pdf.js) or overprints the neighbour; either way the rest is not readable
+            doubt = True
+            notes.append(message("lesen.seitentext_ueber_rand", label=f.label))
         if value and all(c["undecodable"] for c in shown):
             # glyphs without text (pdftk's empty boxes): the copy does not show the value
             decoding.unreadable.append(f.name)

@@ -1,0 +1,144 @@
+"""Annexes and pages without fields: a large court order is found out cheaply, a damaged annex is
+a warning on its request, pages without a MediaBox and failures inside the page readers get a
+German cause, never a Python class name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from click.testing import CliRunner
+from mails import TZ, mail
+
+from vhpdf.batch.run import check_paths
+from vhpdf.batch.sources import Item
+from vhpdf.batch.task import check_item
+from vhpdf.check.result import Status
+from vhpdf.cli.commands import cli
+from vhpdf.read.errors import ErrorKind
+
+
+def _run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def long_court_order(pages: int = 200) -> bytes:
+    """A text PDF of `pages` pages, like a court order or an investigation file."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf)
+    for n in range(1, pages + 1):
+        for line in range(40):
+            canvas.drawString(72, 760 - 16 * line, f"Seite {n}, Zeile {line + 1}: Gründe des Beschlusses 9 Gs 1234/26")
+        canvas.drawString(72, 40, f"Amtsgericht Bielefeld – Seite {n} von {pages}")
+        canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
+
+
+def without_mediabox(data: bytes) -> bytes:
+    """The PDF with /MediaBox removed from every page and the page tree (none inherited)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    for page in writer.pages:
+        page.pop(NameObject("/MediaBox"), None)
+        page.pop(NameObject("/CropBox"), None)
+    writer.root_object["/Pages"].get_object().pop(NameObject("/MediaBox"), None)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def verdict(data: bytes):
+    return check_item(Item("datei.pdf", data=data))
+
+
+@pytest.fixture(scope="module")
+def request_pdf(complete_values) -> bytes:
+    from vhpdf.write.generate import fill_form
+
+    return fill_form(complete_values)
+
+
+def test_large_annex_beside_a_complete_request(tmp_path, request_pdf):
+    order = long_court_order(200)
+    alone = verdict(order)  # only the first pages are opened; no time limit needed
+    assert alone.status is Status.UNLESBAR and alone.error_kind is ErrorKind.NO_FORM
+    msg = mail("abh@kreis.example", "Ersuchen mit Beschluss", dt.datetime(2026, 11, 3, tzinfo=TZ),
+               [("ersuchen.pdf", request_pdf), ("Beschluss.pdf", order)])
+    path = tmp_path / "mit_anlage.eml"
+    path.write_bytes(msg.as_bytes())
+    out = _run("check", path)
+    assert out.exit_code == 0, out.output
+    assert "1 Eingang, 1 Ersuchen geprüft: 1 vollständig, 0 unvollständig, 0 unlesbar." in out.output
+
+
+def test_damaged_annex_is_a_warning_on_its_request(tmp_path, request_pdf):
+    from mails import court_order_pdf
+
+    cut = court_order_pdf()[:300]
+    msg = mail("abh@kreis.example", "Ersuchen", dt.datetime(2026, 11, 3, tzinfo=TZ),
+               [("ersuchen.pdf", request_pdf), ("Beschluss.pdf", cut)])
+    path = tmp_path / "kaputte_anlage.eml"
+    path.write_bytes(msg.as_bytes())
+    (result,) = check_paths([path])
+    assert result.file == f"{path} › ersuchen.pdf" and result.status is Status.VOLLSTAENDIG
+    (finding,) = [f for f in result.findings if f.rule == "anlage-beschaedigt"]
+    assert finding.message.startswith("Anlage „Beschluss.pdf“ ist beschädigt: Die PDF-Datei ist abgeschnitten")
+    assert finding.severity.value == "warnung"
+
+    out = _run("check", path)
+    assert out.exit_code == 0, out.output
+    assert "1 Eingang, 1 Ersuchen geprüft: 1 vollständig, 0 unvollständig, 0 unlesbar." in out.output
+
+    alone = mail("abh@kreis.example", "nur Anlage", dt.datetime(2026, 11, 3, tzinfo=TZ), [("Beschluss.pdf", cut)])
+    path.write_bytes(alone.as_bytes())
+    (result,) = check_paths([path])  # without a request beside it, it is a row of its own
+    assert result.status is Status.UNLESBAR and result.error_kind is ErrorKind.TRUNCATED
+
+
+def test_page_without_mediabox(request_pdf):
+    from mails import court_order_pdf
+
+    result = verdict(without_mediabox(court_order_pdf()))
+    assert result.status is Status.UNLESBAR and result.error_kind is ErrorKind.DAMAGED
+    assert result.error == ("Die Seiten der PDF-Datei sind beschädigt und nicht lesbar "
+                            "(eine Seite hat keine gültige Seitengröße (MediaBox)).")
+    # a form's values are in its fields: its pages are not needed
+    assert verdict(without_mediabox(request_pdf)).status is Status.VOLLSTAENDIG
+
+
+def test_page_reader_failures_name_a_cause_and_memory_stays_memory():
+    from pdfminer.psparser import PSEOF
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    from vhpdf.read.paper.pages import page_error
+
+    assert str(page_error(PdfminerException(PSEOF("Unexpected EOF")))) == (
+        "Die Seiten der PDF-Datei sind beschädigt und nicht lesbar (der Inhalt endet vorzeitig).")
+    assert page_error(TypeError("'NoneType' object is not iterable")).kind is ErrorKind.DAMAGED
+    assert "TypeError" not in str(page_error(TypeError("x")))
+    with pytest.raises(MemoryError):
+        page_error(PdfminerException(MemoryError()))
+    assert page_error(PdfminerException(RecursionError())).kind is ErrorKind.LIMIT
+
+
+def test_huge_image_page_is_not_rendered_for_ocr():
+    """A poster-sized image page (2100 pt square) cannot be the A4 form: no OCR (it took 1.2 GB)."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=(2100, 2100))
+    canvas.drawImage(ImageReader(Image.new("L", (64, 64), 128)), 0, 0, 2100, 2100)
+    canvas.showPage()
+    canvas.save()
+    result = verdict(buf.getvalue())
+    assert result.status is Status.UNLESBAR and result.error_kind is ErrorKind.NO_FORM
+    assert result.error == ("Die PDF-Datei enthält keine Formularfelder, und auf keiner Seite ist der "
+                            "Formularfuß des Vollzugshilfeersuchens zu lesen.")
