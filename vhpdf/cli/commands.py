@@ -492,6 +492,15 @@ def rueckmeldung(paths: tuple[Path, ...], folder: Path, sender: str | None, forc
     _write_replies(results, folder, force, sender)
 
 
+def _copy_target(file: Path, output: Path, force: bool) -> None:
+    """Before any work on a copy of `file`: the input exists, `output` is neither the input nor
+    (without --force) an existing file."""
+    _must_exist([file])
+    _not_the_input(file, output)
+    if output.exists() and not force:
+        raise UsageProblem(text("cli.existiert", datei=output))
+
+
 def _not_the_input(file: Path, output: Path) -> None:
     """Refuse an output that is the input itself (also through a link): inputs are never touched."""
     try:
@@ -521,10 +530,7 @@ def druck(file: Path, output: Path, force: bool, passwords: tuple[str, ...], pas
     from vhpdf.read.errors import ExtractError
     from vhpdf.write.druck import DruckError, print_file
 
-    _must_exist([file])
-    _not_the_input(file, output)
-    if output.exists() and not force:
-        raise UsageProblem(text("cli.existiert", datei=output))
+    _copy_target(file, output, force)
     try:
         pdf = _isolated(print_file, file, passwords, password_file, Limits(timeout, speicher))
     except (ExtractError, IsolationError) as exc:
@@ -557,10 +563,7 @@ def flatten(file: Path, output: Path, pdfa: bool, force: bool, passwords: tuple[
     from vhpdf.read.errors import ExtractError
     from vhpdf.write.flatten import FlattenError, flatten_file, to_pdfa
 
-    _must_exist([file])
-    _not_the_input(file, output)
-    if output.exists() and not force:
-        raise UsageProblem(text("cli.existiert", datei=output))
+    _copy_target(file, output, force)
     try:
         data, notes = _isolated(flatten_file, file, passwords, password_file, Limits(timeout, speicher))
         if pdfa:
@@ -590,10 +593,7 @@ def signieren(file: Path, key: Path, output: Path, force: bool) -> None:
     """
     from vhpdf.write.sign import SigningError, sign_pdf
 
-    if output.exists() and not force:
-        raise UsageProblem(f"{output}: Die Datei existiert bereits (mit --force überschreiben).")
-    if output.resolve() == file.resolve():
-        raise UsageProblem(f"{output}: Die Eingabedatei wird nicht überschrieben; bitte eine neue Datei angeben.")
+    _copy_target(file, output, force)
     password = os.environ.get("VHPDF_SCHLUESSEL_PASSWORT")
     if password is None:
         if not sys.stdin.isatty():
