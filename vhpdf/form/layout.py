@@ -260,17 +260,19 @@ def _flow(heights: list[float], breaks: frozenset[int]) -> list[tuple[int, float
 
 
 def _paginate(heights: list[float]) -> list[tuple[int, float]]:
-    """Page positions with widow control: the last page never holds a single unit of content
-    before the closing note (a lone signature row or a lone "Anlagen"); the unit before it
-    moves along. Headings are already joined to their first row (_section_units)."""
+    """Page positions with widow control: the last page never holds fewer than two units of
+    content before the closing note (no lone signature row, no lone "Anlagen", no closing note
+    alone); the units before them move along. Headings are already joined to their first row
+    (_section_units)."""
     positions = _flow(heights, frozenset())
     last = positions[-1][0]
     on_last = [i for i, (page, _) in enumerate(positions) if page == last]
     content = on_last[:-1]  # the closing note is the last unit
-    if last == 0 or len(content) != 1 or content[0] < 1:
+    missing = 2 - len(content)
+    if last == 0 or missing <= 0:
         return positions
-    earlier = content[0] - 1
-    if sum(1 for page, _ in positions if page == last - 1) < 3:
+    earlier = on_last[0] - missing
+    if earlier < 1 or sum(1 for page, _ in positions if page == last - 1) - missing < 3:
         return positions  # the page before would be left nearly empty instead
     moved = _flow(heights, frozenset({earlier}))
     return moved if moved[-1][0] == last else positions  # only if it still fits

@@ -34,10 +34,10 @@ th{font-size:.9em}
 thead{display:table-header-group}tr{break-inside:avoid;page-break-inside:avoid}
 th{background:#eee;cursor:pointer;user-select:none}th[aria-sort=ascending]::after{content:" ▲"}
 th[aria-sort=descending]::after{content:" ▼"}
-#uebersicht th:nth-child(1){width:9%}#uebersicht th:nth-child(2){width:13%}#uebersicht th:nth-child(3){width:10%}
-#uebersicht th:nth-child(4){width:10%}#uebersicht th:nth-child(5){width:11%}#uebersicht th:nth-child(6){width:8.5%}
-#uebersicht th:nth-child(7){width:7%}#uebersicht th:nth-child(8){width:6%}#uebersicht th:nth-child(9){width:5%}
-#uebersicht th:nth-child(10){width:7.5%}#uebersicht th:nth-child(11){width:13%}
+#uebersicht th:nth-child(1){width:8%}#uebersicht th:nth-child(2){width:10%}#uebersicht th:nth-child(3){width:7%}
+#uebersicht th:nth-child(4){width:8%}#uebersicht th:nth-child(5){width:10%}#uebersicht th:nth-child(6){width:8%}
+#uebersicht th:nth-child(7){width:6%}#uebersicht th:nth-child(8){width:6%}#uebersicht th:nth-child(9){width:6%}
+#uebersicht th:nth-child(10){width:5%}#uebersicht th:nth-child(11){width:7.5%}#uebersicht th:nth-child(12){width:18.5%}
 .befunde th:nth-child(1){width:10%}.befunde th:nth-child(3){width:25%}
 .st-ok{color:#075e07}.st-fehlt{color:#a00}.st-unlesbar{color:#8a5a00}.st-ersetzt{color:#666}
 .fehler{color:#a00}.warnung{color:#8a5a00}.hinweis{color:#333}
