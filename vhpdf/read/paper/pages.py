@@ -110,19 +110,28 @@ def _causes(exc: BaseException):
 
 def page_error(exc: Exception) -> ExtractError:
     """The German verdict for an exception of the page readers; re-raises a wrapped MemoryError."""
+    from pdfminer.pdfdocument import PDFNoValidXRef
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.pdftypes import PDFException, PDFNotImplementedError, PDFObjectNotFound, PDFTypeError, PDFValueError
+    from pdfminer.psparser import PSEOF, PSException, PSSyntaxError, PSTypeError
+
     causes = _causes(exc)
-    names = {type(c).__name__ for c in causes}
-    if any(isinstance(c, MemoryError) for c in causes):
+
+    def some(*kinds: type) -> bool:
+        return any(isinstance(c, kinds) for c in causes)
+
+    if some(MemoryError):
         raise MemoryError from None  # the worker is replaced and the file reported as too large
-    if any(isinstance(c, RecursionError) for c in causes):
+    if some(RecursionError):
         return LimitError(text("lesen.zu_tief"))
-    if names & {"PSEOF"}:
+    # most specific first: PDFNoValidXRef is a PDFSyntaxError, PSEOF a PSException
+    if some(PSEOF):
         cause = "lesen.ursache_ende"
-    elif names & {"PDFSyntaxError", "PSSyntaxError", "PSTypeError", "PDFTypeError", "PDFValueError"}:
-        cause = "lesen.ursache_syntax"
-    elif names & {"PDFNoValidXRef", "PDFObjectNotFound"}:
+    elif some(PDFNoValidXRef, PDFObjectNotFound):
         cause = "lesen.ursache_querverweise"
-    elif names & {"PDFNotImplementedError", "PSException", "PDFException"}:
+    elif some(PDFSyntaxError, PSSyntaxError, PSTypeError, PDFTypeError, PDFValueError):
+        cause = "lesen.ursache_syntax"
+    elif some(PDFNotImplementedError, PSException, PDFException):
         cause = "lesen.ursache_unbekannt"
     else:
         cause = "lesen.ursache_aufbau"
