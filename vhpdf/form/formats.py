@@ -61,6 +61,18 @@ class Format(enum.Enum):
     ZAHL = "zahl"
 
     @property
+    def pattern(self) -> re.Pattern:
+        """The shape a value of this format has (dates and times are checked further)."""
+        return {
+            Format.DATUM: DATE_PATTERN,
+            Format.UHRZEIT: TIME_PATTERN,
+            Format.PLZ: PLZ_PATTERN,
+            Format.EMAIL: EMAIL_PATTERN,
+            Format.TELEFON: PHONE_PATTERN,
+            Format.ZAHL: NUMBER_PATTERN,
+        }[self]
+
+    @property
     def description(self) -> str:
         return {
             Format.DATUM: "Datum als TT.MM.JJJJ",

@@ -10,29 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from vhpdf.form.definition import Field, FieldType, FormDefinition
-from vhpdf.form.formats import (
-    DATE_PATTERN,
-    EMAIL_PATTERN,
-    NUMBER_PATTERN,
-    PHONE_PATTERN,
-    PLZ_PATTERN,
-    TIME_PATTERN,
-    Format,
-)
+from vhpdf.form.formats import Format
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 # The shapes formats.py checks (one home for each pattern), anchored; surrounding blanks and the
 # empty string (not filled) are allowed, as there.
-_SHAPES = {
-    Format.DATUM: DATE_PATTERN.pattern,
-    Format.UHRZEIT: TIME_PATTERN.pattern,
-    Format.PLZ: PLZ_PATTERN.pattern,
-    Format.EMAIL: EMAIL_PATTERN.pattern,
-    Format.TELEFON: PHONE_PATTERN.pattern,
-    Format.ZAHL: NUMBER_PATTERN.pattern,
-}
-PATTERNS = {fmt: rf"^\s*({shape})?\s*$" for fmt, shape in _SHAPES.items()}
+PATTERNS = {fmt: rf"^\s*({fmt.pattern.pattern})?\s*$" for fmt in Format}
 
 
 def field_schema(f: Field) -> dict[str, Any]:

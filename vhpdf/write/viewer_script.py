@@ -11,15 +11,7 @@ from __future__ import annotations
 import json
 
 from vhpdf.form.definition import FieldType, FormDefinition, Requirement, Severity
-from vhpdf.form.formats import (
-    DATE_PATTERN,
-    EMAIL_PATTERN,
-    NUMBER_PATTERN,
-    PHONE_PATTERN,
-    PLZ_PATTERN,
-    TIME_PATTERN,
-    Format,
-)
+from vhpdf.form.formats import Format
 
 TITLE = "Vollständigkeit prüfen"
 OK_MESSAGE = "Alle zwingenden Angaben (Fehler-Regeln des Prüfkatalogs) sind vorhanden."
@@ -219,9 +211,9 @@ def completeness_script(form: FormDefinition, persons: int) -> str:
             f"var NAMES = {data([f.name for f in form.fields(persons)])};",
             f"var PERSONS = {persons};", f"var TITLE = {data(TITLE)};", f"var OK = {data(OK_MESSAGE)};",
             f"var HEAD = {data(HEAD)};", f"var NO_OPTION = {data(NO_OPTION)};",
-            f"var DATE = {regex(DATE_PATTERN)}; var TIME = {regex(TIME_PATTERN)};",
-            f"var PLZ = {regex(PLZ_PATTERN)}; var EMAIL = {regex(EMAIL_PATTERN)};",
-            f"var PHONE = {regex(PHONE_PATTERN)}; var NUMBER = {regex(NUMBER_PATTERN)};"]
+            f"var DATE = {regex(Format.DATUM.pattern)}; var TIME = {regex(Format.UHRZEIT.pattern)};",
+            f"var PLZ = {regex(Format.PLZ.pattern)}; var EMAIL = {regex(Format.EMAIL.pattern)};",
+            f"var PHONE = {regex(Format.TELEFON.pattern)}; var NUMBER = {regex(Format.ZAHL.pattern)};"]
     assert {f.value for f in Format} == {"datum", "uhrzeit", "plz", "email", "telefon", "zahl"}
     script = "\n".join(head) + _ENGINE
     assert script.isascii()  # stored as a plain stream: no encoding questions in any viewer
