@@ -51,7 +51,8 @@ def fill_file(path: Path, persons: int | None = None, strict: bool = False,
     checked = check_values(form, data)
     refused = checked.refusals(strict)
     if refused:  # with the warnings, so that one correction round is enough
-        raise FillError([str(p) for p in refused] + [f"Warnung: {p}" for p in checked.warnings(strict)])
+        raise FillError([str(p) for p in refused]
+                        + [text("bericht.warnung", warnung=p) for p in checked.warnings(strict)])
     return generate(max(checked.persons, persons or 0), checked.values, form), checked.warnings(strict)
 
 
