@@ -60,7 +60,7 @@ def _draw_pages(form: FormDefinition, layout: Layout, tags: list[TextTag]) -> by
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1)
     canvas.setTitle(form.title)
-    canvas.setSubject(f"Formular {form.id}, Version {form.version}")
+    canvas.setSubject(text("schreiben.pdf_betreff", kennung=form.id, version=form.version))
     canvas.setAuthor("")
     canvas.setCreator(f"vhpdf {__version__}")
     canvas.setProducer(f"vhpdf {__version__}")
