@@ -180,7 +180,7 @@ def _fill_table(table: Path, output: Path | None, name: str, streng: bool, trotz
         if r.problems or r.note:
             click.echo(text("cli.zeile_geschrieben", zeile=r.line, datei=r.file.name) if r.file
                        else text("cli.zeile_nicht_geschrieben", zeile=r.line), err=True)
-            lines = [*(str(p) if p.refuses(streng) else text("cli.warnung", warnung=p) for p in r.problems),
+            lines = [*(str(p) if p.refuses(streng) else text("bericht.warnung", warnung=p) for p in r.problems),
                      *([r.note] if r.note else [])]
             click.echo(_problem_lines(lines), err=True)
     written = sum(1 for r in reports if r.file)
@@ -237,7 +237,7 @@ def fill(data: Path | None, output: Path | None, table: Path | None, name: str, 
         for line in said:
             click.echo(text("cli.datei_fehler", datei=data, fehler=line), err=True)
     for warning in warnings:
-        click.echo(text("cli.warnung", warnung=warning), err=True)
+        click.echo(text("bericht.warnung", warnung=warning), err=True)
     output = output or data.with_suffix(".pdf")
     _write_pdf(pdf, output, force)
     click.echo(text("cli.formular_geschrieben", datei=output))
