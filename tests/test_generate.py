@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
+import pdfplumber
 from pypdf import PdfReader
 
 from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION, footer_text
@@ -56,6 +58,13 @@ def test_footer_with_form_version_on_every_page(form, blank_pdf):
     for i, page in enumerate(pages, 1):
         assert footer_text(form) in page
         assert f"Seite {i} von 4" in page
+
+
+def test_no_printed_line_ends_between_paragraph_sign_and_number(blank_pdf):
+    with pdfplumber.open(blank_pdf) as pdf:
+        lines = [ln["text"] for page in pdf.pages for ln in page.extract_text_lines()]
+    assert sum(ln.count("§") for ln in lines) >= 20  # the form cites the law throughout
+    assert [ln for ln in lines if re.search(r"§§?\s*$", ln)] == []
 
 
 def test_every_field_has_tooltip_and_sane_flags(form, blank_pdf):

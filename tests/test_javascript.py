@@ -18,7 +18,8 @@ from viewers import JS, qualified_name
 
 from vhpdf.check.rules import evaluate
 from vhpdf.form.definition import Severity
-from vhpdf.write.viewer_script import HEAD, OK_MESSAGE, completeness_script
+from vhpdf.form.messages import text
+from vhpdf.write.viewer_script import completeness_script
 
 _TYPES = {"text": "text", "choice": "combobox", "checkbox": "checkbox", "radio": "radiobutton",
           "signature": "signature"}
@@ -73,10 +74,10 @@ def _run(form, script_path, values: dict, tmp_path) -> list[str]:
     out = subprocess.run(["node", str(JS / "run_script.mjs"), str(script_path), str(data)],
                          check=True, capture_output=True, text=True, timeout=60).stdout
     (message,) = json.loads(out)
-    if message == OK_MESSAGE:
+    if message == text("schreiben.pruefen_ok"):
         return []
     head, _, items = message.partition("\n\n")
-    assert head == HEAD
+    assert head == text("schreiben.pruefen_kopf")
     return [item.removeprefix("• ") for item in items.split("\n• ")]
 
 

@@ -8,6 +8,7 @@ import email
 import email.policy
 import io
 import json
+import re
 import stat
 from html.parser import HTMLParser
 
@@ -179,6 +180,7 @@ def test_html_report_self_contained_sortable_with_details(inbox, tmp_path):
     assert v2[0].endswith("unvollständig") and v2[5] == "ZAB 2026/4711"
     assert "Bezirksregierung Arnsberg" in "".join(parser.text)
     assert "Hoxha" not in page and "Novak" not in page
+    assert "§&nbsp;48 PolG NRW" in page and not re.search(r"§ \w", page)  # never broken after §
 
     out2 = tmp_path / "mit-werten.html"
     assert _run("pruefen", root, "--format", "html", "--mit-werten", "-o", out2).exit_code == 1

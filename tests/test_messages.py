@@ -130,3 +130,81 @@ def test_shipped_catalogue_loads_through_the_path_loader():
     from vhpdf.form.definition import forms_dir
 
     assert load_messages(forms_dir() / "texte.toml") == catalogue()
+
+
+# German user-facing text in vhpdf/ belongs in forms/texte.toml. A literal counts as German if
+# it has an umlaut, ß or German quotes, or one of these words (lower case, so English identifiers
+# and field labels like "Name" do not trip it). The scan is a net, not a proof: keep it strict.
+GERMAN = re.compile(r"[äöüÄÖÜß„“]|\b(?:der|die|das|und|oder|nicht|ist|sind|ein|eine|einer|kein|keine|"
+                    r"mit|ohne|für|bitte|auf|den|dem|des|von|im|bei|nach|als|wird|wurde|werden|jetzt|"
+                    r"ganzes|Datei|Daten|Feld|Felder|Formular|Seite|Signatur|Zeile|Wert|Zahl|Angabe|Warnung|"
+                    r"geschrieben)\b")
+# German by contract or by necessity, each with its reason.
+ALLOWED_FILES = {
+    # They report errors in forms/*.toml themselves, before (or instead of) a catalogue exists.
+    "vhpdf/form/definition.py", "vhpdf/form/messages.py",
+}
+ALLOWED_LITERALS = {
+    # Status and ErrorKind values: stable identifiers in JSON and CSV output.
+    ("vhpdf/check/result.py", "vollständig"), ("vhpdf/check/result.py", "unvollständig"),
+    ("vhpdf/read/errors.py", "keine-datei"), ("vhpdf/read/errors.py", "keine-pdf"),
+    ("vhpdf/read/errors.py", "kein-formular"),
+    # The page number printed on the form and read back from paper: printed copies carry it.
+    ("vhpdf/form/identity.py", r"Seite\s+(\d+)\s+von\s+(\d+)"), ("vhpdf/form/identity.py", "Seite "),
+    ("vhpdf/form/identity.py", " von "), ("vhpdf/form/identity.py", " · Formular "),
+    ("vhpdf/form/identity.py", r"Formular\s+(\S+)\s*\S?\s*Version\s+(\d+[.,]\d+)"),
+    # Character sets OCR confuses, not text.
+    ("vhpdf/read/paper/ocr.py", "ijéèêáàâíìîóòôúùûñ\"'`´“”‘’^°*"),
+    ("vhpdf/read/paper/ocr.py", "äöüëïÿÄÖÜËÏ"), ("vhpdf/read/paper/ocr.py", "„"),
+    # main()'s last resort: it must speak even when forms/texte.toml is missing or broken.
+    ("vhpdf/cli/commands.py", "vhpdf: interner Fehler ("), ("vhpdf/cli/commands.py", "); bitte melden."),
+}
+OPTION = re.compile(r"--?[a-z][a-z0-9-]*")  # an option's name ("--mit-werten") is no sentence
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                out.add(id(first.value))
+    return out
+
+
+def german_literals(source: str, where: str) -> list[str]:
+    """'where:line: literal' for each German string literal in `source` (f-string parts included)."""
+    tree = ast.parse(source)
+    docs = _docstrings(tree)
+    found: list[tuple[int, int, str]] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)) or id(node) in docs:
+            continue
+        if KEY.fullmatch(repr(node.value)) or OPTION.fullmatch(node.value) or (where, node.value) in ALLOWED_LITERALS:
+            continue
+        if GERMAN.search(node.value):
+            found.append((node.lineno, node.col_offset, f"{where}:{node.lineno}: {node.value!r}"))
+    return [line for *_, line in sorted(found)]
+
+
+def test_no_german_text_in_code():
+    found = []
+    for path, source in _sources():
+        where = str(path.relative_to(PACKAGE.parent))
+        if where not in ALLOWED_FILES:
+            found += german_literals(source, where)
+    assert not found, "Deutsche Texte gehören nach forms/texte.toml:\n" + "\n".join(found)
+
+
+def test_allow_list_is_not_stale():
+    trees = {str(p.relative_to(PACKAGE.parent)): ast.parse(s) for p, s in _sources()}
+    stale = [(where, literal) for where, literal in ALLOWED_LITERALS
+             if not any(isinstance(n, ast.Constant) and n.value == literal for n in ast.walk(trees[where]))]
+    assert not stale, stale
+    assert all(where in trees for where in ALLOWED_FILES)
+
+
+def test_german_scan_finds_what_it_should():
+    source = 'x = f"Seite {n} fehlt"\ny = "Die Datei ist leer."\nz = "lesen.leer"\nw = "page_count"\n'
+    assert [line.split(": ", 1)[1] for line in german_literals(source, "x.py")] == [
+        "'Seite '", "'Die Datei ist leer.'"]

@@ -27,6 +27,7 @@ from vhpdf.form.definition import (
 )
 from vhpdf.form.formats import Format, parse_date, parse_time
 from vhpdf.form.messages import text
+from vhpdf.form.messages import text as message  # where a function's own argument is called text
 from vhpdf.read.extract import Extraction
 from vhpdf.read.signature import SignatureInfo, SignatureState
 
@@ -112,9 +113,10 @@ class _Evaluator:
         if "{felder}" in text:
             changed = sig.changed_fields if sig else ()
             text = text.replace("{felder}", ", ".join(
-                f"„{self.fields[n].label}“ ({n})" if n in self.fields else n for n in changed) or "–")
+                message("pruefung.signatur_feld", label=self.fields[n].label, name=n) if n in self.fields else n
+                for n in changed) or "–")
         if "{grund}" in text:
-            text = text.replace("{grund}", (sig.reasons if sig else "") or "ohne Angabe")
+            text = text.replace("{grund}", (sig.reasons if sig else "") or message("pruefung.signatur_ohne_grund"))
         return text
 
     def _dates(self, names: list[str]) -> tuple[dt.date | None, dt.date | None]:

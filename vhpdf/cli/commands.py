@@ -15,10 +15,20 @@ import click
 
 from vhpdf import __version__
 from vhpdf.cli import german as cli_de
-from vhpdf.form.messages import text
+from vhpdf.form.messages import MessageError, text
 from vhpdf.report.output import OutputError, write_output
 
 cli_de.install()
+
+
+
+def _help(key: str) -> str:
+    """Help text from the catalogue, read at import: a broken catalogue must still let main() say so."""
+    try:
+        return text(key)
+    except MessageError:
+        return key
+
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -45,7 +55,7 @@ def _emit_bytes(data: bytes, output: Path | None, force: bool) -> None:
         sys.stdout.buffer.write(data)
         return
     _write_pdf(data, output, force)
-    click.echo(f"Daten geschrieben: {output}", err=True)
+    click.echo(text("cli.daten_geschrieben", datei=output), err=True)
 
 
 def _write_pdf(data: bytes, output: Path, force: bool) -> None:
@@ -57,27 +67,22 @@ def _write_pdf(data: bytes, output: Path, force: bool) -> None:
 
 _OUTPUT = click.option("-o", "--ausgabe", "output", metavar="DATEI",
                        type=click.Path(dir_okay=False, path_type=Path),
-                       help="Ausgabedatei (ohne Angabe: auf den Bildschirm).")
-_FORCE = click.option("--force", is_flag=True, help="Eine vorhandene Ausgabedatei überschreiben.")
+                       help=_help("cli.hilfe_ausgabe"))
+_FORCE = click.option("--force", is_flag=True, help=_help("cli.hilfe_force"))
 _TIMEOUT = click.option("--timeout", metavar="SEKUNDEN", type=click.FloatRange(0.1, 3600), default=30.0,
-                        show_default=True, help="Zeitlimit je Datei in Sekunden (0,1 bis 3600).")
+                        show_default=True, help=_help("cli.hilfe_timeout"))
 _MEMORY = click.option("--speicher", metavar="MB", type=click.IntRange(64, 65536), default=1024,
-                       show_default=True, help="Speichergrenze je Prüfprozess in MB (64 bis 65536).")
+                       show_default=True, help=_help("cli.hilfe_speicher"))
 _PASSWORD = click.option("--passwort", "passwords", multiple=True,
                          metavar="KENNWORT",
-                         help="Kennwort für verschlüsselte PDF-Dateien; mehrmals angeben, um mehrere "
-                              "der Reihe nach zu versuchen (auch über VHPDF_PASSWORT; ohne Angabe "
-                              "wird am Terminal danach gefragt).")
+                         help=_help("cli.hilfe_passwort"))
 _PASSWORD_FILE = click.option("--passwortdatei", "password_file", metavar="DATEI",
                               type=click.Path(dir_okay=False, path_type=Path),
-                              help="Datei mit je einem Kennwort pro Zeile, nur für den Eigentümer "
-                                   "lesbar (chmod 600); die Kennwörter werden der Reihe nach versucht.")
+                              help=_help("cli.hilfe_passwortdatei"))
 _JOBS = click.option("-j", "--jobs", metavar="ANZAHL", type=click.IntRange(1, 256), default=None,
-                     help="Anzahl paralleler Prüfprozesse (Standard: Anzahl der Prozessorkerne).")
+                     help=_help("cli.hilfe_jobs"))
 _OWN_KPB = click.option("--kpb", "own_kpb", metavar="KPB",
-                        help="Eigene KPB (Name oder Ort, z. B. „Unna“ oder „PP Bielefeld“); an eine "
-                             "andere KPB gerichtete Ersuchen erhalten eine Warnung. Standard: kpb aus "
-                             "der Konfiguration (vhpdf konfiguration).")
+                        help=_help("cli.hilfe_kpb"))
 _INPUTS = click.argument("paths", nargs=-1, required=True, metavar="PFAD...",
                          type=click.Path(path_type=Path))
 
@@ -95,13 +100,7 @@ REPORT_FORMATS = ["table", "json", "csv", "html"]
 ALIASES = {"generate": "erzeugen", "fill": "ausfuellen", "extract": "auslesen", "check": "pruefen",
            "rules": "regeln", "fields": "felder", "flatten": "archivieren"}
 
-EXIT_CODES = """\b
-Exit-Status:
-  0  erfolgreich; bei pruefen: alle aktuellen Ersuchen vollständig (Warnungen erlaubt)
-  1  mindestens ein Ersuchen unvollständig oder unlesbar, oder die Datei nicht verarbeitbar
-  2  Bedienfehler: Eingabe fehlt oder existiert nicht, Ausgabe existiert schon, ungültige Option
-  3  interner Fehler (bitte melden)
-  130  abgebrochen"""
+EXIT_CODES = _help("cli.exit_status")
 
 
 class _Group(click.Group):
@@ -114,7 +113,7 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings=CONTEXT, options_metavar="[OPTIONEN]",
              subcommand_metavar="BEFEHL [ARGUMENTE]...", epilog=EXIT_CODES)
 @click.version_option(__version__, "-V", "--version", prog_name="vhpdf",
-                      message="%(prog)s %(version)s", help="Version anzeigen.")
+                      message="%(prog)s %(version)s", help=_help("cli.hilfe_version"))
 def cli() -> None:
     """Vollzugshilfeersuchen (NRW): Formular erzeugen, ausfüllen, auslesen und prüfen.
 
@@ -148,9 +147,9 @@ def _must_exist(paths) -> None:
 
 @cli.command("erzeugen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
 @click.option("-o", "--ausgabe", "output", metavar="DATEI", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("vollzugshilfeersuchen.pdf"), show_default=True, help="Ausgabedatei.")
+              default=Path("vollzugshilfeersuchen.pdf"), show_default=True, help=_help("cli.hilfe_erzeugen_ausgabe"))
 @click.option("--personen", metavar="ANZAHL", type=click.IntRange(1, 20), default=None,
-              help="Anzahl der Personenblöcke, 1 bis 20 (Standard 4).")
+              help=_help("cli.hilfe_erzeugen_personen"))
 @_FORCE
 def generate(output: Path, personen: int | None, force: bool) -> None:
     """Leeres, ausfüllbares Formular erzeugen."""
@@ -170,22 +169,22 @@ def _fill_table(table: Path, output: Path | None, name: str, streng: bool, trotz
     from vhpdf.report.prefill import PatternError, fill_table
 
     if output is None:
-        raise UsageProblem("Für --csv bitte einen Ausgabeordner angeben (-o ORDNER).")
+        raise UsageProblem(text("cli.csv_ohne_ordner"))
     try:
         reports = fill_table(table, output, name, streng, trotzdem, force)
     except PatternError as exc:
         raise UsageProblem(str(exc)) from None
     except DataFileError as exc:
-        raise click.ClickException(f"{table}: {exc}") from None
+        raise click.ClickException(text("cli.datei_fehler", datei=table, fehler=exc)) from None
     for r in reports:
         if r.problems or r.note:
-            state = f"geschrieben als {r.file.name}" if r.file else "nicht geschrieben"
-            click.echo(f"Zeile {r.line}: {state}", err=True)
-            lines = [*(str(p) if p.refuses(streng) else f"Warnung: {p}" for p in r.problems),
+            click.echo(text("cli.zeile_geschrieben", zeile=r.line, datei=r.file.name) if r.file
+                       else text("cli.zeile_nicht_geschrieben", zeile=r.line), err=True)
+            lines = [*(str(p) if p.refuses(streng) else text("bericht.warnung", warnung=p) for p in r.problems),
                      *([r.note] if r.note else [])]
             click.echo(_problem_lines(lines), err=True)
     written = sum(1 for r in reports if r.file)
-    click.echo(f"{written} von {len(reports)} Ersuchen geschrieben nach {output}.")
+    click.echo(text("cli.tabelle_geschrieben", geschrieben=written, anzahl=len(reports), ordner=output))
     if written < len(reports):
         sys.exit(1)
 
@@ -193,19 +192,18 @@ def _fill_table(table: Path, output: Path | None, name: str, streng: bool, trotz
 @cli.command("ausfuellen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
 @click.argument("data", metavar="[DATEN]", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--ausgabe", "output", metavar="DATEI|ORDNER", type=click.Path(path_type=Path),
-              help="Ausgabedatei (ohne Angabe: DATEN.pdf neben der Datendatei; mit --csv: Ausgabeordner).")
+              help=_help("cli.hilfe_ausfuellen_ausgabe"))
 @click.option("--csv", "table", metavar="TABELLE.csv",
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Ein Ersuchen je Zeile einer CSV-Tabelle (Spaltenüberschriften = Feldnamen).")
+              help=_help("cli.hilfe_csv"))
 @click.option("--name", default="ersuchen-{zeile}.pdf", show_default=True, metavar="MUSTER",
-              help="Mit --csv: Dateiname je Zeile, z. B. \"{absender.aktenzeichen}.pdf\".")
+              help=_help("cli.hilfe_name"))
 @click.option("--streng", is_flag=True,
-              help="Auch bei Warnungen (Format in freiwilligen Feldern, abgeschnittener Text) "
-                   "nichts schreiben.")
+              help=_help("cli.hilfe_streng"))
 @click.option("--trotzdem", is_flag=True,
-              help="Mit --csv: auch Zeilen mit Problemen schreiben (ohne unbrauchbare Werte).")
+              help=_help("cli.hilfe_trotzdem"))
 @click.option("--personen", metavar="ANZAHL", type=click.IntRange(1, 20), default=None,
-              help="Mindestanzahl der Personenblöcke, 1 bis 20.")
+              help=_help("cli.hilfe_ausfuellen_personen"))
 @_FORCE
 def fill(data: Path | None, output: Path | None, table: Path | None, name: str, streng: bool,
          trotzdem: bool, personen: int | None, force: bool) -> None:
@@ -219,27 +217,27 @@ def fill(data: Path | None, output: Path | None, table: Path | None, name: str, 
     from vhpdf.write.fill import FillError
 
     if (data is None) == (table is None):
-        raise UsageProblem("Bitte genau eine Datendatei angeben: DATEN oder --csv TABELLE.csv.")
+        raise UsageProblem(text("cli.genau_eine_datendatei"))
     if table is not None:
         _fill_table(table, output, name, streng, trotzdem, force)
         return
     assert data is not None
     _must_exist([data])
     if data.suffix.lower() == ".csv":
-        raise UsageProblem(f"{data}: eine CSV-Tabelle – bitte mit --csv {data} -o ORDNER füllen.")
+        raise UsageProblem(text("cli.csv_ohne_option", datei=data))
     said: list[str] = []
     try:
         pdf, warnings = fill_file(data, personen, streng, said)
     except DataFileError as exc:
-        raise click.ClickException(f"{data}: {exc}") from None
+        raise click.ClickException(text("cli.datei_fehler", datei=data, fehler=exc)) from None
     except FillError as exc:
         raise click.ClickException(text("cli.daten_passen_nicht", datei=data,
                                         probleme=_problem_lines(exc.problems))) from None
     finally:
         for line in said:
-            click.echo(f"{data}: {line}", err=True)
+            click.echo(text("cli.datei_fehler", datei=data, fehler=line), err=True)
     for warning in warnings:
-        click.echo(f"Warnung: {warning}", err=True)
+        click.echo(text("bericht.warnung", warnung=warning), err=True)
     output = output or data.with_suffix(".pdf")
     _write_pdf(pdf, output, force)
     click.echo(text("cli.formular_geschrieben", datei=output))
@@ -257,10 +255,7 @@ def schema() -> None:
 @cli.command("auslesen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
 @click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xfdf", "fdf"]), default=None,
-              help="Ausgabeformat: json = alle Felder mit Quelle und Formularversion (Standard), "
-                   "csv = Feldname;Wert für die Tabellenkalkulation, xfdf/fdf = Formulardaten für "
-                   "Acrobat, pdftk und Fachverfahren; Standard änderbar mit format_auslesen in der "
-                   "Konfiguration.")
+              help=_help("cli.hilfe_format_auslesen"))
 @_OUTPUT
 @_FORCE
 @_PASSWORD
@@ -282,12 +277,12 @@ def extract(file: Path, fmt: str, output: Path | None, force: bool, passwords: t
     try:
         ex = _isolated(read, file, passwords, password_file, Limits(timeout, speicher))
     except (ExtractError, IsolationError) as exc:
-        raise click.ClickException(f"{file}: {exc}") from None
+        raise click.ClickException(text("cli.datei_fehler", datei=file, fehler=exc)) from None
     if fmt == "fdf":
         from vhpdf.form.definition import load_definition
 
         if output is None and sys.stdout.isatty():
-            raise UsageProblem("FDF ist binär: bitte mit -o DATEI.fdf in eine Datei schreiben.")
+            raise UsageProblem(text("cli.fdf_binaer"))
         _emit_bytes(values_fdf(ex.values, load_definition()), output, force)
         return
     if fmt == "csv":
@@ -341,8 +336,7 @@ def _passwords(given: tuple[str, ...], password_file: Path | None) -> list[str]:
 
 
 _SENDER = click.option("--absender", "sender", metavar="ADRESSE",
-                       help="Absender der Rückmeldungen, z. B. \"KPB Unna <vollzugshilfe@polizei.example>\": "
-                            "From-Zeile der .eml und Unterschrift (sonst aus der Konfiguration).")
+                       help=_help("cli.hilfe_absender"))
 
 
 def _reply_target(folder: Path, force: bool) -> None:
@@ -365,8 +359,7 @@ def _write_replies(results, folder: Path, force: bool, sender: str | None) -> No
 
 _ANCHORS = click.option("--vertrauensanker", "anchors", metavar="ZERTIFIKATE.pem",
                         type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-                        help="Vertrauensanker (PEM) für die Prüfung der Signaturzertifikate; der "
-                             "Sperrstatus wird nicht geprüft (kein Netzzugriff).")
+                        help=_help("cli.hilfe_vertrauensanker"))
 
 
 def _read_anchors(path: Path | None) -> bytes | None:
@@ -379,7 +372,7 @@ def _read_anchors(path: Path | None) -> bytes | None:
     except AnchorError as exc:
         raise UsageProblem(str(exc)) from None
     except OSError as exc:
-        raise UsageProblem(f"{path}: nicht lesbar ({exc.strerror}).") from None
+        raise UsageProblem(text("cli.datei_nicht_lesbar", datei=path, grund=exc.strerror)) from None
 
 
 def _own_kpb(name: str | None):
@@ -417,17 +410,14 @@ def _check(paths, passwords, password_file, own_kpb, jobs, timeout, speicher, ke
 @cli.command("pruefen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
 @_inputs
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
-              help="Berichtsformat: table = Tabelle auf dem Bildschirm (Standard), json = "
-                   "maschinenlesbar, csv = für Excel (Semikolon, UTF-8), html = eine druckbare Seite "
-                   "für den Browser; Standard änderbar mit format in der Konfiguration.")
+              help=_help("cli.hilfe_format_pruefen"))
 @_OUTPUT
 @click.option("--mit-werten", is_flag=True,
-              help="Ausgelesene Werte (personenbezogene Daten) in den Bericht aufnehmen.")
-@click.option("--ausfuehrlich", is_flag=True, help="Tabelle: jeden Befund mit Grundlage anzeigen.")
+              help=_help("cli.hilfe_mit_werten"))
+@click.option("--ausfuehrlich", is_flag=True, help=_help("cli.hilfe_ausfuehrlich"))
 @click.option("--rueckmeldung", "reply_dir", type=click.Path(file_okay=False, path_type=Path),
               metavar="ORDNER",
-              help="Für jedes unvollständige Ersuchen eine Rückmeldung an die ABH in diesen Ordner "
-                   "schreiben (.txt und .eml; enthält Aktenzeichen und Kontaktdaten).")
+              help=_help("cli.hilfe_rueckmeldung"))
 @_SENDER
 @_FORCE
 @_ANCHORS
@@ -474,7 +464,7 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
 @_inputs
 @click.option("-o", "--ausgabe", "folder", type=click.Path(file_okay=False, path_type=Path),
               metavar="ORDNER", default=Path("rueckmeldungen"), show_default=True,
-              help="Ordner für die Rückmeldungen; er darf noch nicht existieren (sonst --force).")
+              help=_help("cli.hilfe_rueckmeldung_ordner"))
 @_SENDER
 @_FORCE
 @_ANCHORS
@@ -514,7 +504,7 @@ def _not_the_input(file: Path, output: Path) -> None:
 @cli.command(options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
 @click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
 @click.option("-o", "--ausgabe", "output", metavar="DATEI", type=click.Path(dir_okay=False, path_type=Path),
-              required=True, help="Ausgabedatei (die Eingabedatei bleibt unverändert).")
+              required=True, help=_help("cli.hilfe_kopie_ausgabe"))
 @_FORCE
 @_PASSWORD
 @_PASSWORD_FILE
@@ -534,7 +524,7 @@ def druck(file: Path, output: Path, force: bool, passwords: tuple[str, ...], pas
     try:
         pdf = _isolated(print_file, file, passwords, password_file, Limits(timeout, speicher))
     except (ExtractError, IsolationError) as exc:
-        raise click.ClickException(f"{file}: {exc}") from None
+        raise click.ClickException(text("cli.datei_fehler", datei=file, fehler=exc)) from None
     except DruckError as exc:
         lines = "\n".join(text("cli.problem", problem=p) for p in exc.problems)
         raise click.ClickException(text("cli.keine_druckfassung", datei=file, probleme=lines)) from None
@@ -546,8 +536,8 @@ def druck(file: Path, output: Path, force: bool, passwords: tuple[str, ...], pas
 @click.argument("file", metavar="DATEI", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--ausgabe", "output", metavar="DATEI", required=True,
               type=click.Path(dir_okay=False, path_type=Path),
-              help="Ausgabedatei (die Eingabedatei bleibt unverändert).")
-@click.option("--pdfa", is_flag=True, help="Als PDF/A-2b ausgeben (benötigt Ghostscript).")
+              help=_help("cli.hilfe_kopie_ausgabe"))
+@click.option("--pdfa", is_flag=True, help=_help("cli.hilfe_pdfa"))
 @_FORCE
 @_PASSWORD
 @_PASSWORD_FILE
@@ -569,7 +559,7 @@ def flatten(file: Path, output: Path, pdfa: bool, force: bool, passwords: tuple[
         if pdfa:
             data = to_pdfa(data)
     except (FlattenError, ExtractError, IsolationError) as exc:
-        raise click.ClickException(f"{file}: {exc}") from None
+        raise click.ClickException(text("cli.datei_fehler", datei=file, fehler=exc)) from None
     _write_pdf(data, output, force)
     for note in notes:
         click.echo(text("cli.hinweis", hinweis=note), err=True)
@@ -580,9 +570,9 @@ def flatten(file: Path, output: Path, pdfa: bool, force: bool, passwords: tuple[
 @click.argument("file", metavar="DATEI", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--schluessel", "key", required=True, metavar="SCHLUESSEL.p12",
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Schlüssel und Zertifikat als PKCS#12-Datei (.p12/.pfx).")
+              help=_help("cli.hilfe_schluessel"))
 @click.option("-o", "--ausgabe", "output", required=True, metavar="DATEI",
-              type=click.Path(dir_okay=False, path_type=Path), help="Die signierte Datei (neu).")
+              type=click.Path(dir_okay=False, path_type=Path), help=_help("cli.hilfe_signiert_ausgabe"))
 @_FORCE
 def signieren(file: Path, key: Path, output: Path, force: bool) -> None:
     """Das Signaturfeld des Formulars elektronisch signieren (PAdES, Basisprofil B).
@@ -597,15 +587,14 @@ def signieren(file: Path, key: Path, output: Path, force: bool) -> None:
     password = os.environ.get("VHPDF_SCHLUESSEL_PASSWORT")
     if password is None:
         if not sys.stdin.isatty():
-            raise UsageProblem("Kennwort des Schlüssels fehlt: am Terminal aufrufen oder "
-                               "VHPDF_SCHLUESSEL_PASSWORT setzen.")
-        password = click.prompt("Kennwort des Schlüssels", hide_input=True, err=True)
+            raise UsageProblem(text("cli.schluessel_kennwort_fehlt"))
+        password = click.prompt(text("cli.schluessel_kennwort"), hide_input=True, err=True)
     try:
         data = sign_pdf(file.read_bytes(), key.read_bytes(), password.encode("utf-8"))
     except SigningError as exc:
-        raise click.ClickException(f"{file}: {exc}") from None
+        raise click.ClickException(text("cli.datei_fehler", datei=file, fehler=exc)) from None
     _write_pdf(data, output, force)
-    click.echo(f"Signiert geschrieben: {output}", err=True)
+    click.echo(text("cli.signiert_geschrieben", datei=output), err=True)
 
 
 @cli.command("regeln", options_metavar="[OPTIONEN]")

@@ -13,9 +13,7 @@ from pathlib import Path
 
 from vhpdf.form.messages import text
 
-KEYS = {"kpb": "eigene KPB", "absender": "Absender der Rückmeldungen",
-        "unterschrift": "Unterschriftszeile der Rückmeldungen", "format": "Berichtsformat von pruefen",
-        "format_auslesen": "Ausgabeformat von auslesen"}
+KEYS = ("kpb", "absender", "unterschrift", "format", "format_auslesen")
 
 
 class ConfigError(Exception):

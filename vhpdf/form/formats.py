@@ -74,14 +74,17 @@ class Format(enum.Enum):
 
     @property
     def description(self) -> str:
-        return {
-            Format.DATUM: "Datum als TT.MM.JJJJ",
-            Format.UHRZEIT: "Uhrzeit als HH:MM",
-            Format.PLZ: "fünfstellige Postleitzahl",
-            Format.EMAIL: "E-Mail-Adresse",
-            Format.TELEFON: "Telefonnummer mit Vorwahl",
-            Format.ZAHL: "ganze Zahl",
-        }[self]
+        """What a value of this format looks like, in German (forms/texte.toml)."""
+        from vhpdf.form.messages import text  # messages loads the definition, which imports this module
+
+        return text({
+            Format.DATUM: "formular.format_datum",
+            Format.UHRZEIT: "formular.format_uhrzeit",
+            Format.PLZ: "formular.format_plz",
+            Format.EMAIL: "formular.format_email",
+            Format.TELEFON: "formular.format_telefon",
+            Format.ZAHL: "formular.format_zahl",
+        }[self])
 
     def accepts(self, text: str) -> bool:
         """True if `text` (non-empty) is a plausible value of this format."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from vhpdf.form.definition import DefinitionError, forms_dir
 
 CATALOGUE = "texte.toml"
-ROOMS = frozenset({"lesen", "pruefung", "bericht", "antwort", "stapel", "quellen", "cli"})
+ROOMS = frozenset({"lesen", "pruefung", "bericht", "antwort", "stapel", "quellen", "formular", "schreiben", "cli"})
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -109,6 +109,14 @@ def load_messages(path: Path) -> dict[str, Message]:
 def catalogue() -> dict[str, Message]:
     """The catalogue in forms/ (cached: it never changes while we run)."""
     return load_messages(forms_dir() / CATALOGUE)
+
+
+def template(key: str) -> str:
+    """The text named `key` unfilled, for a library that fills its own placeholders (click)."""
+    message = catalogue().get(key)
+    if message is None:
+        raise MessageError(f"{CATALOGUE}: unbekannter Text {key!r}")
+    return message.template
 
 
 def text(key: str, **values: object) -> str:

@@ -22,6 +22,7 @@ from vhpdf.form.definition import (
     load_definition,
     read_toml,
 )
+from vhpdf.form.messages import text
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,7 @@ class Migrated:
     @property
     def note(self) -> str:
         current = load_definition().version
-        return (f"Das Ersuchen verwendet die ältere Formularversion {self.version}; es wurde in "
-                f"Version {current} übertragen und nach dem aktuellen Prüfkatalog geprüft.")
+        return text("formular.migriert", version=self.version, aktuell=current)
 
 
 def _map(version: str, folder: Path) -> dict[str, Any] | None:
@@ -54,7 +54,7 @@ def migrate(values: dict[str, Value], version: str, folder: Path | None = None) 
     while step != current:
         data = _map(step, folder)
         if data is None:
-            raise DefinitionError(f"Keine Übertragung von Formularversion {step} bekannt.")
+            raise DefinitionError(text("formular.migration_fehlt", version=step))
         out, found = _apply(data, out)
         unclear += found
         step = str(data["migration"]["to"])
@@ -75,11 +75,12 @@ def _apply(data: dict[str, Any], values: dict[str, Value]) -> tuple[dict[str, Va
         said = out.pop(by, None)
         if not any(filled(v) for v in [said, *block.values()]):
             continue
-        text = said if isinstance(said, str) else ""
-        targets = [t for t in route["target"] if re.search(t["pattern"], text, re.IGNORECASE)]
+        said_text = said if isinstance(said, str) else ""
+        targets = [t for t in route["target"] if re.search(t["pattern"], said_text, re.IGNORECASE)]
         if not targets:
             targets = [t for t in route["target"] if out.get(t["checked"]) is True]
-            where = " und ".join(t["label"] for t in targets) or "keinem Block"
+            where = text("formular.migration_und").join(t["label"] for t in targets) or text(
+                "formular.migration_kein_block")
             unclear.append(route["unclear"].replace("{ziel}", where))
         for t in targets:
             for f, v in block.items():
@@ -113,6 +114,5 @@ def carry_over(data: Any) -> tuple[Any, list[str]]:
     if version is None:
         return data, []
     m = migrate(data, version)
-    said = [f"Die Daten verwenden Feldnamen der Formularversion {version}; sie wurden in "
-            f"Version {form.version} übertragen (forms/migration-{version}-*.toml)."]
+    said = [text("formular.migration_daten", version=version, aktuell=form.version)]
     return m.values, said + list(m.unclear)

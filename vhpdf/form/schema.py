@@ -11,6 +11,7 @@ from typing import Any
 
 from vhpdf.form.definition import Field, FieldType, FormDefinition
 from vhpdf.form.formats import Format
+from vhpdf.form.messages import text
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -23,10 +24,11 @@ def field_schema(f: Field) -> dict[str, Any]:
     """The schema of one field's value."""
     out: dict[str, Any] = {"title": f.label, "description": f.tooltip}
     if f.requirement.value != "optional":
-        out["description"] += f" ({'zwingende Angabe' if f.requirement.value == 'pflicht' else 'Mindestinformation'})"
+        out["description"] = text("formular.schema_pflicht" if f.requirement.value == "pflicht"
+                                  else "formular.schema_soll", beschreibung=out["description"])
     if f.type is FieldType.SIGNATURE:
         out["enum"] = [None, False]  # false: unsigned, as `vhpdf extract` reports it
-        out["description"] += " – Signaturfeld, kann nicht vorausgefüllt werden (null oder false)"
+        out["description"] = text("formular.schema_signatur", beschreibung=out["description"])
     elif f.type is FieldType.CHECKBOX:
         out["type"] = ["boolean", "null"]
     elif f.options:
@@ -39,7 +41,8 @@ def field_schema(f: Field) -> dict[str, Any]:
         out["type"] = ["string", "null"]
         if f.format is not None:
             out["pattern"] = PATTERNS[f.format]
-            out["description"] += f" – {f.format.description}"
+            out["description"] = text("formular.schema_format", beschreibung=out["description"],
+                                      format=f.format.description)
             if f.format is Format.EMAIL:
                 out["format"] = "email"
         if f.max_length:
@@ -53,10 +56,8 @@ def build_schema(form: FormDefinition) -> dict[str, Any]:
     return {
         "$schema": SCHEMA_DIALECT,
         "$id": f"urn:vhpdf:{form.id}:{form.version}",
-        "title": f"{form.title} – Daten (Fassung {form.version})",
-        "description": ("Feldname → Wert. Leere Zeichenkette oder null: nicht ausgefüllt. "
-                        f"Personenblöcke {form.repeat.key}1 bis {form.repeat.key}{form.repeat.max}. "
-                        "Kontrollkästchen: true/false; Auswahlfelder: einer der Werte aus enum."),
+        "title": text("formular.schema_titel", titel=form.title, version=form.version),
+        "description": text("formular.schema_beschreibung", block=form.repeat.key, hoechstens=form.repeat.max),
         "type": "object",
         "properties": {f.name: field_schema(f) for f in fields},
         "additionalProperties": False,

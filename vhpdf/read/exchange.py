@@ -20,6 +20,7 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, read_object
 
 from vhpdf.form.definition import FormDefinition
+from vhpdf.form.messages import text as message
 
 RawValue = str | bool | int | float | None | list | dict
 
@@ -35,7 +36,7 @@ class DataFileError(Exception):
 def _decode(data: bytes, windows_ok: bool) -> str:
     """Text of a file: UTF-8 (with or without BOM); Windows-1252 only where `windows_ok`."""
     if not data.strip():
-        raise DataFileError("Die Datei ist leer.")
+        raise DataFileError(message("lesen.daten_leer"))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     try:
@@ -44,23 +45,22 @@ def _decode(data: bytes, windows_ok: bool) -> str:
         line = data[: exc.start].count(b"\n") + 1
         if windows_ok:
             return data.decode("cp1252", errors="replace")
-        raise DataFileError(f"Zeile {line}: Die Datei ist nicht UTF-8-kodiert (vermutlich "
-                            "Windows-1252); bitte als UTF-8 speichern.") from None
+        raise DataFileError(message("lesen.daten_nicht_utf8", zeile=line)) from None
 
 
 # json's messages, in German (the rest of its message is a position we give as line/column).
 _JSON_MESSAGES = {
-    "Expecting ',' delimiter": "Komma erwartet",
-    "Expecting ':' delimiter": "Doppelpunkt erwartet",
-    "Expecting value": "Wert erwartet",
-    "Expecting property name enclosed in double quotes": "Feldname in doppelten Anführungszeichen erwartet",
-    "Unterminated string starting at": "Zeichenkette ohne schließendes Anführungszeichen",
-    "Invalid control character at": "Steuerzeichen in einer Zeichenkette (Zeilenumbruch als \\n schreiben)",
-    "Invalid \\escape": "ungültige Escape-Sequenz mit \\",
-    "Invalid \\uXXXX escape": "ungültige \\u-Escape-Sequenz",
-    "Extra data": "nach dem Ende der Daten folgt weiterer Text",
-    "Illegal trailing comma before end of object": "Komma vor }",
-    "Illegal trailing comma before end of array": "Komma vor ]",
+    "Expecting ',' delimiter": "lesen.json_komma",
+    "Expecting ':' delimiter": "lesen.json_doppelpunkt",
+    "Expecting value": "lesen.json_wert",
+    "Expecting property name enclosed in double quotes": "lesen.json_feldname",
+    "Unterminated string starting at": "lesen.json_zeichenkette_offen",
+    "Invalid control character at": "lesen.json_steuerzeichen",
+    "Invalid \\escape": "lesen.json_escape",
+    "Invalid \\uXXXX escape": "lesen.json_u_escape",
+    "Extra data": "lesen.json_weiterer_text",
+    "Illegal trailing comma before end of object": "lesen.json_komma_objekt",
+    "Illegal trailing comma before end of array": "lesen.json_komma_liste",
 }
 
 
@@ -70,11 +70,11 @@ def parse_json(data: bytes) -> object:
     try:
         parsed = json.loads(text)
     except json.JSONDecodeError as exc:
-        reason = _JSON_MESSAGES.get(exc.msg, "kein gültiges JSON")
-        raise DataFileError(f"keine gültige JSON-Datei: Zeile {exc.lineno}, Spalte {exc.colno}: "
-                            f"{reason}.") from None
+        reason = message(_JSON_MESSAGES.get(exc.msg, "lesen.json_ungueltig"))
+        raise DataFileError(message("lesen.json_fehler", zeile=exc.lineno, spalte=exc.colno,
+                                    grund=reason)) from None
     except RecursionError:
-        raise DataFileError("keine gültige JSON-Datei: zu tief verschachtelt.") from None
+        raise DataFileError(message("lesen.json_zu_tief")) from None
     if isinstance(parsed, dict) and isinstance(parsed.get("values"), dict) and "form" in parsed:
         return parsed["values"]
     return parsed
@@ -87,17 +87,16 @@ def _local(tag: str) -> str:
 def parse_xfdf(data: bytes) -> dict[str, RawValue]:
     """XFDF as Acrobat and pdftk write it: nested <field name=…> elements, <value> text."""
     if not data.strip():
-        raise DataFileError("Die Datei ist leer.")
+        raise DataFileError(message("lesen.daten_leer"))
     try:
         root = SafeET.fromstring(data, forbid_dtd=True)
     except SafeET.ParseError as exc:
         line, column = exc.position
-        raise DataFileError(f"Zeile {line}, Spalte {column + 1}: kein gültiges XML.") from None
+        raise DataFileError(message("lesen.xml_ungueltig", zeile=line, spalte=column + 1)) from None
     except DefusedXmlException:
-        raise DataFileError("Die Datei enthält eine DTD oder Entitäten; das ist in XFDF nicht "
-                            "zulässig und wird aus Sicherheitsgründen nicht gelesen.") from None
+        raise DataFileError(message("lesen.xfdf_dtd")) from None
     if _local(root.tag) != "xfdf":
-        raise DataFileError("keine XFDF-Datei (das Wurzelelement ist nicht <xfdf>).")
+        raise DataFileError(message("lesen.xfdf_keine"))
     out: dict[str, RawValue] = {}
 
     def walk(element, prefix: str) -> None:
@@ -114,7 +113,7 @@ def parse_xfdf(data: bytes) -> dict[str, RawValue]:
         for fields in (e for e in root if _local(e.tag) == "fields"):
             walk(fields, "")
     except RecursionError:
-        raise DataFileError("Die Felder sind zu tief verschachtelt.") from None
+        raise DataFileError(message("lesen.xfdf_zu_tief")) from None
     return out
 
 
@@ -129,10 +128,10 @@ def _fdf_value(value) -> RawValue:
 def parse_fdf(data: bytes) -> dict[str, RawValue]:
     """FDF (Acrobat, pdftk generate_fdf): /Fields with /T, /V and nested /Kids."""
     if not data.strip():
-        raise DataFileError("Die Datei ist leer.")
+        raise DataFileError(message("lesen.daten_leer"))
     start = data.find(b"<<")
     if not data.lstrip().startswith(b"%FDF") or start < 0:
-        raise DataFileError("keine FDF-Datei (sie beginnt nicht mit %FDF).")
+        raise DataFileError(message("lesen.fdf_keine"))
     pypdf_log = logging.getLogger("pypdf")
     level = pypdf_log.level
     pypdf_log.setLevel(logging.CRITICAL)  # its warnings may quote the file's content
@@ -140,8 +139,7 @@ def parse_fdf(data: bytes) -> dict[str, RawValue]:
         root = read_object(io.BytesIO(data[start:]), None)
         fields = root["/FDF"]["/Fields"]
     except (PyPdfError, KeyError, TypeError, ValueError, AssertionError, RecursionError):
-        raise DataFileError("Die FDF-Datei ist beschädigt oder nutzt indirekte Objekte, die "
-                            "vhpdf nicht liest.") from None
+        raise DataFileError(message("lesen.fdf_beschaedigt")) from None
     finally:
         pypdf_log.setLevel(level)
     out: dict[str, RawValue] = {}
@@ -176,7 +174,7 @@ def parse_csv(data: bytes) -> list[Row]:
         names = [n.strip().lstrip("\ufeff") for n in next(reader)]
         twice = sorted({n for n in names if n and names.count(n) > 1})
         if twice:
-            raise DataFileError(f"Zeile 1: Spalte {twice[0]} kommt doppelt vor.")
+            raise DataFileError(message("lesen.csv_spalte_doppelt", spalte=twice[0]))
         rows = []
         for number, record in enumerate(reader, start=2):
             if not any(cell.strip() for cell in record):
@@ -184,12 +182,12 @@ def parse_csv(data: bytes) -> list[Row]:
             extra = len(record) > len(names)
             rows.append(Row(number, {n: c for n, c in zip(names, record, strict=False)
                                      if n and c.strip()},
-                            f"mehr Spalten ({len(record)}) als Überschriften ({len(names)})"
-                            if extra else ""))
+                            message("lesen.csv_mehr_spalten", spalten=len(record),
+                                    ueberschriften=len(names)) if extra else ""))
     except csv.Error:
-        raise DataFileError(f"Zeile {reader.line_num}: keine gültige CSV-Zeile.") from None
+        raise DataFileError(message("lesen.csv_zeile_ungueltig", zeile=reader.line_num)) from None
     if not rows:
-        raise DataFileError("Die Tabelle hat keine Datenzeilen.")
+        raise DataFileError(message("lesen.csv_keine_zeilen"))
     return rows
 
 
@@ -233,6 +231,6 @@ def read_data(form: FormDefinition, path: Path, data: bytes) -> dict[str, RawVal
     if kind == "fdf":
         return typed(form, parse_fdf(data))
     if kind == "csv":
-        raise DataFileError("eine CSV-Tabelle: bitte mit --csv und einem Ausgabeordner (-o) füllen.")
+        raise DataFileError(message("lesen.csv_ohne_option"))
     return parse_json(data)
 

@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass
 
 from vhpdf.form.definition import Value
+from vhpdf.form.messages import text
 
 
 class SignatureState(enum.Enum):
@@ -31,19 +32,17 @@ class SignatureState(enum.Enum):
     @property
     def label(self) -> str:
         """German words for tables and replies."""
-        return _LABELS[self]
+        return text(_LABELS[self])
 
 
 _LABELS = {
-    SignatureState.UNSIGNED: "nicht signiert",
-    SignatureState.VALID: "signiert, gültig",
-    SignatureState.VALID_EARLIER_REVISION: "signiert, gültig (spätere Zusätze ohne Feldänderung)",
-    SignatureState.CHANGED_AFTER_SIGNING: "nach der Signatur geändert",
-    SignatureState.BROKEN: "Signatur ungültig",
-    SignatureState.NOT_VERIFIED: "Signatur nicht geprüft",
+    SignatureState.UNSIGNED: "lesen.signatur_keine",
+    SignatureState.VALID: "lesen.signatur_gueltig",
+    SignatureState.VALID_EARLIER_REVISION: "lesen.signatur_gueltig_frueher",
+    SignatureState.CHANGED_AFTER_SIGNING: "lesen.signatur_geaendert",
+    SignatureState.BROKEN: "lesen.signatur_ungueltig",
+    SignatureState.NOT_VERIFIED: "lesen.signatur_ungeprueft",
 }
-
-REVOCATION_NOTE = "Sperrstatus nicht geprüft (kein Netzzugriff)."
 
 
 @dataclass(frozen=True)
@@ -84,8 +83,11 @@ class SignatureInfo:
 
 
 UNSIGNED = SignatureInfo(SignatureState.UNSIGNED)
-NO_SIGNATURE_DATA = SignatureInfo(SignatureState.BROKEN, reason="Signaturfeld ausgefüllt, aber ohne "
-                                  "prüfbare Signaturdaten")
+
+
+def _no_signature_data() -> SignatureInfo:
+    """A signature field holds a value, but the file has no signature to check."""
+    return SignatureInfo(SignatureState.BROKEN, reason=text("lesen.signatur_ohne_daten"))
 
 
 class AnchorError(Exception):
@@ -101,7 +103,7 @@ def load_anchors(data: bytes, name: str) -> bytes:
         certs = x509.load_pem_x509_certificates(data) if b"-----BEGIN" in data else [
             x509.load_der_x509_certificate(data)]
     except ValueError:
-        raise AnchorError(f"{name}: Die Datei enthält keine lesbaren Zertifikate (PEM oder DER).") from None
+        raise AnchorError(text("lesen.vertrauensanker_unlesbar", datei=name)) from None
     return b"".join(c.public_bytes(Encoding.PEM) for c in certs)
 
 
@@ -120,12 +122,11 @@ def verify(data: bytes, anchors: bytes | None = None, password: str | None = Non
     offsets must be readable) pyHanko is not even imported.
     """
     if b"/ByteRange" not in data:
-        return NO_SIGNATURE_DATA if claimed else UNSIGNED
+        return _no_signature_data() if claimed else UNSIGNED
     try:
         import pyhanko.sign.validation  # noqa: F401
     except ImportError:
-        return SignatureInfo(SignatureState.NOT_VERIFIED, reason="Signaturprüfung nicht installiert "
-                             "(pip install 'vhpdf[signatur]')")
+        return SignatureInfo(SignatureState.NOT_VERIFIED, reason=text("lesen.signatur_nicht_installiert"))
     logs = [logging.getLogger(n) for n in ("pyhanko", "pyhanko_certvalidator")]
     saved = [(log.propagate, log.level) for log in logs]
     for log in logs:  # pyHanko logs tracebacks for every untrusted chain; never print them
@@ -143,16 +144,16 @@ def _verify(data: bytes, anchors: bytes | None, password: str | None, claimed: b
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         if reader.encrypted:
-            return SignatureInfo(SignatureState.NOT_VERIFIED, reason="verschlüsselte Datei")
+            return SignatureInfo(SignatureState.NOT_VERIFIED, reason=text("lesen.signatur_verschluesselt"))
         embedded = reader.embedded_signatures
     except Exception:  # noqa: BLE001 - a file pyHanko cannot parse has no checkable signature
-        return SignatureInfo(SignatureState.BROKEN, reason="Signaturstruktur nicht lesbar")
+        return SignatureInfo(SignatureState.BROKEN, reason=text("lesen.signatur_struktur"))
     if not embedded:
-        return NO_SIGNATURE_DATA if claimed else UNSIGNED
+        return _no_signature_data() if claimed else UNSIGNED
     try:
         return _judge(embedded, data, anchors, password)
     except Exception:  # noqa: BLE001 - odd byte ranges or field trees: nothing to rely on
-        return SignatureInfo(SignatureState.BROKEN, reason="Signaturstruktur nicht lesbar")
+        return SignatureInfo(SignatureState.BROKEN, reason=text("lesen.signatur_struktur"))
 
 
 def _judge(embedded, data: bytes, anchors: bytes | None, password: str | None) -> SignatureInfo:
@@ -166,8 +167,8 @@ def _judge(embedded, data: bytes, anchors: bytes | None, password: str | None) -
                 current = _values(data, password) or {}
             before = _values(data[:_signed_end(emb)], password)
             changed = _changed(before, current, sig_fields) if before is not None else ()
-            reason = ("signierte Fassung nicht lesbar" if before is None
-                      else "Zertifizierung erlaubt keine Änderungen" if _locked(emb) else "")
+            reason = (text("lesen.signatur_fassung_unlesbar") if before is None
+                      else text("lesen.signatur_zertifizierung") if _locked(emb) else "")
             if changed or reason:
                 sig = Signature(sig.field, SignatureState.CHANGED_AFTER_SIGNING, sig.signer, sig.signed_at,
                                 False, changed, sig.trusted, reason)
@@ -189,21 +190,20 @@ def _one(emb, data: bytes, anchors: bytes | None) -> Signature:
     try:
         status = validate_pdf_signature(emb, context, skip_diff=True)
     except Exception:  # noqa: BLE001 - malformed signature data is a broken signature
-        return Signature(name, SignatureState.BROKEN, reason="Signaturdaten beschädigt")
+        return Signature(name, SignatureState.BROKEN, reason=text("lesen.signatur_daten_beschaedigt"))
     signer = _common_name(status.signing_cert)
     when = status.signer_reported_dt
     signed_at = when.astimezone(dt.UTC).isoformat(timespec="seconds") if when else ""
     trusted = bool(status.trusted) if anchors else None
     if not (status.intact and status.valid):
-        reason = ("Prüfsumme passt nicht: Inhalt nach dem Signieren verändert" if not status.intact
-                  else "kryptografisch ungültig")
+        reason = text("lesen.signatur_pruefsumme" if not status.intact else "lesen.signatur_kryptografisch")
         return Signature(name, SignatureState.BROKEN, signer, signed_at, False, (), trusted, reason)
     if status.coverage is SignatureCoverageLevel.ENTIRE_FILE:
         return Signature(name, SignatureState.VALID, signer, signed_at, True, (), trusted)
     if status.coverage is SignatureCoverageLevel.ENTIRE_REVISION:
         return Signature(name, SignatureState.VALID_EARLIER_REVISION, signer, signed_at, False, (), trusted)
     return Signature(name, SignatureState.BROKEN, signer, signed_at, False, (), trusted,
-                     "Signatur deckt die Datei nicht lückenlos ab (Datei neu geschrieben)")
+                     text("lesen.signatur_luecke"))
 
 
 def _certificates(anchors: bytes) -> list:

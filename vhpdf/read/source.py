@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from vhpdf.form.messages import text
+
 
 class ValueSource(enum.StrEnum):
     """Where a request's values were read; the values are the data contract's words."""
@@ -14,9 +16,10 @@ class ValueSource(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"feld": "Formularfelder", "seitentext": "Seitentext (Kopie ohne Formularfelder)",
-                "ocr": "Texterkennung (Scan)"}[self.value]
+        return text({"feld": "lesen.quelle_feld", "seitentext": "lesen.quelle_seitentext",
+                     "ocr": "lesen.quelle_ocr"}[self.value])
 
     @property
     def short(self) -> str:
-        return {"feld": "Felder", "seitentext": "Seitentext", "ocr": "Scan"}[self.value]
+        return text({"feld": "lesen.quelle_feld_kurz", "seitentext": "lesen.quelle_seitentext_kurz",
+                     "ocr": "lesen.quelle_ocr_kurz"}[self.value])

@@ -14,22 +14,21 @@ def rules_markdown(form: FormDefinition) -> str:
         f = labels.get(name.replace("{n}", "1").replace("*", "1"))
         return f"{f.label} (`{name}`)" if f and "*" not in name else f"`{name}`"
 
-    lines = [f"# Prüfregeln: {form.title} (Formular {form.id}, Version {form.version})", "",
-             "| Regel | Schwere | Grundlage | Felder | Meldung |", "|---|---|---|---|---|"]
+    lines = [text("bericht.katalog_regeln_titel", titel=form.title, kennung=form.id, version=form.version), "",
+             text("bericht.katalog_regeln_kopf"), "|---|---|---|---|---|"]
     for r in form.rules:
         fields = ", ".join(field_label(n) for n in r.named_fields)
-        message = r.message.replace("|", "\\|").replace("{zustaendig}", "‹zuständige Stelle›")
+        message = r.message.replace("|", "\\|").replace("{zustaendig}", text("bericht.katalog_zustaendig"))
         lines.append(f"| {r.id} | {r.severity.value} | {r.basis} | {fields} | {message} |")
     return "\n".join(lines) + "\n"
 
 
 def fields_markdown(form: FormDefinition) -> str:
     """The data contract: every field with type, requirement, format and label, as Markdown."""
-    lines = [f"# Felder: {form.title} (Formular {form.id}, Version {form.version})", "",
-             "Personenblöcke wiederholen sich als `person1` … `personN` "
-             f"(Standard {form.repeat.default}, höchstens {form.repeat.max}).", ""]
+    lines = [text("bericht.katalog_felder_titel", titel=form.title, kennung=form.id, version=form.version), "",
+             text("bericht.katalog_personen", standard=form.repeat.default, hoechstens=form.repeat.max), ""]
     for section in form.sections:
-        lines += [f"## {section.heading}", "", "| Feld | Typ | Angabe | Format/Auswahl | Beschriftung |",
+        lines += [f"## {section.heading}", "", text("bericht.katalog_felder_kopf"),
                   "|---|---|---|---|---|"]
         for f in section.fields:
             detail = f.format.description if f.format else ""

@@ -8,7 +8,7 @@ from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity, Value
 from vhpdf.form.messages import text
 from vhpdf.read.errors import ErrorKind
-from vhpdf.read.signature import REVOCATION_NOTE, SignatureState
+from vhpdf.read.signature import SignatureState
 
 SYMBOL = {Status.VOLLSTAENDIG: "✔", Status.UNVOLLSTAENDIG: "✘", Status.UNLESBAR: "?"}
 COLOR = {Status.VOLLSTAENDIG: "green", Status.UNVOLLSTAENDIG: "red", Status.UNLESBAR: "yellow"}
@@ -77,19 +77,18 @@ def cell(v: Value) -> str:
 
 
 SIGNATURE_SHORT = {
-    SignatureState.UNSIGNED: "keine", SignatureState.VALID: "gültig",
-    SignatureState.VALID_EARLIER_REVISION: "gültig (Zusätze)",
-    SignatureState.CHANGED_AFTER_SIGNING: "geändert", SignatureState.BROKEN: "ungültig",
-    SignatureState.NOT_VERIFIED: "ungeprüft",
+    SignatureState.UNSIGNED: "bericht.signatur_keine", SignatureState.VALID: "bericht.signatur_gueltig",
+    SignatureState.VALID_EARLIER_REVISION: "bericht.signatur_gueltig_zusaetze",
+    SignatureState.CHANGED_AFTER_SIGNING: "bericht.signatur_geaendert",
+    SignatureState.BROKEN: "bericht.signatur_ungueltig", SignatureState.NOT_VERIFIED: "bericht.signatur_ungeprueft",
 }
-TRUST_TEXT = {True: "Zertifikatskette zu einem Vertrauensanker geprüft",
-              False: "Zertifikat führt zu keinem Vertrauensanker",
-              None: "Vertrauenswürdigkeit nicht geprüft (kein --vertrauensanker)"}
+TRUST_TEXT = {True: "bericht.signatur_vertrauen", False: "bericht.signatur_kein_vertrauen",
+              None: "bericht.signatur_vertrauen_ungeprueft"}
 
 
 def signature_short(r: Result) -> str:
     """The signature state in a word for table columns ('' where the file was unreadable)."""
-    return SIGNATURE_SHORT[r.signature.state] if r.signature else ""
+    return text(SIGNATURE_SHORT[r.signature.state]) if r.signature else ""
 
 
 def signature_text(r: Result, with_values: bool = False) -> str:
@@ -101,17 +100,18 @@ def signature_text(r: Result, with_values: bool = False) -> str:
     for s in sig.signatures:
         when = mail_date(s.signed_at)
         scope = ("" if s.state in (SignatureState.BROKEN, SignatureState.NOT_VERIFIED)
-                 else " (ganzes Dokument)" if s.whole_document else " (frühere Fassung)")
+                 else text("bericht.signatur_ganzes_dokument") if s.whole_document
+                 else text("bericht.signatur_fruehere_fassung"))
         parts.append(f"{s.field}: {s.signer or '?'}" + (f", {when}" if when else "") + scope)
     if sig.changed_fields:
         names = list(sig.changed_fields)
         if with_values and r.values is not None:
-            names = [f"{n} (jetzt: {cell(r.values.get(n))})" for n in names]
-        parts.append("nach der Signatur geändert: " + ", ".join(names))
+            names = [text("bericht.signatur_feld_jetzt", name=n, wert=cell(r.values.get(n))) for n in names]
+        parts.append(text("bericht.signatur_geaendert_felder", felder=", ".join(names)))
     if sig.reasons:
         parts.append(sig.reasons)
     if sig.signatures:
-        parts += [TRUST_TEXT[sig.trusted], REVOCATION_NOTE]
+        parts += [text(TRUST_TEXT[sig.trusted]), text("bericht.signatur_sperrstatus")]
     return "; ".join(parts)
 
 

@@ -4,6 +4,7 @@ requests and a detail section per request; prints on A4 without the sorting cont
 from __future__ import annotations
 
 import html
+import re
 
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity
@@ -71,8 +72,13 @@ document.querySelectorAll('table.sortable th').forEach(function(th, col){
 _CLASS = {Status.VOLLSTAENDIG: "st-ok", Status.UNVOLLSTAENDIG: "st-fehlt", Status.UNLESBAR: "st-unlesbar"}
 
 
+# "§ 62", "§§ 47–49": the browser must not break a line between the sign and its number
+_PARAGRAPH = re.compile(r"(§+) (?=\w)")
+
+
 def _e(value) -> str:
-    return html.escape("" if value is None else str(value))
+    """Text for the page: escaped, the paragraph sign bound to its number by a no-break space."""
+    return _PARAGRAPH.sub("\\1&nbsp;", html.escape("" if value is None else str(value)))
 
 
 def _sortable_date(date: str | None) -> str:

@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from vhpdf.form.messages import text
+
 
 class OutputError(Exception):
     """The output cannot be written; the message is German."""
@@ -21,16 +23,16 @@ def write_output(path: str | os.PathLike, data: bytes | str, force: bool = False
     if isinstance(data, str):
         data = data.encode("utf-8")
     if path.exists() and not force:
-        raise OutputError(f"{path}: Die Datei existiert bereits (mit --force überschreiben).")
+        raise OutputError(text("bericht.datei_existiert", datei=path))
     if path.exists() and not path.is_file():
-        raise OutputError(f"{path}: Das Ziel ist keine normale Datei.")
+        raise OutputError(text("bericht.ziel_keine_datei", datei=path))
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise OutputError(f"{path}: Der Ordner {folder} existiert nicht.")
+        raise OutputError(text("bericht.ordner_fehlt", datei=path, ordner=folder))
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".vhpdf-", suffix=".tmp")
     except OSError as exc:
-        raise OutputError(f"{path}: Schreiben nicht möglich ({exc.strerror}).") from None
+        raise OutputError(text("bericht.schreiben_unmoeglich", datei=path, grund=exc.strerror)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -38,5 +40,5 @@ def write_output(path: str | os.PathLike, data: bytes | str, force: bool = False
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: Schreiben nicht möglich ({exc.strerror}).") from None
+        raise OutputError(text("bericht.schreiben_unmoeglich", datei=path, grund=exc.strerror)) from None
     return path

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vhpdf.form.definition import load_definition
+from vhpdf.form.messages import text
 from vhpdf.read.exchange import DataFileError, parse_csv, read_data, typed
 from vhpdf.report.output import OutputError, write_output
 from vhpdf.write.fill import FillError
@@ -31,7 +32,7 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise DataFileError(f"nicht lesbar ({exc.strerror}).") from None
+        raise DataFileError(text("bericht.daten_nicht_lesbar", grund=exc.strerror)) from None
 
 
 def fill_file(path: Path, persons: int | None = None, strict: bool = False,
@@ -50,7 +51,8 @@ def fill_file(path: Path, persons: int | None = None, strict: bool = False,
     checked = check_values(form, data)
     refused = checked.refusals(strict)
     if refused:  # with the warnings, so that one correction round is enough
-        raise FillError([str(p) for p in refused] + [f"Warnung: {p}" for p in checked.warnings(strict)])
+        raise FillError([str(p) for p in refused]
+                        + [text("bericht.warnung", warnung=p) for p in checked.warnings(strict)])
     return generate(max(checked.persons, persons or 0), checked.values, form), checked.warnings(strict)
 
 
@@ -88,13 +90,13 @@ def fill_table(path: Path, folder: Path, pattern: str = DEFAULT_NAME, strict: bo
     for key in _PLACEHOLDER.findall(pattern):
         if key != "zeile" and key not in known:
             close = difflib.get_close_matches(key, list(known), n=1)
-            hint = f" – meinten Sie {{{close[0]}}}?" if close else ""
-            raise PatternError(f"--name: {{{key}}} ist kein Feldname{hint}")
+            hint = text("bericht.name_meinten_sie", feld=close[0]) if close else ""
+            raise PatternError(text("bericht.name_kein_feld", feld=key, hinweis=hint))
     rows = parse_csv(_read(path))
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
-        raise DataFileError(f"{folder}: Ordner nicht anzulegen ({exc.strerror}).") from None
+        raise DataFileError(text("bericht.ordner_nicht_anzulegen", ordner=folder, grund=exc.strerror)) from None
     reports, taken = [], set()
     for row in rows:
         checked = check_values(form, typed(form, row.values))
@@ -110,7 +112,7 @@ def fill_table(path: Path, folder: Path, pattern: str = DEFAULT_NAME, strict: bo
         broken = {p.field for p in checked.problems if p.kind is Kind.STRUCTURE}
         values = {k: v for k, v in checked.values.items() if k not in broken}
         if (folder / name).exists() and not force:  # say so before the work, not after
-            report.note = f"{folder / name}: Die Datei existiert bereits (mit --force überschreiben)."
+            report.note = text("bericht.datei_existiert", datei=folder / name)
             continue
         try:
             report.file = write_output(folder / name, generate(checked.persons, values, form), force)

@@ -57,7 +57,7 @@ def render_table(results: list[Result], color: bool = False, with_values: bool =
         out.append("  ".join(cells) + "  " + row[last])
         indent = " " * (widths[0] + 2)
         if r.signature and r.signature.signatures:
-            out.append(f"{indent}Signatur: {signature_text(r, with_values)}")
+            out.append(indent + text("bericht.signatur_zeile", signatur=signature_text(r, with_values)))
         if r.mail:
             out.append(f"{indent}✉ {mail_text(r)}")
         if r.annexes:

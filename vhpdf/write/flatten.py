@@ -20,6 +20,7 @@ from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
 from vhpdf.form.definition import FieldType, FormDefinition, definition_for, load_definition
+from vhpdf.form.messages import text
 from vhpdf.pdf.flags import AnnotationFlag, FieldFlag, annotation_flags, field_flags
 from vhpdf.pdf.pypdf_compat import adder
 from vhpdf.read.extract import Extraction, open_reader, read_pdf
@@ -108,9 +109,9 @@ def flatten_pdf(data: bytes, form: FormDefinition, ex: Extraction, password: str
     try:
         writer = PdfWriter(clone_from=open_reader(data, password))
     except Exception as exc:  # pypdf raises many kinds for broken files
-        raise FlattenError(f"Die PDF-Datei ist nicht lesbar ({type(exc).__name__}).") from None
+        raise FlattenError(text("schreiben.flach_unlesbar", grund=type(exc).__name__)) from None
     if "/AcroForm" not in writer._root_object:
-        raise FlattenError("Die Datei enthält keine Formularfelder; sie ist bereits flach.")
+        raise FlattenError(text("schreiben.flach_schon_flach"))
     _refresh_values(writer, form, ex)
     own_metadata(writer, form, ex.form_id, ex.form_version)
     for page in writer.pages:
@@ -169,7 +170,7 @@ def to_pdfa(data: bytes) -> bytes:
     """PDF/A-2b through Ghostscript (fonts embedded, sRGB output intent)."""
     gs = shutil.which("gs")
     if not gs:
-        raise FlattenError("Für PDF/A wird Ghostscript benötigt (Debian: ghostscript).")
+        raise FlattenError(text("schreiben.pdfa_ohne_ghostscript"))
     with tempfile.TemporaryDirectory(prefix="vhpdf-") as tmp:
         folder = Path(tmp)
         (folder / "in.pdf").write_bytes(data)
@@ -194,7 +195,7 @@ def to_pdfa(data: bytes) -> bytes:
         out = folder / "out.pdf"
         if run.returncode != 0 or not out.is_file():
             detail = run.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
-            raise FlattenError(f"Ghostscript konnte kein PDF/A erzeugen ({detail[0]}).")
+            raise FlattenError(text("schreiben.pdfa_fehlgeschlagen", fehler=detail[0]))
         return out.read_bytes()
 
 
@@ -202,7 +203,7 @@ def _srgb_profile() -> str:
     found = sorted(Path("/usr/share/ghostscript").glob("*/iccprofiles/default_rgb.icc"))
     found += sorted(Path("/usr/share/color/icc").glob("**/sRGB*.icc"))
     if not found:
-        raise FlattenError("Für PDF/A fehlt ein sRGB-Farbprofil (Ghostscript-Installation?).")
+        raise FlattenError(text("schreiben.pdfa_ohne_farbprofil"))
     return str(found[-1])
 
 
@@ -211,8 +212,7 @@ def _notes(form: FormDefinition, ex: Extraction) -> list[str]:
     signed = [f for f in form.fields(ex.persons)
               if f.type is FieldType.SIGNATURE and ex.values.get(f.name)]
     if signed:
-        return ["Die Datei ist elektronisch signiert; die Signatur gilt nur für das Original. "
-                "Die flache Fassung ist nicht signiert — das Original mit aufbewahren."]
+        return [text("schreiben.flach_signiert")]
     return []
 
 

@@ -32,6 +32,7 @@ from vhpdf.form.definition import (
 )
 from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION
 from vhpdf.form.layout import CHECK_BUTTON, PAGE_H, PAGE_W, FrameShape, Layout, compute_layout
+from vhpdf.form.messages import text
 from vhpdf.pdf.appearance import CHECK_FONT, TEXT_FONT, default_da
 from vhpdf.pdf.flags import AnnotationFlag, FieldFlag
 from vhpdf.pdf.font import load_font
@@ -50,8 +51,6 @@ from vhpdf.write.viewer_script import completeness_script
 
 # Field flags (PDF 32000-1, 12.7.3.1 and 12.7.4)
 CHECK_BUTTON_NAME = "vhpdf_vollstaendigkeit_pruefen"
-CHECK_BUTTON_TU = ("Vollständigkeit prüfen: listet fehlende oder fehlerhafte zwingende Angaben auf "
-                   "(nur in Programmen mit JavaScript; wird nicht gedruckt)")
 # Top right of page 1, beside the title (which ends near x = 405): free in every layout.
 
 
@@ -61,7 +60,7 @@ def _draw_pages(form: FormDefinition, layout: Layout, tags: list[TextTag]) -> by
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1)
     canvas.setTitle(form.title)
-    canvas.setSubject(f"Formular {form.id}, Version {form.version}")
+    canvas.setSubject(text("schreiben.pdf_betreff", kennung=form.id, version=form.version))
     canvas.setAuthor("")
     canvas.setCreator(f"vhpdf {__version__}")
     canvas.setProducer(f"vhpdf {__version__}")
@@ -239,9 +238,9 @@ class _FormBuilder:
     def add_check_button(self, script: str) -> tuple:
         """The on-screen "Vollständigkeit prüfen" button (not printed); returns (page, rect, ref)."""
         rect = CHECK_BUTTON
-        w = self._widget(self.writer.pages[0].indirect_reference, rect, CHECK_BUTTON_TU)
+        w = self._widget(self.writer.pages[0].indirect_reference, rect, text("schreiben.pruefen_knopf_hinweis"))
         w[NameObject("/F")] = NumberObject(0)  # shown on screen, never printed
-        caption = "Vollständigkeit prüfen"
+        caption = text("schreiben.pruefen_knopf")
         size = 8.0
         font = load_font()
         x = (rect.w - font.width(caption, size)) / 2
@@ -293,7 +292,7 @@ def generate(persons: int | None = None, values: dict[str, Value] | None = None,
     form = form or load_definition()
     persons = form.repeat.default if persons is None else persons
     if not 1 <= persons <= form.repeat.max:
-        raise FillError([f"Anzahl der Personen muss zwischen 1 und {form.repeat.max} liegen."])
+        raise FillError([text("schreiben.personen_bereich", hoechstens=form.repeat.max)])
     layout = compute_layout(form, persons)
     tags = text_tags(layout)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_draw_pages(form, layout, tags))))

@@ -10,6 +10,7 @@ import io
 import logging
 
 from vhpdf.form.definition import FieldType, FormDefinition, load_definition
+from vhpdf.form.messages import text
 
 
 class SigningError(Exception):
@@ -29,16 +30,15 @@ def sign_pdf(data: bytes, key: bytes, password: bytes, field: str | None = None)
         from pyhanko.sign import signers
         from pyhanko.sign.fields import SigSeedSubFilter
     except ImportError:
-        raise SigningError("Zum Signieren wird pyHanko gebraucht: pip install 'vhpdf[signatur]'.") from None
+        raise SigningError(text("schreiben.signieren_ohne_pyhanko")) from None
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     try:
         private, cert, chain = pkcs12.load_key_and_certificates(key, password)
     except ValueError:
-        raise SigningError("Der Schlüssel lässt sich nicht öffnen: falsches Kennwort oder keine "
-                           "PKCS#12-Datei (.p12/.pfx).") from None
+        raise SigningError(text("schreiben.schluessel_unlesbar")) from None
     if cert is None or private is None:
-        raise SigningError("Die PKCS#12-Datei enthält keinen Schlüssel mit Zertifikat.")
+        raise SigningError(text("schreiben.schluessel_ohne_zertifikat"))
     field = field or signature_field()
     log = logging.getLogger("pyhanko")
     saved = log.propagate, log.level
@@ -47,7 +47,7 @@ def sign_pdf(data: bytes, key: bytes, password: bytes, field: str | None = None)
         signer = _signer(private, cert, chain)
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         if writer.security_handler is not None:
-            raise SigningError("Verschlüsselte PDF-Dateien werden nicht signiert.")
+            raise SigningError(text("schreiben.signieren_verschluesselt"))
         _check_field(writer, field)
         meta = signers.PdfSignatureMetadata(field_name=field, subfilter=SigSeedSubFilter.PADES,
                                             md_algorithm="sha256")
@@ -55,7 +55,7 @@ def sign_pdf(data: bytes, key: bytes, password: bytes, field: str | None = None)
     except SigningError:
         raise
     except Exception:  # noqa: BLE001 - pyHanko's errors on odd files, in German
-        raise SigningError("Die Datei ist keine lesbare PDF-Datei und kann nicht signiert werden.") from None
+        raise SigningError(text("schreiben.signieren_unlesbar")) from None
     finally:
         log.propagate, log.level = saved
 
@@ -82,7 +82,6 @@ def _check_field(writer, field: str) -> None:
 
     found = {name: value for name, value, _ in enumerate_sig_fields(writer, filled_status=None)}
     if field not in found:
-        raise SigningError(f"Die Datei hat kein Signaturfeld „{field}“; signiert wird nur das "
-                           "mit vhpdf erzeugte Formular.")
+        raise SigningError(text("schreiben.signaturfeld_fehlt", feld=field))
     if found[field] is not None:
-        raise SigningError(f"Das Signaturfeld „{field}“ ist bereits signiert.")
+        raise SigningError(text("schreiben.signaturfeld_signiert", feld=field))

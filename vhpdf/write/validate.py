@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 
 from vhpdf.form.definition import Field, FieldType, FormDefinition, Requirement, Value
 from vhpdf.form.layout import compute_layout
+from vhpdf.form.messages import text
 from vhpdf.form.schema import build_schema
 from vhpdf.pdf.appearance import (
     LEADING,
@@ -68,27 +69,30 @@ class Checked:
         return [p for p in self.problems if not p.refuses(strict)]
 
 
-_TYPE_WORDS = {str: "Text", bool: "true/false", int: "Zahl", float: "Zahl", list: "Liste",
-               dict: "Objekt", type(None): "null"}
+_TYPE_WORDS = {str: "schreiben.typ_text", int: "schreiben.typ_zahl", float: "schreiben.typ_zahl",
+               list: "schreiben.typ_liste", dict: "schreiben.typ_objekt"}
 
 
 def _type_word(value: Any) -> str:
-    return _TYPE_WORDS.get(type(value), "unbekannter Typ")
+    if isinstance(value, bool) or value is None:  # JSON's own words
+        return "true/false" if isinstance(value, bool) else "null"
+    return text(_TYPE_WORDS.get(type(value), "schreiben.typ_unbekannt"))
 
 
 def _expected(f: Field) -> str:
     if f.type is FieldType.CHECKBOX:
-        return "true oder false erwartet"
+        return text("schreiben.erwartet_wahrheitswert")
     if f.type is FieldType.SIGNATURE:
-        return "ein Signaturfeld kann nicht vorausgefüllt werden"
-    return "Text erwartet" + (" oder ganze Zahl" if f.format and f.format.value == "zahl" else "")
+        return text("schreiben.erwartet_keine_signatur")
+    return text("schreiben.erwartet_text_oder_zahl" if f.format and f.format.value == "zahl"
+                else "schreiben.erwartet_text")
 
 
 def _suggest(word: str, choices: list[str], aliases: dict[str, str] | None = None) -> str:
     """' – meinten Sie „…“?' for the closest choice (or alias, naming what it stands for)."""
     folded = {**(aliases or {}), **{c.casefold(): c for c in choices}}
     close = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)
-    return f" – meinten Sie '{folded[close[0]]}'?" if close else ""
+    return text("schreiben.meinten_sie", wert=folded[close[0]]) if close else ""
 
 
 def kpb_aliases(form: FormDefinition) -> dict[str, str]:
@@ -114,18 +118,20 @@ def _validator(form: FormDefinition) -> Draft202012Validator:
 def _schema_problem(f: Field, error: Any, aliases: dict[str, str]) -> Problem:
     mandatory = f.requirement is Requirement.PFLICHT
     if error.validator == "pattern" and f.format is not None:
-        return Problem(f.name, f"keine gültige Angabe ({f.format.description})", Kind.FORMAT, mandatory)
+        return Problem(f.name, text("schreiben.ungueltiges_format", format=f.format.description), Kind.FORMAT,
+                       mandatory)
     if f.type is FieldType.SIGNATURE:
         return Problem(f.name, _expected(f), Kind.STRUCTURE)
     if error.validator == "enum" and isinstance(error.instance, str):
         hint = _suggest(error.instance, list(f.option_values), aliases)
         shown = error.instance if len(error.instance) <= 40 else error.instance[:39] + "…"
-        return Problem(f.name, f"ungültige Auswahl '{shown}'{hint}", Kind.STRUCTURE)
+        return Problem(f.name, text("schreiben.ungueltige_auswahl", wert=shown, hinweis=hint), Kind.STRUCTURE)
     if error.validator == "maxLength":
-        return Problem(f.name, f"höchstens {f.max_length} Zeichen erlaubt", Kind.STRUCTURE)
+        return Problem(f.name, text("schreiben.zu_lang", zeichen=f.max_length), Kind.STRUCTURE)
     if error.validator == "minimum":
-        return Problem(f.name, "keine negative Zahl erlaubt", Kind.STRUCTURE)
-    return Problem(f.name, f"{_expected(f)}, gefunden: {_type_word(error.instance)}", Kind.STRUCTURE)
+        return Problem(f.name, text("schreiben.negativ"), Kind.STRUCTURE)
+    return Problem(f.name, text("schreiben.falscher_typ", erwartet=_expected(f), typ=_type_word(error.instance)),
+                   Kind.STRUCTURE)
 
 
 def _cut(value: str, w: float, h: float, multiline: bool) -> tuple[int, int] | None:
@@ -160,15 +166,15 @@ def _fit_problems(form: FormDefinition, values: dict[str, Value], persons: int) 
         cut = _cut(value, widget.rect.w, widget.rect.h, fields[widget.field.name].multiline)
         if cut:
             shown, total = cut
-            out.append(Problem(widget.field.name, "passt nicht ganz ins Feld: im Ausdruck sind nur "
-                               f"etwa {shown} von {total} Zeichen zu sehen", Kind.FIT))
+            out.append(Problem(widget.field.name, text("schreiben.passt_nicht", sichtbar=shown, zeichen=total),
+                               Kind.FIT))
     return out
 
 
 def check_values(form: FormDefinition, data: Any, fit: bool = True) -> Checked:
     """Check `data` (field name -> value); every problem is returned, none raised."""
     if not isinstance(data, dict):
-        problem = Problem("", "Die Daten müssen ein JSON-Objekt sein (Feldname → Wert).", Kind.STRUCTURE)
+        problem = Problem("", text("schreiben.kein_objekt"), Kind.STRUCTURE)
         return Checked({}, form.repeat.default, (problem,))
     known = form.field_map(form.repeat.max)
     aliases = kpb_aliases(form)
@@ -176,8 +182,8 @@ def check_values(form: FormDefinition, data: Any, fit: bool = True) -> Checked:
     kpb = data.get(form.kpb_field)
     if isinstance(kpb, str) and kpb not in known[form.kpb_field].option_values:
         data[form.kpb_field] = aliases.get(" ".join(kpb.split()).casefold(), kpb)
-    problems = [Problem(str(name), "unbekanntes Feld" + _suggest(str(name), list(known)), Kind.STRUCTURE)
-                for name in data if name not in known]
+    problems = [Problem(str(name), text("schreiben.unbekanntes_feld", hinweis=_suggest(str(name), list(known))),
+                        Kind.STRUCTURE) for name in data if name not in known]
     for error in _validator(form).iter_errors(data):
         if error.path:
             name = str(error.path[0])
@@ -189,7 +195,7 @@ def check_values(form: FormDefinition, data: Any, fit: bool = True) -> Checked:
             continue
         f = known[name]
         if f.format is not None and not f.format.accepts(value):
-            problems.append(Problem(name, f"keine gültige Angabe ({f.format.description})",
+            problems.append(Problem(name, text("schreiben.ungueltiges_format", format=f.format.description),
                                     Kind.FORMAT, f.requirement is Requirement.PFLICHT))
         try:
             check_encodable(value)
@@ -208,6 +214,6 @@ def check_values(form: FormDefinition, data: Any, fit: bool = True) -> Checked:
 
 
 def unencodable_reason(char: str) -> str:
-    return (f"das Zeichen {char!r} (U+{ord(char):04X}, {unicodedata.name(char, 'ohne Namen')}) "
-            "kann die Schrift des Formulars nicht darstellen")
+    return text("schreiben.zeichen_ohne_schrift", zeichen=repr(char), code=ord(char),
+                name=unicodedata.name(char, text("schreiben.zeichen_ohne_namen")))
 

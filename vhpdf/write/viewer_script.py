@@ -12,11 +12,7 @@ import json
 
 from vhpdf.form.definition import FieldType, FormDefinition, Requirement, Severity
 from vhpdf.form.formats import Format
-
-TITLE = "Vollständigkeit prüfen"
-OK_MESSAGE = "Alle zwingenden Angaben (Fehler-Regeln des Prüfkatalogs) sind vorhanden."
-HEAD = "Folgende zwingende Angaben fehlen oder sind fehlerhaft:"
-NO_OPTION = "nicht vorgesehene Auswahl"
+from vhpdf.form.messages import text
 
 _KIND = {FieldType.TEXT: "t", FieldType.CHOICE: "c", FieldType.CHECKBOX: "x",
          FieldType.RADIO: "r", FieldType.SIGNATURE: "s"}
@@ -209,8 +205,9 @@ def completeness_script(form: FormDefinition, persons: int) -> str:
 
     head = [f"var RULES = {data(rules)};", f"var FIELDS = {data(fields)};",
             f"var NAMES = {data([f.name for f in form.fields(persons)])};",
-            f"var PERSONS = {persons};", f"var TITLE = {data(TITLE)};", f"var OK = {data(OK_MESSAGE)};",
-            f"var HEAD = {data(HEAD)};", f"var NO_OPTION = {data(NO_OPTION)};",
+            f"var PERSONS = {persons};", f"var TITLE = {data(text('schreiben.pruefen_knopf'))};",
+            f"var OK = {data(text('schreiben.pruefen_ok'))};", f"var HEAD = {data(text('schreiben.pruefen_kopf'))};",
+            f"var NO_OPTION = {data(text('pruefung.auswahl_nicht_vorgesehen'))};",
             f"var DATE = {regex(Format.DATUM.pattern)}; var TIME = {regex(Format.UHRZEIT.pattern)};",
             f"var PLZ = {regex(Format.PLZ.pattern)}; var EMAIL = {regex(Format.EMAIL.pattern)};",
             f"var PHONE = {regex(Format.TELEFON.pattern)}; var NUMBER = {regex(Format.ZAHL.pattern)};"]

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from vhpdf.form.definition import FieldType, FormDefinition, Value
 from vhpdf.form.identity import PageInfo, parse_footer
 from vhpdf.form.layout import PAGE_H, FrameShape, Layout, Rect, Widget
+from vhpdf.form.messages import text as message
 from vhpdf.read.paper.pagetext import NotReadableError, Transform
 from vhpdf.read.paper.widgets import blank_lines, read_widgets, typed_newline
 
@@ -34,18 +35,15 @@ DASHES = "-–—‐‑"  # a scan does not tell a hyphen from a dash: such valu
 # ; and : after a word look alike; $ is a misread §; a lone I, l or 1 before a number (a court
 # register, "7 I 12/26") is any of the three; a single low quote is a misread accent or ø.
 AMBIGUOUS = re.compile(r"[:;](\s|$)|\$|(^|\s)[Il1|]\s+\d|\u201a")
-SCAN_NOTE = "Werte aus Scan — bitte prüfen."
 
 
 def _need_tools():
     try:
         import numpy  # noqa: F401
     except ImportError:
-        raise NotReadableError("Die Datei ist ein Scan; für die Texterkennung fehlt numpy "
-                               "(pip install 'vhpdf[ocr]').") from None
+        raise NotReadableError(message("lesen.scan_ohne_numpy")) from None
     if not shutil.which("tesseract"):
-        raise NotReadableError("Die Datei ist ein Scan; die Texterkennung Tesseract ist nicht "
-                               "installiert (Debian: tesseract-ocr, tesseract-ocr-deu).")
+        raise NotReadableError(message("lesen.scan_ohne_tesseract"))
 
 
 def tesseract(image, psm: int = 6) -> list[dict]:
@@ -60,7 +58,7 @@ def tesseract(image, psm: int = 6) -> list[dict]:
                          env=env, timeout=120)
     if run.returncode != 0:
         msg = run.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
-        raise NotReadableError(f"Die Texterkennung ist fehlgeschlagen ({msg[0]}).")
+        raise NotReadableError(message("lesen.texterkennung_fehlgeschlagen", fehler=msg[0]))
     words = []
     for line in run.stdout.decode("utf-8", "replace").splitlines()[1:]:
         cols = line.split("\t")
@@ -232,8 +230,7 @@ class OcrPage:
             if conf < 40:
                 low += 1
         if low >= max(3, len(crops) // 2):
-            self.notes.append("Eine Seite des Scans ist kaum lesbar oder handschriftlich "
-                              "ausgefüllt; Handschrift wird nicht ausgewertet.")
+            self.notes.append(message("lesen.scan_kaum_lesbar"))
 
 
 def _read_sheet(crops) -> tuple[object, dict[str, list[dict]], dict[str, tuple]]:
@@ -509,10 +506,9 @@ def ocr_pages(data: bytes, indices: list[int], form: FormDefinition,
             info = _known_id(read_footer(straight), form)
             page = OcrPage(straight, alt, angle, info)
             if not info.form_id:
-                page.notes.append(f"Seite {i + 1}: Formularfuß im Scan nicht lesbar; die Seite "
-                                  "wurde nicht ausgewertet (unlesbar oder handschriftlich?).")
+                page.notes.append(message("lesen.scan_fuss_unlesbar", seite=i + 1))
             else:
-                page.notes.append(SCAN_NOTE)
+                page.notes.append(message("lesen.scan_pruefen"))
             out[i] = page
             if probe and not info.form_id and i == indices[0]:
                 break

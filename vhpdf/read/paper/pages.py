@@ -186,8 +186,7 @@ def _read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
     notes += _doubts(form, persons, decoding, values, sources, uncertain)
     missing = [p + 1 for p in range(layout.pages) if p not in seen_pages]
     if missing:
-        notes.append("Seite(n) " + ", ".join(map(str, missing)) + f" von {layout.pages} "
-                     "fehlen in der Datei; deren Felder gelten als leer.")
+        notes.append(text("lesen.seiten_fehlen", seiten=", ".join(map(str, missing)), anzahl=layout.pages))
     for name, f in form.field_map(persons).items():
         if f.type in (FieldType.CHECKBOX, FieldType.SIGNATURE):
             values[name] = bool(values.get(name))
@@ -211,10 +210,7 @@ def _find_form_pages(pages: list, data: bytes, form: FormDefinition) -> _Found |
     known = list(text_pages) + [i for i in image_pages if ocr_pages[i].info.form_id]
     if not known:
         if image_pages and not text_pages:
-            raise NotReadableError(
-                "Die Datei enthält nur Bilder; auf der ersten Seite war der Formularfuß "
-                f"(Formular {form.id}) nicht lesbar. Handschrift und unlesbare Scans können "
-                "nicht ausgewertet werden.")
+            raise NotReadableError(text("lesen.nur_bilder", kennung=form.id))
         return None
     info_of = {i: (infos[i] if i in text_pages else ocr_pages[i].info) for i in known}
     return _Found(infos, all_lines, text_pages, image_pages, ocr_pages, info_of)
@@ -255,7 +251,7 @@ def _read_values(pages: list, form: FormDefinition, layout, found: _Found, decod
         info = found.info_of.get(i) or PageInfo()
         index = (info.page_no - 1) if info.page_no else i
         if index >= layout.pages or index in seen_pages:
-            notes.append(f"Seite {i + 1} passt nicht zum Formularaufbau und wurde übergangen.")
+            notes.append(text("lesen.seite_passt_nicht", seite=i + 1))
             continue
         seen_pages.add(index)
         if i in found.text_pages:
@@ -286,13 +282,7 @@ def _doubts(form: FormDefinition, persons: int, decoding: Decoding, values: dict
         hidden = [n for n, s in sources.items() if s is ValueSource.SEITENTEXT and values.get(n) is None
                   and fields[n].type in (FieldType.TEXT, FieldType.CHOICE)]
         uncertain += [n for n in hidden if n not in uncertain]
-        notes.append(
-            f"Die Kopie zeigt die Werte von {len(decoding.unreadable)} Feldern nur als leere "
-            "Kästchen oder nicht lesbare Zeichen (typisch für Formulare, die mit pdftk oder "
-            "qpdf ausgefüllt und dann gedruckt wurden). Diese Felder und die leer "
-            "erscheinenden Textfelder sind als unsicher markiert — bitte das ausgefüllte "
-            "Original mit Formularfeldern anfordern.")
+        notes.append(text("lesen.kopie_kaestchen", anzahl=len(decoding.unreadable)))
     if decoding.doubted:
-        notes.append("Der Seitentext der Datei ist fehlerhaft kodiert; nicht sicher lesbare "
-                     "Zeichen sind als unsicher markiert.")
+        notes.append(text("lesen.seitentext_kodierung"))
     return notes

@@ -459,8 +459,7 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
             value = CID.sub("\ufffd", value)
         if value and _cut_off(glyphs, rect, label_bases):
             doubt = True
-            notes.append(f"{f.label}: Der Text läuft über das Feld hinaus und ist auf dem "
-                         "Papier abgeschnitten; der gelesene Wert ist unvollständig.")
+            notes.append(message("lesen.seitentext_abgeschnitten", label=f.label))
         if value and f.type is FieldType.CHOICE and value not in f.option_values:
             value = next((o for o in f.option_values if normalise(o) == value), value)
         values[f.name] = value
