@@ -109,7 +109,7 @@ def flatten_pdf(data: bytes, form: FormDefinition, ex: Extraction, password: str
     try:
         writer = PdfWriter(clone_from=open_reader(data, password))
     except Exception as exc:  # pypdf raises many kinds for broken files
-        raise FlattenError(text("schreiben.flach_unlesbar", grund=type(exc).__name__)) from None
+        raise FlattenError(text("schreiben.flach_unlesbar")) from None
     if "/AcroForm" not in writer._root_object:
         raise FlattenError(text("schreiben.flach_schon_flach"))
     _refresh_values(writer, form, ex)
