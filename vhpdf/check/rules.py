@@ -31,13 +31,26 @@ from vhpdf.read.extract import Extraction
 from vhpdf.read.signature import SignatureInfo, SignatureState
 
 TRUST = {True: "vertraut", False: "nicht_vertraut", None: "ungeprueft"}
+_MATCHING: dict[tuple[tuple[str, ...], str], tuple[str, ...]] = {}
+
+
+def _matching(names: tuple[str, ...], pattern: str) -> tuple[str, ...]:
+    """The names a catalogue pattern selects; the same few patterns and field lists recur for
+    every file, so each match is worked out once per process."""
+    key = (names, pattern)
+    hit = _MATCHING.get(key)
+    if hit is None:
+        if len(_MATCHING) > 10_000:  # bounded, whatever definitions a long run loads
+            _MATCHING.clear()
+        hit = _MATCHING[key] = tuple(fnmatch.filter(names, pattern))
+    return hit
 
 
 class _Evaluator:
     def __init__(self, form: FormDefinition, values: dict[str, Value], persons: int,
                  annexes: tuple[str, ...] | None = None, signature: SignatureInfo | None = None):
         self.fields = form.field_map(persons)
-        self.names = list(self.fields)
+        self.names = tuple(self.fields)
         self.values = values
         self.annexes = annexes
         self.signature = signature
@@ -53,7 +66,7 @@ class _Evaluator:
     def expand(self, patterns: Iterable[str]) -> list[str]:
         out: list[str] = []
         for p in patterns:
-            out += [n for n in fnmatch.filter(self.names, p) if n not in out]
+            out += [n for n in _matching(self.names, p) if n not in out]
         return out
 
     def holds(self, cond: Condition) -> bool:
