@@ -220,6 +220,22 @@ def _town_key(text: str) -> str:
     return " ".join(re.sub(r"\(.*?\)", "", text).split()).casefold()
 
 
+_TOWNS: dict[int, tuple[tuple[Gemeinde, ...], dict[str, set[str]]]] = {}
+
+
+def _towns(gemeinden: tuple[Gemeinde, ...]) -> dict[str, set[str]]:
+    """Municipality names by the keys a place field is matched with (name casefolded, and
+    without a bracketed suffix), worked out once per definition instead of for every file."""
+    cached = _TOWNS.get(id(gemeinden))
+    if cached is None or cached[0] is not gemeinden:  # the definition is kept, so its id stays unique
+        index: dict[str, set[str]] = {}
+        for g in gemeinden:
+            for key in (g.name.casefold(), _town_key(g.name)):
+                index.setdefault(key, set()).add(g.name)
+        cached = _TOWNS[id(gemeinden)] = (gemeinden, index)
+    return cached[1]
+
+
 def _municipality(gemeinden: tuple[Gemeinde, ...], place: list[tuple[Field, Value]]) -> Gemeinde | None:
     """The one municipality all filled place fields agree on, else None (unknown or ambiguous).
 
@@ -236,8 +252,9 @@ def _municipality(gemeinden: tuple[Gemeinde, ...], place: list[tuple[Field, Valu
         else:
             keys = [_town_key(v), _town_key(re.split(r"[-,/]", v)[0])]
             found = set()
+            by_key = _towns(gemeinden)
             for key in keys:
-                found = {g.name for g in gemeinden if key in (g.name.casefold(), _town_key(g.name))}
+                found = set(by_key.get(key, ()))
                 if found:
                     break
         if not found:
