@@ -4,6 +4,7 @@ finding (or hide one). Hand-made streams, no PDF pipeline: cheap."""
 
 from __future__ import annotations
 
+from corpus import PAGE, tiny_pdf
 from pypdf.generic import (
     ArrayObject,
     ContentStream,
@@ -91,3 +92,45 @@ def test_painter_follows_nested_state_and_forms():
     hidden = DictionaryObject(widget)
     hidden[NameObject("/F")] = NumberObject(int(AnnotationFlag.PRINT | AnnotationFlag.HIDDEN))
     assert printed_text(hidden, None) == ""
+
+
+def _cmap(char: str) -> bytes:
+    body = (b"begincmap 1 begincodespacerange <00> <FF> endcodespacerange\n"
+            b"1 beginbfchar <41> <%s> endbfchar endcmap" % char.encode("utf-16-be").hex().encode())
+    return b"<< /Length %d >>\nstream\n%s\nendstream" % (len(body), body)
+
+
+def _with_font(char: str, font: int = 4) -> bytes:
+    """A file whose appearance stream (object 6) shows code 0x41 in a font mapping it to `char`;
+    the font sits at object `font` and its /ToUnicode right after it."""
+    content = b"BT /F1 10 Tf 2 5 Td (A) Tj ET"
+    return tiny_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", **PAGE,
+                     font: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode %d 0 R >>"
+                           % (font + 1),
+                     font + 1: _cmap(char),
+                     6: b"<< /Type /XObject /Subtype /Form /BBox [0 0 100 20] "
+                     b"/Resources << /Font << /F1 %d 0 R >> >> /Length %d >>\nstream\n%s\nendstream"
+                     % (font, len(content), content)})
+
+
+def test_fonts_are_shared_across_files_only_when_stored_alike():
+    """Decoders are reused across files for fonts stored byte for byte alike (renumbered or
+    not); a font whose mapping differs is decoded anew, however it is named."""
+    import io
+
+    from pypdf import PdfReader
+
+    from vhpdf.pdf.pypdf_compat import stored_digest
+
+    def read(pdf: bytes) -> tuple[str, str | None]:
+        reader = PdfReader(io.BytesIO(pdf))
+        ap = reader.get_object(6)
+        widget = DictionaryObject({NameObject("/F"): NumberObject(int(AnnotationFlag.PRINT)),
+                                   NameObject("/AP"): DictionaryObject({NameObject("/N"): ap})})
+        font = ap["/Resources"]["/Font"].raw_get("/F1")
+        return printed_text(widget, None), stored_digest(font, {})
+
+    x, y, x_moved = read(_with_font("X")), read(_with_font("Y")), read(_with_font("X", font=7))
+    assert x[0] == x_moved[0] == "X" and y[0] == "Y"
+    assert x[1] is not None and x[1] == x_moved[1] != y[1]
+    assert read(_with_font("Y"))[0] == "Y" and read(_with_font("X"))[0] == "X"
