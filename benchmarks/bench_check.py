@@ -18,6 +18,11 @@ figures) — and prints, from one run with interleaved rounds (medians, the mach
   * with --memory-files M: the memory peak of `vhpdf check --format json` over M more requests.
 
 Usage: python3 benchmarks/bench_check.py [-n 300] [--dir DIR] [--parity FILE] [--memory-files 5000]
+
+Per-file CPU (read and whole check by filler, printed copy), before and after a change, on the
+same files: --cpu-only --programs vhpdf,pymupdf,pdftk,pdfjs --dir DIR, once with --code OLD
+(e.g. `git archive main | tar -x -C OLD`) and once without, alternately; with --parity FILE
+saved by the old code's run, the new one's findings are compared file by file.
 """
 
 from __future__ import annotations
@@ -74,6 +79,7 @@ def variant(rng: random.Random, base: dict, form) -> dict:
 def make_corpus(folder: Path, n: int, pdftk_pool: int | None, seed: int = 4,
                 programs: tuple[str, ...] = ("vhpdf", "pymupdf", "pdftk")) -> dict[str, int]:
     from fillers import fill_pdftk, fill_pymupdf
+    from viewers import fill_pdfjs
 
     from vhpdf.form.definition import load_definition
     from vhpdf.write.generate import fill_form, generate
@@ -95,11 +101,14 @@ def make_corpus(folder: Path, n: int, pdftk_pool: int | None, seed: int = 4,
             target.write_bytes(fill_form(variant(rng, base, form)))
         elif program == "pymupdf":
             fill_pymupdf(blank, variant(rng, base, form), target)
+        elif program == "pdfjs":
+            fill_pdfjs(blank, variant(rng, base, form), target)
+            target.with_suffix(".json").unlink()
         elif pool:  # only when asked for: a few pdftk fillings copied (faster, but they repeat)
             shutil.copyfile(pool[i // 3 % len(pool)], target)
         else:
             fill_pdftk(blank, variant(rng, base, form), target)
-            target.with_suffix(".xfdf").unlink()
+            target.with_suffix(".xfdf").unlink(missing_ok=True)  # fill_pdftk removes it itself
         counts[program] += 1
     shutil.rmtree(work)
     return counts
@@ -122,13 +131,13 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def timed(cmd: list[str], ok: tuple[int, ...] = (0, 1)) -> tuple[float, int, float]:
+def timed(cmd: list[str], ok: tuple[int, ...] = (0, 1), cwd: Path = ROOT) -> tuple[float, int, float]:
     """Wall time, peak memory of the process tree, and CPU seconds (user+sys) of a command."""
     import resource
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
     stop = threading.Event()
 
@@ -199,12 +208,13 @@ def findings_of(report: Path) -> dict[str, dict]:
     return out
 
 
-def parity(folder: Path, saved: Path) -> str:
-    """Compare this code's findings on every file with a saved run (written if absent)."""
+def parity(folder: Path, saved: Path, code: Path | None = None) -> str:
+    """Compare this code's (or `code`'s) findings on every file with a saved run (written if
+    absent)."""
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "bericht.json"
         timed([sys.executable, "-m", "vhpdf", "check", "--format", "json", "--mit-werten",
-               "--jobs", "2", "-o", str(report), str(folder)])
+               "--jobs", "2", "-o", str(report), str(folder)], cwd=(code or ROOT).resolve())
         now = findings_of(report)
     if not saved.exists():
         saved.write_text(json.dumps(now, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -258,6 +268,46 @@ def read_time(path: Path, rounds: int = 3) -> float:
     return statistics.median(times)
 
 
+def cpu_per_file(files: list[Path], programs: tuple[str, ...], base: Path) -> None:
+    """CPU milliseconds per file (median, this process, warm) of `read_pdf` and of the whole
+    check of one file (read, signature, rules, print check), by filler, and of reading a 3-page
+    printed copy from its page text. CPU time, not wall time: the machine may be shared."""
+    from vhpdf.batch.task import check_file
+    from vhpdf.form.definition import load_definition
+    from vhpdf.read.errors import ExtractError
+    from vhpdf.read.extract import read_pdf
+
+    form = load_definition()
+
+    def cpu(fn, arg) -> float:
+        t = time.process_time()
+        with contextlib.suppress(ExtractError):
+            fn(arg)
+        return (time.process_time() - t) * 1000
+
+    for f in files[:len(programs)]:  # imports and caches, once
+        cpu(lambda p: check_file(p, form, True), f)
+    import vhpdf
+
+    print(f"CPU-ms je Datei (Median; Code {Path(vhpdf.__file__).parent.parent}; "
+          f"Last {os.getloadavg()[0]:.2f} auf {os.cpu_count()} Kernen)")
+    print(f"{'Füller':<10}{'Dateien':>8}{'lesen':>8}{'prüfen':>8}")
+    for k, program in enumerate(programs):
+        mine = files[k::len(programs)]
+        read = statistics.median(cpu(lambda p: read_pdf(p.read_bytes(), form), f) for f in mine)
+        check = statistics.median(cpu(lambda p: check_file(p, form, True), f) for f in mine)
+        print(f"{program:<10}{len(mine):>8}{read:>8.1f}{check:>8.1f}")
+    work = base / "papier"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    copies = paper_copies(files, work, False)
+    read_time(copies["flat"][0], 1)
+    flat = statistics.median(cpu(lambda p: read_pdf(p.read_bytes(), form), f) for f in copies["flat"] * 3)
+    other = statistics.median(cpu(lambda p: read_pdf(p.read_bytes(), form), f) for f in copies["other"] * 3)
+    print(f"3-seitige gedruckte Kopie (Seitentext): {flat:.0f} CPU-ms (Ziel < 100); "
+          f"20 Seiten ohne Formular: {other:.0f} CPU-ms; Last {os.getloadavg()[0]:.2f}")
+
+
 def corpus(folder: Path, n: int, pdftk_pool: int | None, **kw) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     files = sorted(folder.glob("ersuchen-*.pdf"))
@@ -284,7 +334,17 @@ def main() -> None:
                         help="also check this many requests (vhpdf and PyMuPDF filled) for memory")
     parser.add_argument("--pypdfform-python", help="interpreter with PyPDFForm installed")
     parser.add_argument("--ocr", action="store_true", help="also read a simulated scan (Tesseract)")
+    parser.add_argument("--programs", default="vhpdf,pymupdf,pdftk",
+                        help="fillers taking turns, comma-separated (vhpdf, pymupdf, pdftk, pdfjs)")
+    parser.add_argument("--code", type=Path,
+                        help="measure the vhpdf package in this folder instead (e.g. main, "
+                             "unpacked with git archive): before/after figures of --cpu-only")
+    parser.add_argument("--cpu-only", action="store_true",
+                        help="only CPU seconds per file of read and check, by filler, and the "
+                             "printed-copy read (in this process; see cpu_per_file)")
     args = parser.parse_args()
+    if args.code:
+        sys.path.insert(0, str(args.code.resolve()))
 
     base = args.dir or Path(tempfile.mkdtemp(prefix="vhpdf-bench-"))
     try:
@@ -295,8 +355,14 @@ def main() -> None:
 
 
 def run(args, base: Path) -> None:
-    folder = base / f"n{args.n}"
-    files = corpus(folder, args.n, args.pdftk_pool)
+    programs = tuple(args.programs.split(","))
+    folder = base / (f"n{args.n}" + ("" if programs == ("vhpdf", "pymupdf", "pdftk") else "-" + "-".join(programs)))
+    files = corpus(folder, args.n, args.pdftk_pool, programs=programs)
+    if args.cpu_only:
+        cpu_per_file(files, programs, base)
+        if args.parity:
+            print(parity(folder, args.parity, args.code))
+        return
     size = sum(f.stat().st_size for f in files) / len(files) / 1024
     print(f"Dateien: {len(files)}, im Mittel {size:.0f} KB; Kerne: {os.cpu_count()}; "
           f"Python {sys.version.split()[0]}; Last vorher {os.getloadavg()[0]:.2f}")

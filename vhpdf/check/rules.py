@@ -32,13 +32,26 @@ from vhpdf.read.extract import Extraction
 from vhpdf.read.signature import SignatureInfo, SignatureState
 
 TRUST = {True: "vertraut", False: "nicht_vertraut", None: "ungeprueft"}
+_MATCHING: dict[tuple[tuple[str, ...], str], tuple[str, ...]] = {}
+
+
+def _matching(names: tuple[str, ...], pattern: str) -> tuple[str, ...]:
+    """The names a catalogue pattern selects; the same few patterns and field lists recur for
+    every file, so each match is worked out once per process."""
+    key = (names, pattern)
+    hit = _MATCHING.get(key)
+    if hit is None:
+        if len(_MATCHING) > 10_000:  # bounded, whatever definitions a long run loads
+            _MATCHING.clear()
+        hit = _MATCHING[key] = tuple(fnmatch.filter(names, pattern))
+    return hit
 
 
 class _Evaluator:
     def __init__(self, form: FormDefinition, values: dict[str, Value], persons: int,
                  annexes: tuple[str, ...] | None = None, signature: SignatureInfo | None = None):
         self.fields = form.field_map(persons)
-        self.names = list(self.fields)
+        self.names = tuple(self.fields)
         self.values = values
         self.annexes = annexes
         self.signature = signature
@@ -54,7 +67,7 @@ class _Evaluator:
     def expand(self, patterns: Iterable[str]) -> list[str]:
         out: list[str] = []
         for p in patterns:
-            out += [n for n in fnmatch.filter(self.names, p) if n not in out]
+            out += [n for n in _matching(self.names, p) if n not in out]
         return out
 
     def holds(self, cond: Condition) -> bool:
@@ -209,6 +222,22 @@ def _town_key(text: str) -> str:
     return " ".join(re.sub(r"\(.*?\)", "", text).split()).casefold()
 
 
+_TOWNS: dict[int, tuple[tuple[Gemeinde, ...], dict[str, set[str]]]] = {}
+
+
+def _towns(gemeinden: tuple[Gemeinde, ...]) -> dict[str, set[str]]:
+    """Municipality names by the keys a place field is matched with (name casefolded, and
+    without a bracketed suffix), worked out once per definition instead of for every file."""
+    cached = _TOWNS.get(id(gemeinden))
+    if cached is None or cached[0] is not gemeinden:  # the definition is kept, so its id stays unique
+        index: dict[str, set[str]] = {}
+        for g in gemeinden:
+            for key in (g.name.casefold(), _town_key(g.name)):
+                index.setdefault(key, set()).add(g.name)
+        cached = _TOWNS[id(gemeinden)] = (gemeinden, index)
+    return cached[1]
+
+
 def _municipality(gemeinden: tuple[Gemeinde, ...], place: list[tuple[Field, Value]]) -> Gemeinde | None:
     """The one municipality all filled place fields agree on, else None (unknown or ambiguous).
 
@@ -225,8 +254,9 @@ def _municipality(gemeinden: tuple[Gemeinde, ...], place: list[tuple[Field, Valu
         else:
             keys = [_town_key(v), _town_key(re.split(r"[-,/]", v)[0])]
             found = set()
+            by_key = _towns(gemeinden)
             for key in keys:
-                found = {g.name for g in gemeinden if key in (g.name.casefold(), _town_key(g.name))}
+                found = set(by_key.get(key, ()))
                 if found:
                     break
         if not found:

@@ -57,6 +57,21 @@ def _literal(data: bytes, i: int) -> tuple[bytes, int]:
     return bytes(out), i
 
 
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _name(tok: bytes) -> str:
+    """A name token as pypdf reads it (so it finds the same resource): #xx escapes resolved,
+    then UTF-8, GBK or Latin-1, the first that decodes."""
+    raw = _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), tok) if b"#" in tok else tok
+    for codec in ("utf-8", "gbk"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
 def operations(data: bytes):
     """(operator, operands) pairs of a content stream; strings are bytes, names str."""
     stack: list = []
@@ -78,7 +93,7 @@ def operations(data: bytes):
             digits = re.sub(rb"\s", b"", tok[1:-1])
             value = bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode())
         elif kind == "name":
-            value = "/" + tok[1:].decode("latin-1")
+            value = _name(tok)
         elif kind == "num":
             value = float(tok)
         elif tok == b"[":

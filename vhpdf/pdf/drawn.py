@@ -18,7 +18,7 @@ from pypdf.generic import DictionaryObject
 from vhpdf.pdf.contentstream import SHOWS_KEY, shown_digest
 from vhpdf.pdf.contentstream import operations as _operations
 from vhpdf.pdf.flags import AnnotationFlag, FieldFlag
-from vhpdf.pdf.pypdf_compat import core_font_metrics, simple_encodings
+from vhpdf.pdf.pypdf_compat import core_font_metrics, simple_encodings, stored_digest
 
 MAX_DEPTH = 4
 MAX_OPS = 20000
@@ -208,6 +208,12 @@ class _TextState:
 _TEXT_PARAMETERS = {"Tc": "tc", "Tw": "tw", "TL": "leading", "Ts": "rise"}
 
 
+# Font decoders by the digest of the bytes their font objects are stored as (stored_digest), per
+# process: requests filled from one blank form carry its fonts byte for byte.
+_DECODERS: dict[str, _FontDecoder] = {}
+MAX_SHARED_FONTS = 64
+
+
 class _Painter:
     """Follows the text state of an appearance stream and collects the glyphs inside its box."""
 
@@ -224,7 +230,15 @@ class _Painter:
             font if hasattr(font, "idnum") else None)
         key = (ref.idnum, ref.generation) if ref is not None else id(font)
         if key not in self.cache:
-            self.cache[key] = _FontDecoder(font)
+            digest = stored_digest(ref, self.cache) if ref is not None else None
+            if digest is None:
+                self.cache[key] = _FontDecoder(font)
+            else:  # the same font bytes as in an earlier file (the blank form's): decoded once
+                if digest not in _DECODERS:
+                    if len(_DECODERS) >= MAX_SHARED_FONTS:
+                        _DECODERS.clear()
+                    _DECODERS[digest] = _FontDecoder(font)
+                self.cache[key] = _DECODERS[digest]
         return self.cache[key]
 
     def visible(self, m: Matrix, x: float, y: float, width: float, size: float, hsize: float) -> bool:

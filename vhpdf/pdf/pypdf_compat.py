@@ -2,11 +2,14 @@
 
 pypdf keeps its encoding tables and the standard-font metrics in `pypdf._codecs` and adds
 objects to a writer only through `PdfWriter._add_object`; neither has a public equivalent in
-pypdf 7. setup.cfg bounds pypdf below the next major version, and CI tests the bound's minimum.
+pypdf 7; `stored_digest` reads the reader's xref table and stream. setup.cfg bounds pypdf
+below the next major version, and CI tests the bound's minimum.
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 from typing import Any
 
 
@@ -41,3 +44,56 @@ def simple_encodings() -> tuple[dict[str, Any], dict[str, Any]]:
     from pypdf._codecs import adobe_glyphs, charset_encoding
 
     return adobe_glyphs, charset_encoding
+
+
+_REF = re.compile(rb"(\d+)\s+(\d+)\s+R\b")
+_OFFSETS = "pypdf_compat.offsets"  # key of the object offsets in a caller's per-document memo
+
+
+def stored_digest(ref: Any, memo: dict, limit: int = 32) -> str | None:
+    """A digest of the bytes a file stores for the indirect object `ref` and for every object
+    they refer to, found in those bytes (each from its xref offset to the next object's), with
+    object numbers replaced by the order they are met in: programs like pdftk renumber objects.
+
+    Two objects with the same digest parse to the same thing, so what is derived from one can
+    be reused for the other, across files. None where the bytes do not say it: an encrypted
+    file (its strings depend on the key), an object inside an object stream, an xref offset that
+    does not hold the object, more than `limit` objects. `memo` is per document (reader).
+    """
+    import hashlib
+
+    reader = getattr(ref, "pdf", None)
+    if reader is None or not hasattr(ref, "idnum") or getattr(reader, "is_encrypted", True):
+        return None
+    if _OFFSETS not in memo:
+        stream: Any = getattr(reader, "stream", None)
+        data = stream.getvalue() if hasattr(stream, "getvalue") else None
+        xref = getattr(reader, "xref", None) or {}
+        offsets = sorted(o for table in xref.values() for o in table.values() if isinstance(o, int))
+        memo[_OFFSETS] = (data, offsets, xref, getattr(reader, "xref_objStm", None) or {})
+    data, offsets, xref, in_streams = memo[_OFFSETS]
+    if not isinstance(data, bytes) or not offsets:
+        return None
+    digest = hashlib.sha256()
+    order = [(ref.idnum, ref.generation)]
+    number = {order[0]: 0}
+
+    def renumber(m: re.Match) -> bytes:
+        key = (int(m.group(1)), int(m.group(2)))
+        if key not in number:
+            number[key] = len(order)
+            order.append(key)
+        return b"@r%d " % number[key]
+
+    for idnum, gen in order:  # grows while it is walked
+        start = xref.get(gen, {}).get(idnum)
+        if len(order) > limit or idnum in in_streams or not isinstance(start, int):
+            return None
+        end = offsets[bisect.bisect_right(offsets, start)] if start < offsets[-1] else len(data)
+        raw = data[start:end]
+        head = re.match(rb"\s*%d\s+%d\s+obj\b" % (idnum, gen), raw)
+        if head is None or b"endobj" not in raw:
+            return None
+        body = _REF.sub(renumber, raw[head.end():].replace(b"@", b"@a"))  # "@a" keeps it one-to-one
+        digest.update(b"%d\0" % len(body) + body)
+    return digest.hexdigest()

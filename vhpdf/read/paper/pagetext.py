@@ -77,11 +77,24 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def box_marked(objects: list[dict], box: Rect) -> bool:
+class Marks:
+    """A page's glyphs and paths indexed by the height of their centre (see Glyphs)."""
+
+    def __init__(self, objects: list[dict]):
+        centred = sorted(((o["y0"] + o["y1"]) / 2, i) for i, o in enumerate(objects))
+        self.heights = [cy for cy, _ in centred]
+        self.objects = [objects[i] for _, i in centred]
+
+    def near(self, y0: float, y1: float) -> list[dict]:
+        """The objects whose centre lies between the heights y0 and y1."""
+        return self.objects[bisect.bisect_left(self.heights, y0):bisect.bisect_right(self.heights, y1)]
+
+
+def box_marked(marks: Marks, box: Rect) -> bool:
     """True if anything (glyph, path) is drawn inside a checkbox/radio box besides its frame."""
     inset = box.w * 0.12
     x0, y0, x1, y1 = box.x + inset, box.y + inset, box.x + box.w - inset, box.y + box.h - inset
-    for o in objects:
+    for o in marks.near(y0, y1):
         ox0, ox1, oy0, oy1 = o["x0"], o["x1"], o["y0"], o["y1"]
         cx, cy = (ox0 + ox1) / 2, (oy0 + oy1) / 2
         if not (x0 <= cx <= x1 and y0 <= cy <= y1):
@@ -177,6 +190,9 @@ def join_lines(lines: list[_Line], rect: Rect) -> str:
     return out
 
 
+TOL = 0.5  # points a glyph's origin may lie outside a box and still count as inside
+
+
 class Glyphs:
     """A page's characters indexed by the height of their origin, so that finding those inside
     a box costs a binary search instead of a scan of the whole page for every widget."""
@@ -191,11 +207,10 @@ class Glyphs:
                keep: Callable[[dict], bool] | None = None) -> list[dict]:
         """The characters whose origin lies in `r` (up to `right`), in page order; with `keep`,
         only those it accepts."""
-        tol = 0.5
-        x1 = r.x + r.w + tol if right is None else right
-        lo = bisect.bisect_left(self.heights, r.y - tol)
-        hi = bisect.bisect_right(self.heights, r.y + r.h + tol)
-        hits = sorted(i for i in self.order[lo:hi] if r.x - tol <= self.origins[i][0] <= x1)
+        x1 = r.x + r.w + TOL if right is None else right
+        lo = bisect.bisect_left(self.heights, r.y - TOL)
+        hi = bisect.bisect_right(self.heights, r.y + r.h + TOL)
+        hits = sorted(i for i in self.order[lo:hi] if r.x - TOL <= self.origins[i][0] <= x1)
         return [self.chars[i] for i in hits if keep is None or keep(self.chars[i])]
 
 
@@ -417,14 +432,23 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     mark_runs(chars)
     text_widgets = [w for w in layout.widgets if w.page == index
                     and w.field.type in (FieldType.TEXT, FieldType.CHOICE)]
+    # the same bounds as Glyphs.inside, computed once per widget instead of once per glyph
+    bounds = [(w.field.name, r.x - TOL, r.x + r.w + TOL, r.y - TOL, r.y + r.h + TOL)
+              for w in text_widgets for r in (tr.rect(w.rect),)]
     owner: dict[int, str] = {}  # run -> the field whose box its first glyph is in
     for c in chars:
         if c["run"] not in owner and c["text"].strip():
-            hit = next((w.field.name for w in text_widgets if Glyphs([c]).inside(tr.rect(w.rect))), None)
+            x, y = _origin(c)
+            hit = next((name for name, x0, x1, y0, y1 in bounds
+                        if x0 <= x <= x1 and y0 <= y <= y1), None)
             if hit is not None:
                 owner[c["run"]] = hit
-    marks = chars + [dict(o, y0=height - o["bottom"], y1=height - o["top"])
-                     for o in page.curves + page.rects + page.lines]
+    owned: dict[str, list[dict]] = {}  # field -> the glyphs of its runs, in page order
+    for c in chars:
+        if (name := owner.get(c["run"])) is not None:
+            owned.setdefault(name, []).append(c)
+    marks = Marks(chars + [dict(o, y0=height - o["bottom"], y1=height - o["top"])
+                           for o in page.curves + page.rects + page.lines])
     glyphs = Glyphs(chars)
     widgets = [w for w in layout.widgets if w.page == index]
     label_bases = [t.y * tr.sy + tr.ty for t in layout.texts if t.page == index]
@@ -443,8 +467,7 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
         doubt = any(c["doubtful"] for c in shown)
         if value and doubt:
             decoding.doubted.append(f.name)
-        if value and any(_origin(c)[0] > right and c["text"].strip()
-                         for c in chars if owner.get(c["run"]) == f.name):
+        if value and any(_origin(c)[0] > right and c["text"].strip() for c in owned.get(f.name, ())):
             # the value's own run goes on into the next field's box: on paper it is clipped there
             # (pdf.js) or overprints the neighbour; either way the rest is not readable
             doubt = True
