@@ -108,7 +108,7 @@ def flatten_pdf(data: bytes, form: FormDefinition, ex: Extraction, password: str
     """The form with its widgets drawn into the page content and no fields left."""
     try:
         writer = PdfWriter(clone_from=open_reader(data, password))
-    except Exception as exc:  # pypdf raises many kinds for broken files
+    except Exception:  # pypdf raises many kinds for broken files
         raise FlattenError(text("schreiben.flach_unlesbar")) from None
     if "/AcroForm" not in writer._root_object:
         raise FlattenError(text("schreiben.flach_schon_flach"))
