@@ -60,7 +60,9 @@ _OUTPUT = click.option("-o", "--ausgabe", "output", metavar="DATEI",
                        help="Ausgabedatei (ohne Angabe: auf den Bildschirm).")
 _FORCE = click.option("--force", is_flag=True, help="Eine vorhandene Ausgabedatei überschreiben.")
 _TIMEOUT = click.option("--timeout", metavar="SEKUNDEN", type=click.FloatRange(0.1, 3600), default=30.0,
-                        show_default=True, help="Zeitlimit je Datei in Sekunden (0,1 bis 3600).")
+                        show_default=True, help="Rechenzeit (Prozessorzeit) je Datei in Sekunden (0,1 bis "
+                             "3600); eine Datei, die ohne zu rechnen hängt, wird nach dem "
+                             "Zehnfachen, mindestens 300 s, abgebrochen.")
 _MEMORY = click.option("--speicher", metavar="MB", type=click.IntRange(64, 65536), default=1024,
                        show_default=True, help="Speichergrenze je Prüfprozess in MB (64 bis 65536).")
 _PASSWORD = click.option("--passwort", "passwords", multiple=True,
@@ -437,7 +439,7 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
           jobs: int | None, timeout: float, speicher: int, anchors: Path | None) -> None:
     """Ersuchen prüfen: PDF-Dateien, Ordner, E-Mails (.eml, .msg) und Postfächer (.mbox, Maildir).
 
-    Jede Datei wird in einem eigenen Prüfprozess mit Zeitlimit und Speichergrenze gelesen.
+    Jede Datei wird in einem eigenen Prüfprozess mit Rechenzeitlimit und Speichergrenze gelesen.
     """
     from vhpdf.check.result import Status
     from vhpdf.report.common import checked
