@@ -68,6 +68,7 @@ def test_large_annex_beside_a_complete_request(tmp_path, request_pdf):
     order = long_court_order(200)
     alone = verdict(order)  # only the first pages are opened; no time limit needed
     assert alone.status is Status.UNLESBAR and alone.error_kind is ErrorKind.NO_FORM
+    assert "Auf den ersten 30 von 200 Seiten ist der Formularfuß" in alone.error  # says how far it looked
     msg = mail("abh@kreis.example", "Ersuchen mit Beschluss", dt.datetime(2026, 11, 3, tzinfo=TZ),
                [("ersuchen.pdf", request_pdf), ("Beschluss.pdf", order)])
     path = tmp_path / "mit_anlage.eml"
@@ -75,6 +76,26 @@ def test_large_annex_beside_a_complete_request(tmp_path, request_pdf):
     out = _run("check", path)
     assert out.exit_code == 0, out.output
     assert "1 Eingang, 1 Ersuchen geprüft: 1 vollständig, 0 unvollständig, 0 unlesbar." in out.output
+
+
+def test_printed_request_behind_a_cover_letter_is_found(request_pdf):
+    """A printout behind a 4-page cover letter, more pages after it: found by its footer."""
+    import pymupdf
+    from pypdf import PdfReader, PdfWriter
+
+    doc = pymupdf.open(stream=request_pdf, filetype="pdf")
+    doc.bake()  # a copy without fields, as printed
+    writer = PdfWriter()
+    for part in (long_court_order(4), doc.tobytes(), long_court_order(3)):
+        writer.append(PdfReader(io.BytesIO(part)))
+    out = io.BytesIO()
+    writer.write(out)
+    result = verdict(out.getvalue())
+    assert result.status is Status.VOLLSTAENDIG, result.error
+    assert result.source is not None and result.source.value == "seitentext"
+    assert [f.message for f in result.findings if "beginnt erst auf Seite" in f.message] == [
+        "Das Ersuchen beginnt erst auf Seite 5 der Datei; die Seiten davor (z. B. ein Anschreiben) "
+        "wurden nicht ausgewertet."]
 
 
 def test_damaged_annex_is_a_warning_on_its_request(tmp_path, request_pdf):
