@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -163,3 +164,38 @@ def test_huge_image_page_is_not_rendered_for_ocr():
     assert result.status is Status.UNLESBAR and result.error_kind is ErrorKind.NO_FORM
     assert result.error == ("Die PDF-Datei enthält keine Formularfelder, und auf keiner Seite ist der "
                             "Formularfuß des Vollzugshilfeersuchens zu lesen.")
+
+
+def _peak_mb(data: bytes) -> tuple[float, str]:
+    """Check `data` in this process; how far its resident size rose above where it began (MB)."""
+    from pathlib import Path
+
+    def kb(key: str) -> int:
+        line = next(ln for ln in Path("/proc/self/status").read_text().splitlines() if ln.startswith(key))
+        return int(line.split()[1])
+
+    Path("/proc/self/clear_refs").write_text("5")  # resets the peak (VmHWM)
+    before = kb("VmRSS:")
+    result = verdict(data)
+    return (kb("VmHWM:") - before) / 1024, result.error or ""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="misst über /proc (Linux)")
+def test_large_image_page_is_rendered_within_bounded_memory():
+    """An A3 image page (within the scan size limit) is rendered for OCR with no more pixels than
+    an A4 page: at 300 dpi it took 590 MB in a worker, more than the 300 MB per worker allowed."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    from vhpdf.batch.pool import call_isolated
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=(1559, 1190))
+    canvas.drawImage(ImageReader(Image.new("L", (64, 64), 200)), 0, 0, 1559, 1190)
+    canvas.showPage()
+    canvas.save()
+    rise, error = call_isolated(_peak_mb, buf.getvalue())
+    assert "nur Bilder" in error  # it did go to OCR
+    assert rise < 200, rise

@@ -44,7 +44,15 @@ def behave(item: Item, **options) -> Result:
         os._exit(7)
     elif what == "speicher":
         bytearray(2 * 2**30)  # 2 GB
+    elif what == "behaelt":  # keeps 300 MB after it is done (a cache, a leak)
+        KEPT.append(bytearray(300 * 2**20))
+        KEPT[-1][:: 4096] = b"x" * len(KEPT[-1][:: 4096])  # touched: resident, not just reserved
+    elif what == "gibt_frei":  # used 300 MB and freed it: the worker stays
+        bytes(bytearray(300 * 2**20))
     return Result(item.name, Status.VOLLSTAENDIG, error=f"pid {os.getpid()}")
+
+
+KEPT: list[bytearray] = []
 
 
 def items(*names: str) -> list[Item]:
@@ -96,6 +104,14 @@ def test_crash_is_reported_and_the_worker_replaced(name, words):
     assert results[1].error_kind is ErrorKind.CRASH and words in results[1].error
     assert "abgestürzt" in results[1].error
     assert len({results[0].error, results[2].error, results[4].error}) == 3  # fresh workers
+
+
+def test_worker_still_large_after_a_file_is_replaced():
+    """The next file starts small, whatever the last one kept (its peak stays below 300 MB)."""
+    results = list(run(items("gibt_frei", "ok:1", "behaelt", "ok:2"), behave, jobs=1))
+    assert [r.status for r in results] == [Status.VOLLSTAENDIG] * 4
+    pids = [r.error for r in results]
+    assert pids[0] == pids[1] == pids[2] != pids[3]
 
 
 def test_memory_cap():
