@@ -199,3 +199,11 @@ def test_large_image_page_is_rendered_within_bounded_memory():
     rise, error = call_isolated(_peak_mb, buf.getvalue())
     assert "nur Bilder" in error  # it did go to OCR
     assert rise < 200, rise
+
+
+def test_footer_sniff_failing_keeps_the_first_verdict(form):
+    """The sniff behind a cover letter is a second look (pypdf): a file it cannot parse, though
+    pdfminer read its first pages, keeps 'kein Formular' instead of becoming 'beschädigt'."""
+    from vhpdf.read.paper.pages import footer_start
+
+    assert footer_start(b"%PDF-1.7\nkein Seitenbaum\n%%EOF\n", form) == (None, 0)

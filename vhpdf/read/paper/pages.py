@@ -98,7 +98,7 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
         found = _read_pages(data, form)
         if found is not None:
             return found
-        start, total = _footer_start(data, form)
+        start, total = footer_start(data, form)
         if start:
             found = _read_pages(_pages_from(data, start, search_pages(form)), form)
             if found is not None:
@@ -113,7 +113,7 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
         raise page_error(exc) from None
 
 
-def _footer_start(data: bytes, form: FormDefinition) -> tuple[int | None, int]:
+def footer_start(data: bytes, form: FormDefinition) -> tuple[int | None, int]:
     """The first of the first SNIFF_PAGES pages whose text shows this form's footer (None: none),
     and the page count. pypdf's text of a page is cheap beside pdfplumber's layout analysis;
     a page it cannot read is taken as not showing the footer."""
@@ -121,8 +121,13 @@ def _footer_start(data: bytes, form: FormDefinition) -> tuple[int | None, int]:
 
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(data))
-    total = len(reader.pages)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        total = len(reader.pages)
+    except (MemoryError, RecursionError):
+        raise
+    except Exception:  # noqa: BLE001 - the sniff is a second look: its failure keeps the first verdict
+        return None, 0
     for i in range(min(total, SNIFF_PAGES)):
         try:
             info = parse_footer(" ".join((reader.pages[i].extract_text() or "").split()))
