@@ -39,7 +39,7 @@ from vhpdf.read.errors import ErrorKind
 DEFAULT_TIMEOUT = 30.0  # CPU seconds per file
 MIN_WALL = 300.0  # the wall-clock safety net is at least this, and at least 10 x the CPU limit
 DEFAULT_MEMORY_MB = 1024  # address space per worker
-RECYCLE_MB = 200  # a worker still this large after a file is replaced, so the next file starts small
+RECYCLE_MB = 200  # a worker grown this much over its parent after a file is replaced, so the next starts small
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 Task = Callable[..., Result]
@@ -300,6 +300,7 @@ class _Pool:
         self.workers: list[_Worker] = []
         self.finished: dict[int, Result] = {}
         self.intern = _Interner()
+        self.base_mb = _rss_mb(os.getpid())  # a forked worker starts with the parent's pages
 
     def results(self, source: Iterator[tuple[int, Item]]) -> Iterator[Result]:
         next_out, exhausted = 0, False
@@ -353,7 +354,7 @@ class _Pool:
         if got is not None:
             self.settle(w, got[1])
             if (got[1].error_kind in (ErrorKind.MEMORY, ErrorKind.LIMIT)  # its heap may be fragmented
-                    or _rss_mb(w.proc.pid) > RECYCLE_MB):  # what it kept would add to the next file's peak
+                    or _rss_mb(w.proc.pid) > self.base_mb + RECYCLE_MB):  # what it kept adds to the next peak
                 self.replace(w)
         elif torn or not w.proc.is_alive():
             message, kind = _crash_message(w.proc.exitcode, text(
