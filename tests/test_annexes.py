@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -68,6 +69,7 @@ def test_large_annex_beside_a_complete_request(tmp_path, request_pdf):
     order = long_court_order(200)
     alone = verdict(order)  # only the first pages are opened; no time limit needed
     assert alone.status is Status.UNLESBAR and alone.error_kind is ErrorKind.NO_FORM
+    assert "Auf den ersten 30 von 200 Seiten ist der Formularfuß" in alone.error  # says how far it looked
     msg = mail("abh@kreis.example", "Ersuchen mit Beschluss", dt.datetime(2026, 11, 3, tzinfo=TZ),
                [("ersuchen.pdf", request_pdf), ("Beschluss.pdf", order)])
     path = tmp_path / "mit_anlage.eml"
@@ -75,6 +77,26 @@ def test_large_annex_beside_a_complete_request(tmp_path, request_pdf):
     out = _run("check", path)
     assert out.exit_code == 0, out.output
     assert "1 Eingang, 1 Ersuchen geprüft: 1 vollständig, 0 unvollständig, 0 unlesbar." in out.output
+
+
+def test_printed_request_behind_a_cover_letter_is_found(request_pdf):
+    """A printout behind a 4-page cover letter, more pages after it: found by its footer."""
+    import pymupdf
+    from pypdf import PdfReader, PdfWriter
+
+    doc = pymupdf.open(stream=request_pdf, filetype="pdf")
+    doc.bake()  # a copy without fields, as printed
+    writer = PdfWriter()
+    for part in (long_court_order(4), doc.tobytes(), long_court_order(3)):
+        writer.append(PdfReader(io.BytesIO(part)))
+    out = io.BytesIO()
+    writer.write(out)
+    result = verdict(out.getvalue())
+    assert result.status is Status.VOLLSTAENDIG, result.error
+    assert result.source is not None and result.source.value == "seitentext"
+    assert [f.message for f in result.findings if "beginnt erst auf Seite" in f.message] == [
+        "Das Ersuchen beginnt erst auf Seite 5 der Datei; die Seiten davor (z. B. ein Anschreiben) "
+        "wurden nicht ausgewertet."]
 
 
 def test_damaged_annex_is_a_warning_on_its_request(tmp_path, request_pdf):
@@ -142,3 +164,46 @@ def test_huge_image_page_is_not_rendered_for_ocr():
     assert result.status is Status.UNLESBAR and result.error_kind is ErrorKind.NO_FORM
     assert result.error == ("Die PDF-Datei enthält keine Formularfelder, und auf keiner Seite ist der "
                             "Formularfuß des Vollzugshilfeersuchens zu lesen.")
+
+
+def _peak_mb(data: bytes) -> tuple[float, str]:
+    """Check `data` in this process; how far its resident size rose above where it began (MB)."""
+    from pathlib import Path
+
+    def kb(key: str) -> int:
+        line = next(ln for ln in Path("/proc/self/status").read_text().splitlines() if ln.startswith(key))
+        return int(line.split()[1])
+
+    Path("/proc/self/clear_refs").write_text("5")  # resets the peak (VmHWM)
+    before = kb("VmRSS:")
+    result = verdict(data)
+    return (kb("VmHWM:") - before) / 1024, result.error or ""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="misst über /proc (Linux)")
+def test_large_image_page_is_rendered_within_bounded_memory():
+    """An A3 image page (within the scan size limit) is rendered for OCR with no more pixels than
+    an A4 page: at 300 dpi it took 590 MB in a worker, more than the 300 MB per worker allowed."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    from vhpdf.batch.pool import call_isolated
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=(1559, 1190))
+    canvas.drawImage(ImageReader(Image.new("L", (64, 64), 200)), 0, 0, 1559, 1190)
+    canvas.showPage()
+    canvas.save()
+    rise, error = call_isolated(_peak_mb, buf.getvalue())
+    assert "nur Bilder" in error  # it did go to OCR
+    assert rise < 200, rise
+
+
+def test_footer_sniff_failing_keeps_the_first_verdict(form):
+    """The sniff behind a cover letter is a second look (pypdf): a file it cannot parse, though
+    pdfminer read its first pages, keeps 'kein Formular' instead of becoming 'beschädigt'."""
+    from vhpdf.read.paper.pages import footer_start
+
+    assert footer_start(b"%PDF-1.7\nkein Seitenbaum\n%%EOF\n", form) == (None, 0)

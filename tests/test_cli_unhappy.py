@@ -108,7 +108,15 @@ def test_check_bad_file_among_good_ones(tmp_path, complete_pdf):
     assert "Traceback" not in result.output
     assert result.output.count("? unlesbar") == 2
     assert "Die Datei ist keine PDF-Datei, sondern eine Textdatei." in result.output
-    assert "3 Ersuchen geprüft: 1 vollständig, 0 unvollständig, 2 unlesbar." in result.output
+    assert result.output.rstrip().endswith(  # the text file is an input, not a request
+        "3 Eingänge, 2 Ersuchen geprüft: 1 vollständig, 0 unvollständig, 1 unlesbar. "
+        f"nicht geprüft: 1 Datei, weder PDF-Datei noch E-Mail ({text}).")
+    alone = run("pruefen", text)  # alone it is still named, and the exit status says so
+    assert alone.exit_code == 1
+    assert "notiz.pdf" in alone.output and "keine PDF-Datei, sondern eine Textdatei" in alone.output
+    assert alone.output.rstrip().endswith(
+        "1 Eingang, 0 Ersuchen geprüft: 0 vollständig, 0 unvollständig, 0 unlesbar. "
+        f"nicht geprüft: 1 Datei, weder PDF-Datei noch E-Mail ({text}).")
     # a mistyped path is an operator error before any work, like an empty folder (exit 2)
     result = run("pruefen", complete_pdf, tmp_path / "fehlt.pdf")
     assert result.exit_code == 2

@@ -71,7 +71,11 @@ def test_forwarded_eml_is_searched_and_its_court_order_is_an_annex(tmp_path, for
     (result,) = check_paths([path])  # the two PDFs without form fields are annexes, not requests
     fwd = "weitergeleitete Mail › weitergeleitete Mail"
     assert result.file == f"{path} › {fwd} › ersuchen.pdf"
-    assert result.status is Status.VOLLSTAENDIG and result.mail.subject == "WG: WG: Ersuchen"
+    assert result.status is Status.VOLLSTAENDIG
+    # the request carries the mail it was sent with, not the forwarders' (the outer file stays its input)
+    assert (result.mail.sender, result.mail.subject, result.mail.date[:10]) == (
+        "abh@kreis.example", "Ersuchen", "2026-11-03")
+    assert result.mail.id == result.mail.file == str(path)
     assert result.annexes == ("notiz.pdf", f"{fwd} › Beschluss.pdf")
 
     out = _run("check", path)
@@ -89,7 +93,8 @@ def test_real_outlook_msg_with_an_attached_outlook_item(tmp_path):
         f"{path} › weitergeleitete Mail › INNER 1.pdf", f"{path} › weitergeleitete Mail › INNER 2.pdf"]
     # real PDFs without form fields, in a mail without a request: each reported, none lost
     assert all(r.status is Status.UNLESBAR and r.error_kind is ErrorKind.NO_FORM for r in results)
-    assert results[0].mail is not None and results[0].mail.subject
+    assert [r.mail.subject for r in results] == ["Outer mail", "Outer mail", "Inner mail", "Inner mail"]
+    assert {r.mail.id for r in results} == {str(path)}
 
 
 def test_folder_files_are_recognised_by_content_and_the_rest_listed(tmp_path, forms, complete_values):

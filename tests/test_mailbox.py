@@ -302,7 +302,9 @@ def test_forwarded_mail_and_maildir_subfolder(tmp_path, incomplete_values):
     (key,) = write_maildir(box / ".Vollzugshilfe", [outer])
     (result,) = check_paths([box])
     assert result.file == f"{box}/.Vollzugshilfe › new/{key} › weitergeleitete Mail › ersuchen.pdf"
-    assert result.mail.subject == "WG: Ersuchen" and result.status is Status.UNVOLLSTAENDIG
+    # the forwarded mail is who sent the request: its sender and subject, not the forwarder's
+    assert (result.mail.sender, result.mail.subject) == ("zab@kreis-unna.example", "Ersuchen")
+    assert result.status is Status.UNVOLLSTAENDIG
 
 
 def test_thunderbird_mbox_without_suffix_named_explicitly(tmp_path, incomplete_values):

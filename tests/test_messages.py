@@ -79,7 +79,7 @@ def test_every_text_call_has_a_literal_key_or_a_key_table():
 
 def test_text_fills_and_names_wrong_keys():
     assert text("lesen.leer") == "Die Datei ist leer."
-    assert text("stapel.zeitlimit_lesen", sekunden="1,5").startswith("Zeitlimit von 1,5 s")
+    assert text("stapel.rechenzeit_lesen", sekunden="1,5").startswith("Rechenzeitlimit von 1,5 s")
     with pytest.raises(MessageError, match="lesen.gibt_es_nicht"):
         text("lesen.gibt_es_nicht")
     with pytest.raises(MessageError, match=r"stapel.absturz.*\{wie\}"):

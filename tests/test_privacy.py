@@ -133,6 +133,11 @@ def test_no_values_in_messages_or_default_reports(tmp_path, form, complete_value
             assert "übersprungen: 1 Datei" in proc.stdout and "weitergeleitete Mail › ersuchen.pdf" in proc.stdout
         if fmt == "json":
             assert "Anlage „Beschluss.pdf“ ist beschädigt" in proc.stdout
+    # a text file named on its own: named after the counts as no request, its content never shown
+    alone = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", str(tmp_path / "notiz")],
+                           cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert alone.returncode == 1 and "nicht geprüft: 1 Datei" in alone.stdout
+    assert SECRET not in alone.stdout + alone.stderr
     extract = subprocess.run([sys.executable, "-m", "vhpdf", "auslesen", str(tmp_path / "doppelt.pdf")],
                              cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert extract.returncode == 1 and SECRET not in extract.stderr

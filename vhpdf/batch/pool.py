@@ -1,12 +1,15 @@
 """The worker pool: items checked in worker processes under per-file limits, results in input order.
 
-Each item is checked in a worker process under a time limit and an address-space cap
-(RLIMIT_AS), so one hostile or broken file can neither stop, hang nor starve the run: a worker
-that times out, runs out of memory or crashes is killed and replaced, and its file is reported
-as unlesbar with the reason. Workers are long-lived (one per job, not one per file) and take
-one item at a time; items are pulled lazily from the input iterable and only a small window of
-them is in flight or waiting for its turn in the output order, so memory stays flat however
-many files there are.
+Each item is checked in a worker process under a CPU-time limit (RLIMIT_CPU) and an
+address-space cap (RLIMIT_AS), so one hostile or broken file can neither stop, hang nor starve
+the run: a worker that exceeds a limit, runs out of memory or crashes is killed and replaced, and
+its file is reported as unlesbar with the reason. The time limit counts the worker's CPU time, not
+wall-clock time, so a file's verdict does not depend on how loaded the machine is; a much larger
+wall-clock limit only catches a worker that is blocked without computing.
+
+Workers are long-lived (one per job, not one per file) and take one item at a time; items
+are pulled lazily from the input iterable and only a small window of them is in flight or
+waiting for its turn in the output order, so memory stays flat however many files there are.
 
 The pool is generic over the task (by default `batch.task.check_item`), so tests can drive it with
 tasks that hang, crash or allocate.
@@ -14,8 +17,10 @@ tasks that hang, crash or allocate.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import faulthandler
+import gc
 import multiprocessing
 import os
 import signal
@@ -31,8 +36,10 @@ from vhpdf.check.result import Finding, Result, Status
 from vhpdf.form.messages import text
 from vhpdf.read.errors import ErrorKind
 
-DEFAULT_TIMEOUT = 30.0  # seconds per file
+DEFAULT_TIMEOUT = 30.0  # CPU seconds per file
+MIN_WALL = 300.0  # the wall-clock safety net is at least this, and at least 10 x the CPU limit
 DEFAULT_MEMORY_MB = 1024  # address space per worker
+RECYCLE_MB = 200  # a worker grown this much over its parent after a file is replaced, so the next starts small
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 Task = Callable[..., Result]
@@ -47,8 +54,39 @@ def default_jobs() -> int:
 
 @dataclass(frozen=True)
 class Limits:
+    """Per file: `timeout` CPU seconds of the worker, `memory_mb` of address space, and `wall`
+    seconds of wall-clock time as a last resort (default: max(10 x timeout, MIN_WALL))."""
+
     timeout: float = DEFAULT_TIMEOUT
     memory_mb: int | None = DEFAULT_MEMORY_MB
+    wall: float | None = None
+
+    @property
+    def wall_timeout(self) -> float:
+        return self.wall if self.wall is not None else max(10 * self.timeout, MIN_WALL)
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _limit_cpu(seconds: float) -> None:
+    """Let this process use `seconds` more CPU time, then the kernel ends it with SIGXCPU.
+
+    RLIMIT_CPU counts whole seconds of the process's total CPU time, so the soft limit is set
+    to what is used so far plus the budget; the hard limit stays, so the next item can raise it.
+    """
+    try:
+        import math
+        import resource
+    except ImportError:  # not on a POSIX system: the wall-clock limit only
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = math.ceil(usage.ru_utime + usage.ru_stime + seconds)
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
 def _limit_memory(memory_mb: int | None) -> None:
@@ -94,13 +132,37 @@ def _become_worker(memory_mb: int | None, parent: int, inherited: tuple) -> None
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)  # whatever a library prints about a file (maybe its values) goes nowhere
     os.close(devnull)
+    signal.signal(signal.SIGXCPU, signal.SIG_DFL)  # the CPU limit ends the worker ...
+    try:  # ... without a core dump, which would hold a person's data
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ImportError, ValueError, OSError):
+        pass
     _limit_memory(memory_mb)
 
 
-def _serve(task: Task, options: dict, memory_mb: int | None, inbox, outbox, parent: int,
+def _release_memory() -> None:
+    """Hand what the last file used back to the system (glibc keeps freed heap otherwise: a
+    worker grew from 40 to 160 MB over a few files without it)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+def _rss_mb(pid: int) -> float:
+    """The resident size of a process in MB (0 where /proc cannot tell)."""
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _serve(task: Task, options: dict, limits: Limits, inbox, outbox, parent: int,
            inherited: tuple) -> None:
     """A worker's life: take (index, item), send (index, result), until told to stop or orphaned."""
-    _become_worker(memory_mb, parent, inherited)
+    _become_worker(limits.memory_mb, parent, inherited)
     while True:
         try:
             message = inbox.recv()
@@ -109,11 +171,13 @@ def _serve(task: Task, options: dict, memory_mb: int | None, inbox, outbox, pare
         if message is None:
             return
         index, item = message
+        _limit_cpu(limits.timeout)
         try:
             result = task(item, **options)
         except MemoryError:
             result = Result(item.name, Status.UNLESBAR, error=text("stapel.speichergrenze"),
                             error_kind=ErrorKind.MEMORY)
+        _release_memory()
         outbox.send((index, result))
 
 
@@ -123,12 +187,12 @@ def _forked(ctx, conns: tuple) -> tuple:
 
 
 class _Worker:
-    def __init__(self, ctx, task: Task, options: dict, memory_mb: int | None, others: tuple = ()):
+    def __init__(self, ctx, task: Task, options: dict, limits: Limits, others: tuple = ()):
         """Start a worker; `others` are the parent's pipe ends of the other workers."""
         inbox_r, self.inbox = ctx.Pipe(duplex=False)  # one-way pipes, no sockets at all
         self.outbox, outbox_w = ctx.Pipe(duplex=False)
         inherited = _forked(ctx, (self.inbox, self.outbox, *others))
-        self.proc = ctx.Process(target=_serve, args=(task, options, memory_mb, inbox_r, outbox_w,
+        self.proc = ctx.Process(target=_serve, args=(task, options, limits, inbox_r, outbox_w,
                                                      os.getpid(), inherited),
                                 daemon=True, name="vhpdf-worker")
         self.proc.start()
@@ -173,7 +237,10 @@ def _failed(item: Item, message: str, kind: ErrorKind) -> Result:
                   annexes=item.annexes)
 
 
-def _crash_message(exitcode: int | None) -> tuple[str, ErrorKind]:
+def _crash_message(exitcode: int | None, cpu_limit: str) -> tuple[str, ErrorKind]:
+    """Why a worker ended; `cpu_limit` is the message for the end by the CPU-time limit."""
+    if exitcode is not None and exitcode == -signal.SIGXCPU:
+        return cpu_limit, ErrorKind.TIMEOUT
     if exitcode is not None and exitcode == -signal.SIGKILL:
         return text("stapel.speichermangel"), ErrorKind.MEMORY
     if exitcode is not None and exitcode < 0:
@@ -233,6 +300,7 @@ class _Pool:
         self.workers: list[_Worker] = []
         self.finished: dict[int, Result] = {}
         self.intern = _Interner()
+        self.base_mb = _rss_mb(os.getpid())  # a forked worker starts with the parent's pages
 
     def results(self, source: Iterator[tuple[int, Item]]) -> Iterator[Result]:
         next_out, exhausted = 0, False
@@ -267,9 +335,9 @@ class _Pool:
             except StopIteration:
                 return True
             try:
-                idle.give(index, item, self.limits.timeout)
+                idle.give(index, item, self.limits.wall_timeout)
             except OSError:  # the idle worker died meanwhile (e.g. killed from outside)
-                self.replace(idle).give(index, item, self.limits.timeout)
+                self.replace(idle).give(index, item, self.limits.wall_timeout)
             in_flight += 1
         return False
 
@@ -285,18 +353,20 @@ class _Pool:
             torn = True
         if got is not None:
             self.settle(w, got[1])
-            if got[1].error_kind in (ErrorKind.MEMORY, ErrorKind.LIMIT):  # its heap may be fragmented: afresh
+            if (got[1].error_kind in (ErrorKind.MEMORY, ErrorKind.LIMIT)  # its heap may be fragmented
+                    or _rss_mb(w.proc.pid) > self.base_mb + RECYCLE_MB):  # what it kept adds to the next peak
                 self.replace(w)
         elif torn or not w.proc.is_alive():
-            message, kind = _crash_message(w.proc.exitcode)
+            message, kind = _crash_message(w.proc.exitcode, text(
+                "stapel.rechenzeit_pruefung", sekunden=_seconds(self.limits.timeout)))
             if torn:
                 message = text("stapel.unlesbare_antwort")
             self.settle(w, _failed(w.current()[1], message, kind))
             self.replace(w)
         elif now >= w.deadline:
-            seconds = f"{self.limits.timeout:g}".replace(".", ",")
-            self.settle(w, _failed(w.current()[1], text("stapel.zeitlimit_pruefung", sekunden=seconds),
-                                   ErrorKind.TIMEOUT))
+            message = text("stapel.zeitlimit_pruefung", sekunden=_seconds(self.limits.wall_timeout),
+                           rechenzeit=_seconds(self.limits.timeout))
+            self.settle(w, _failed(w.current()[1], message, ErrorKind.TIMEOUT))
             self.replace(w)
 
     def settle(self, w: _Worker, result: Result) -> None:
@@ -309,7 +379,7 @@ class _Pool:
 
     def start_worker(self) -> _Worker:
         others = tuple(c for w in self.workers for c in (w.inbox, w.outbox) if not c.closed)
-        return _Worker(self.ctx, self.task, self.options, self.limits.memory_mb, others)
+        return _Worker(self.ctx, self.task, self.options, self.limits, others)
 
     def replace(self, w: _Worker) -> _Worker:
         w.stop(kill=True)
@@ -326,8 +396,9 @@ class IsolationError(Exception):
     """A call in a worker process timed out, ran out of memory or crashed; the message is German."""
 
 
-def _call_in_child(func, args, kwargs, memory_mb, outbox, parent: int, inherited: tuple) -> None:
-    _become_worker(memory_mb, parent, inherited)
+def _call_in_child(func, args, kwargs, limits: Limits, outbox, parent: int, inherited: tuple) -> None:
+    _become_worker(limits.memory_mb, parent, inherited)
+    _limit_cpu(limits.timeout)
     try:
         outbox.send((True, func(*args, **kwargs)))
     except MemoryError:
@@ -340,24 +411,25 @@ def call_isolated(func, *args, limits: Limits = Limits(), **kwargs):
     """`func(*args, **kwargs)` in a worker process under the limits; its exception is re-raised.
 
     For single-file commands such as `vhpdf extract`, so that one hostile file cannot hang or
-    exhaust the machine there either. Raises IsolationError on timeout, memory or crash.
+    exhaust the machine there either. Raises IsolationError on a time limit, memory or crash.
     """
     ctx = _context()
     inbox, outbox = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_call_in_child, args=(func, args, kwargs, limits.memory_mb, outbox,
+    proc = ctx.Process(target=_call_in_child, args=(func, args, kwargs, limits, outbox,
                                                     os.getpid(), _forked(ctx, (inbox,))),
                        daemon=True, name="vhpdf-worker")
     proc.start()
     outbox.close()
     try:
-        if not wait([inbox, proc.sentinel], limits.timeout):
-            seconds = f"{limits.timeout:g}".replace(".", ",")
-            raise IsolationError(text("stapel.zeitlimit_lesen", sekunden=seconds))
+        if not wait([inbox, proc.sentinel], limits.wall_timeout):
+            raise IsolationError(text("stapel.zeitlimit_lesen", sekunden=_seconds(limits.wall_timeout),
+                                      rechenzeit=_seconds(limits.timeout)))
         try:
             ok, value = inbox.recv()
         except (EOFError, OSError):
             proc.join(5)
-            raise IsolationError(_crash_message(proc.exitcode)[0]) from None
+            cpu_limit = text("stapel.rechenzeit_lesen", sekunden=_seconds(limits.timeout))
+            raise IsolationError(_crash_message(proc.exitcode, cpu_limit)[0]) from None
         if not ok:
             raise value
         return value

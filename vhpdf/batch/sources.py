@@ -3,9 +3,11 @@
 A PDF on disk is one item. A mail (.eml, each message of an .mbox or a Maildir, an Outlook .msg)
 gives one item per PDF attachment, carrying the mail's sender, date and subject and, as annexes,
 the names of the mail's other attachments. Attachments are told apart by position (two may share
-a name, or have none); forwarded mails are searched inside. A mail without a PDF attachment, or one
-that cannot be read, gives an item with an error, so it shows up in the report instead of
-vanishing. In a folder, files are recognised by content; any other file is a skipped item, listed.
+a name, or have none); forwarded mails are searched inside, and a PDF found in one carries the
+forwarded mail's sender, date and subject (who sent the request), under the outer mail's
+identity. A mail without a PDF attachment, or one that cannot be read, gives an item with an
+error, so it shows up in the report instead of vanishing. In a folder, files are recognised
+by content; any other file is a skipped item, listed.
 
 Everything is opened read-only; mailboxes are read message by message, so memory stays flat.
 """
@@ -231,11 +233,21 @@ def _iso_date(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Attachment:
-    """One attachment: its display name (forwarded mails as a path), bytes, and whether it is a PDF."""
+    """One attachment: its display name (forwarded mails as a path), bytes, whether it is a PDF,
+    and the mail it was attached to (a forwarded one, or None for the outer mail)."""
 
     name: str
     data: bytes | None
     is_pdf: bool
+    mail: Mail | None = None
+
+
+def _inner_mail(outer: Mail, sender: str, date: str, subject: str, message_id: str) -> Mail | None:
+    """A forwarded mail's own description, under the outer mail's identity and file; None when
+    it carries no sender, date or subject of its own (the outer mail's then stand)."""
+    if not (sender or date or subject):
+        return None
+    return Mail(outer.id, outer.file, sender, date, subject, message_id)
 
 
 def _is_pdf(name: str, data: bytes | None, ctype: str = "") -> bool:
@@ -249,8 +261,16 @@ def _forwarded(prefix: str, number: int, total: int) -> str:
     return f"{prefix}{label} › "
 
 
-def _attachments(msg, prefix: str = "", depth: int = 0) -> list[_Attachment]:
-    """Every attachment, forwarded mails (message/rfc822) searched recursively; bodies skipped."""
+def _rfc822_mail(msg, outer: Mail) -> Mail | None:
+    return _inner_mail(outer, _header(msg, "From"), _iso_date(_header(msg, "Date")), _header(msg, "Subject"),
+                       _header(msg, "Message-ID"))
+
+
+def _attachments(msg, outer: Mail, prefix: str = "", depth: int = 0, mail: Mail | None = None
+                 ) -> list[_Attachment]:
+    """Every attachment, forwarded mails (message/rfc822) searched recursively; bodies skipped.
+
+    `mail` is the forwarded mail `msg` is (None: the outer mail itself)."""
     out: list[_Attachment] = []
     inner = [p for p in msg.walk() if p.get_content_type() == "message/rfc822"]
     inside = {id(q) for p in inner for q in p.walk() if q is not p}
@@ -264,12 +284,12 @@ def _attachments(msg, prefix: str = "", depth: int = 0) -> list[_Attachment]:
             number += 1
             label = _forwarded(prefix, number, len(forwarded))
             if depth >= MAX_MAIL_DEPTH:
-                out.append(_Attachment(label + text("quellen.zu_tief_weitergeleitet"), None, False))
+                out.append(_Attachment(label + text("quellen.zu_tief_weitergeleitet"), None, False, mail))
                 continue
             payload = part.get_payload()
             for sub in payload if isinstance(payload, list) else [payload]:
                 if hasattr(sub, "walk"):
-                    out += _attachments(sub, label, depth + 1)
+                    out += _attachments(sub, outer, label, depth + 1, _rfc822_mail(sub, outer) or mail)
             continue
         name = part.get_filename()
         if not name and part.get_content_disposition() != "attachment" and ctype != "application/pdf":
@@ -279,7 +299,7 @@ def _attachments(msg, prefix: str = "", depth: int = 0) -> list[_Attachment]:
         except Exception:
             data = None
         name = name or text("quellen.anhang_ohne_namen_typ", typ=ctype)
-        out.append(_Attachment(prefix + name, data, _is_pdf(name, data, ctype)))
+        out.append(_Attachment(prefix + name, data, _is_pdf(name, data, ctype), mail))
     return out
 
 
@@ -288,7 +308,7 @@ def _mail_items(msg, source: str) -> Iterator[Item]:
     mail = Mail(source, source, _header(msg, "From"), _iso_date(date), _header(msg, "Subject"),
                 _header(msg, "Message-ID"))
     try:
-        attachments = _attachments(msg)
+        attachments = _attachments(msg, mail)
     except Exception as exc:  # a malformed MIME structure must not stop the run
         yield Item(source, mail=mail, error=text("quellen.mail_nicht_lesbar", grund=_why(exc)))
         return
@@ -315,7 +335,8 @@ def _items_from_attachments(attachments: list[_Attachment], source: str, mail: M
         return
     for i in pdfs:
         others = tuple(n for j, n in enumerate(names) if j != i)
-        yield Item(f"{source} › {names[i]}", data=attachments[i].data, mail=mail, annexes=others)
+        yield Item(f"{source} › {names[i]}", data=attachments[i].data, mail=attachments[i].mail or mail,
+                   annexes=others)
 
 
 # --- Outlook .msg --------------------------------------------------------------------------------
@@ -331,12 +352,9 @@ def _msg(path: Path) -> Iterator[Item]:
     except Exception as exc:  # extract-msg raises many kinds for a damaged file
         raise SourceError(text("quellen.outlook_nicht_lesbar", grund=_why(exc))) from None
     try:
-        date: Any = getattr(msg, "date", None)
-        mail = Mail(str(path), str(path), " ".join(str(getattr(msg, "sender", "") or "").split()),
-                    date.isoformat() if hasattr(date, "isoformat") else "",
-                    " ".join(str(getattr(msg, "subject", "") or "").split()),
-                    str(getattr(msg, "messageId", "") or ""))
-        attachments = _msg_attachments(msg)
+        outer = Mail(str(path), str(path))
+        mail = _outlook_mail(msg, outer) or outer
+        attachments = _msg_attachments(msg, outer)
     except Exception as exc:  # an odd .msg (contact, meeting) must not stop the run
         raise SourceError(text("quellen.outlook_nicht_lesbar", grund=_why(exc))) from None
     finally:
@@ -344,8 +362,19 @@ def _msg(path: Path) -> Iterator[Item]:
     yield from _items_from_attachments(attachments, str(path), mail)
 
 
-def _msg_attachments(msg, prefix: str = "", depth: int = 0) -> list[_Attachment]:
-    """Attachments of an Outlook item; attached Outlook items (forwarded mails) searched inside."""
+def _outlook_mail(msg, outer: Mail) -> Mail | None:
+    """An Outlook item's sender, date and subject (a damaged one may lack any of them)."""
+    date: Any = getattr(msg, "date", None)
+    return _inner_mail(outer, " ".join(str(getattr(msg, "sender", "") or "").split()),
+                       date.isoformat() if hasattr(date, "isoformat") else "",
+                       " ".join(str(getattr(msg, "subject", "") or "").split()),
+                       str(getattr(msg, "messageId", "") or ""))
+
+
+def _msg_attachments(msg, outer: Mail, prefix: str = "", depth: int = 0, mail: Mail | None = None
+                     ) -> list[_Attachment]:
+    """Attachments of an Outlook item; attached Outlook items (forwarded mails) searched inside,
+    each PDF in one carrying that item's sender, date and subject."""
     out: list[_Attachment] = []
     items = list(getattr(msg, "attachments", None) or [])
     embedded = [a for a in items if not isinstance(getattr(a, "data", None), (bytes, type(None)))]
@@ -358,10 +387,10 @@ def _msg_attachments(msg, prefix: str = "", depth: int = 0) -> list[_Attachment]
             number += 1
             label = _forwarded(prefix, number, len(embedded))
             if depth >= MAX_MAIL_DEPTH:
-                out.append(_Attachment(label + text("quellen.zu_tief_weitergeleitet"), None, False))
+                out.append(_Attachment(label + text("quellen.zu_tief_weitergeleitet"), None, False, mail))
             else:
-                out += _msg_attachments(raw, label, depth + 1)
+                out += _msg_attachments(raw, outer, label, depth + 1, _outlook_mail(raw, outer) or mail)
             continue
         data = raw if isinstance(raw, bytes) else None
-        out.append(_Attachment(prefix + name, data, _is_pdf(name, data)))
+        out.append(_Attachment(prefix + name, data, _is_pdf(name, data), mail))
     return out

@@ -427,7 +427,7 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
           jobs: int | None, timeout: float, speicher: int, anchors: Path | None) -> None:
     """Ersuchen prüfen: PDF-Dateien, Ordner, E-Mails (.eml, .msg) und Postfächer (.mbox, Maildir).
 
-    Jede Datei wird in einem eigenen Prüfprozess mit Zeitlimit und Speichergrenze gelesen.
+    Jede Datei wird in einem eigenen Prüfprozess mit Rechenzeitlimit und Speichergrenze gelesen.
     """
     from vhpdf.check.result import Status
     from vhpdf.report.common import checked

@@ -155,9 +155,19 @@ def skipped(results: list[Result]) -> list[Result]:
     return [r for r in results if r.error_kind is ErrorKind.SKIPPED]
 
 
+def not_pdf(r: Result) -> bool:
+    """Whether `r` is a file named on its own that is neither PDF nor mail: an input, no request."""
+    return r.mail is None and r.error_kind is ErrorKind.NOT_PDF
+
+
 def summary(results: list[Result]) -> str:
     """Inputs (files and mails), requests by status, superseded versions and skipped files."""
-    line = _counts(checked(results))
+    rows = checked(results)
+    line = _counts(rows)
+    strays = [r for r in rows if not_pdf(r)]
+    if strays:
+        line += " " + text("bericht.zusammenfassung_keine_pdf", dateien=_count("datei", len(strays)),
+                           namen=", ".join(r.file for r in strays))
     left_out = skipped(results)
     if left_out:
         line += " " + text("bericht.zusammenfassung_uebersprungen", dateien=_count("datei", len(left_out)),
@@ -175,13 +185,13 @@ def _count(noun: str, n: int) -> str:
 
 
 def _counts(results: list[Result]) -> str:
-    live = [r for r in results if not r.superseded_by]
+    live = [r for r in results if not r.superseded_by and not not_pdf(r)]
     counts = {s: sum(1 for r in live if r.status is s) for s in Status}
     inputs = len({r.mail.id if r.mail else r.file for r in results})
     numbers = {"eingaenge": _count("eingang", inputs), "anzahl": len(live),
                "vollstaendig": counts[Status.VOLLSTAENDIG], "unvollstaendig": counts[Status.UNVOLLSTAENDIG],
                "unlesbar": counts[Status.UNLESBAR]}
-    superseded = len(results) - len(live)
+    superseded = sum(1 for r in results if r.superseded_by)
     if superseded:
         return text("bericht.zusammenfassung_ersetzt", ersetzt=superseded, **numbers)
     return text("bericht.zusammenfassung", **numbers)

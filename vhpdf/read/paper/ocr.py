@@ -29,6 +29,10 @@ from vhpdf.read.paper.widgets import blank_lines, read_widgets, typed_newline
 
 DPI = 300
 SCALE = DPI / 72.0
+# A page larger than A4 is rendered with no more pixels than an A4 page at DPI: deskewing works on
+# float copies of the image, so an A3 page at 300 dpi took 590 MB; a form scaled onto the larger
+# page still gets about DPI, and memory stays bounded for any page.
+MAX_PIXELS = 1.1 * 595.0 * 842.0 * SCALE * SCALE  # A4 and Letter pages keep exactly DPI
 CONFIDENT = 75  # Tesseract word confidence (0–100) below which a value is doubtful
 EMPTY_INK, MARK_INK = 0.04, 0.12  # ink share inside a box: below = empty, above = marked
 DASHES = "-–—‐‑"  # a scan does not tell a hyphen from a dash: such values are always doubtful
@@ -500,7 +504,9 @@ def ocr_pages(data: bytes, indices: list[int], form: FormDefinition,
     out: dict[int, OcrPage] = {}
     try:
         for i in indices:
-            gray = doc[i].render(scale=SCALE, grayscale=True).to_pil().convert("L")
+            width, height = doc[i].get_size()
+            scale = min(SCALE, (MAX_PIXELS / max(width * height, 1.0)) ** 0.5)
+            gray = doc[i].render(scale=scale, grayscale=True).to_pil().convert("L")
             straight, angle = _deskew(_clean(gray))
             alt = _second(gray.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255))
             info = _known_id(read_footer(straight), form)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from vhpdf.form.definition import FieldType, FormDefinition, Value
-from vhpdf.form.identity import PageInfo
+from vhpdf.form.identity import PageInfo, parse_footer
 from vhpdf.form.layout import compute_layout
 from vhpdf.form.messages import text
 from vhpdf.read.errors import DamagedError, ExtractError, LimitError
@@ -79,20 +79,79 @@ def search_pages(form: FormDefinition) -> int:
     return compute_layout(form, form.repeat.max).pages + 2
 
 
+SNIFF_PAGES = 30  # pages whose text is sniffed for the form's footer (a request behind a cover letter)
+
+
 def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
     """Read a copy without field values from its pages; None if no page shows the form's footer.
 
     Pages with text are read from the text (source `seitentext`); pages without text are
     image pages and go to OCR (source `ocr`), imported only when needed. Only the first
-    `search_pages` pages are opened. A failure of the page readers becomes a DamagedError or
-    LimitError with a German cause; a MemoryError inside them stays a MemoryError.
+    `search_pages` pages are opened. When they do not show the form, the text of the first
+    SNIFF_PAGES pages is sniffed for its footer (pypdf, cheap), and the pages from the first
+    footer on are read (a request behind a cover letter); NotReadableError says that the form
+    was not found on the pages searched, when the document has more. A failure of the page
+    readers becomes a DamagedError or LimitError with a German cause; a MemoryError inside them
+    stays a MemoryError.
     """
     try:
-        return _read_pages(data, form)
+        found = _read_pages(data, form)
+        if found is not None:
+            return found
+        start, total = footer_start(data, form)
+        if start:
+            found = _read_pages(_pages_from(data, start, search_pages(form)), form)
+            if found is not None:
+                found.notes.insert(0, text("lesen.ersuchen_ab_seite", seite=start + 1))
+                return found
+        if total > SNIFF_PAGES:
+            raise NotReadableError(text("lesen.fuss_nicht_auf_ersten", seiten=SNIFF_PAGES, gesamt=total))
+        return None
     except (ExtractError, NotReadableError):
         raise
     except Exception as exc:  # noqa: BLE001 - the page readers fail in many ways on bad files
         raise page_error(exc) from None
+
+
+def footer_start(data: bytes, form: FormDefinition) -> tuple[int | None, int]:
+    """The first of the first SNIFF_PAGES pages whose text shows this form's footer (None: none),
+    and the page count. pypdf's text of a page is cheap beside pdfplumber's layout analysis;
+    a page it cannot read is taken as not showing the footer."""
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        total = len(reader.pages)
+    except (MemoryError, RecursionError):
+        raise
+    except Exception:  # noqa: BLE001 - the sniff is a second look: its failure keeps the first verdict
+        return None, 0
+    for i in range(min(total, SNIFF_PAGES)):
+        try:
+            info = parse_footer(" ".join((reader.pages[i].extract_text() or "").split()))
+        except (MemoryError, RecursionError):
+            raise
+        except Exception:  # noqa: BLE001, S112 - a damaged page of a cover letter or annex
+            continue
+        if info.form_id == form.id:
+            return i, total
+    return None, total
+
+
+def _pages_from(data: bytes, start: int, count: int) -> bytes:
+    """A PDF of `count` pages of `data` from page index `start` on (the form behind a cover letter)."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    reader, writer = PdfReader(io.BytesIO(data)), PdfWriter()
+    for page in reader.pages[start:start + count]:
+        writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _causes(exc: BaseException):
