@@ -99,7 +99,7 @@ def make_corpus(folder: Path, n: int, pdftk_pool: int | None, seed: int = 4,
             shutil.copyfile(pool[i // 3 % len(pool)], target)
         else:
             fill_pdftk(blank, variant(rng, base, form), target)
-            target.with_suffix(".xfdf").unlink()
+            target.with_suffix(".xfdf").unlink(missing_ok=True)  # older fillers left it
         counts[program] += 1
     shutil.rmtree(work)
     return counts
