@@ -301,7 +301,9 @@ class _Pool:
 
     def settle(self, w: _Worker, result: Result) -> None:
         index, item = w.current()
-        result.mail, result.annexes = item.mail, item.annexes
+        # the task knows more: check_item adds the files embedded in the PDF to the mail's annexes
+        result.mail = result.mail or item.mail
+        result.annexes = result.annexes or item.annexes
         self.finished[index] = self.intern(result)
         if self.progress is not None:
             self.progress(result)
