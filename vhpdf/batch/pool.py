@@ -27,7 +27,7 @@ from multiprocessing.connection import wait
 
 from vhpdf.batch.sources import Item
 from vhpdf.batch.task import check_item
-from vhpdf.check.result import Finding, Result, Status
+from vhpdf.check.result import Result, Status
 from vhpdf.form.messages import text
 from vhpdf.read.errors import ErrorKind
 
@@ -188,18 +188,6 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-class _Interner:
-    """Shares equal findings between results, so thousands of results stay small."""
-
-    def __init__(self):
-        self.seen: dict[Finding, Finding] = {}
-
-    def __call__(self, result: Result) -> Result:
-        if len(self.seen) < 100_000:
-            result.findings = [self.seen.setdefault(f, f) for f in result.findings]
-        return result
-
-
 def run(items: Iterable[Item], task: Task = check_item, *, jobs: int | None = None,
         limits: Limits = Limits(), options: dict | None = None,
         progress: Callable[[Result], None] | None = None) -> Iterator[Result]:
@@ -232,7 +220,6 @@ class _Pool:
         self.window = max(8, 4 * jobs)  # items in flight or waiting for the output order
         self.workers: list[_Worker] = []
         self.finished: dict[int, Result] = {}
-        self.intern = _Interner()
 
     def results(self, source: Iterator[tuple[int, Item]]) -> Iterator[Result]:
         next_out, exhausted = 0, False
@@ -304,7 +291,7 @@ class _Pool:
         # the task knows more: check_item adds the files embedded in the PDF to the mail's annexes
         result.mail = result.mail or item.mail
         result.annexes = result.annexes or item.annexes
-        self.finished[index] = self.intern(result)
+        self.finished[index] = result
         if self.progress is not None:
             self.progress(result)
         w.done()
