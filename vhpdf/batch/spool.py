@@ -21,8 +21,11 @@ from vhpdf.check.versions import add_finding, organize
 
 
 def _light(r: Result) -> Result:
-    """What grouping and summary read, without findings, values and sources (the bulk)."""
-    return dataclasses.replace(r, findings=[], values=None, sources={}, signature=None, changes=None)
+    """What grouping and summary read, without findings, values, sources and the fields'
+    fingerprints (the bulk; the few results that turn out to be versions get them back)."""
+    facts = dataclasses.replace(r.facts, fingerprints="") if r.facts else None
+    return dataclasses.replace(r, findings=[], values=None, sources={}, signature=None, changes=None,
+                               facts=facts)
 
 
 class Spool:
@@ -66,14 +69,17 @@ class Spool:
         keys = [r.facts.version_key if r.status is not Status.UNLESBAR and r.facts else None
                 for r in lights]
         count = Counter(keys)
-        for i, key in enumerate(keys):  # the changes between versions name values, if kept
+        for i, key in enumerate(keys):  # versions: their changes compare fingerprints (and values)
             if key and count[key] > 1:
-                lights[i].values = self.load(i).values
+                full = self.load(i)
+                lights[i].facts, lights[i].values = full.facts, full.values
         position = {id(r): i for i, r in enumerate(lights)}
         kept = organize(lights)
         self._kept = [position[id(r)] for r in kept]
         for r in kept:
             r.values = None
+            if r.facts and r.facts.fingerprints:
+                r.facts = dataclasses.replace(r.facts, fingerprints="")
 
     @property
     def rows(self) -> list[Result]:
