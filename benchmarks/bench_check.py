@@ -15,9 +15,10 @@ figures) — and prints, from one run with interleaved rounds (medians, the mach
     PDF without the form, and an OCR'd scan (--ocr),
   * a parity check: every file's status, findings and values compared with a saved run
     (--parity FILE: written if absent, compared otherwise; save it with the old code),
-  * with --memory-files M: the memory peak of `vhpdf check --format json` over M more requests.
+  * with --memory-files M[,M2]: the memory peak of `vhpdf check --format json` and `html` over
+    M more requests (several counts: the smaller runs take the first files of the largest).
 
-Usage: python3 benchmarks/bench_check.py [-n 300] [--dir DIR] [--parity FILE] [--memory-files 5000]
+Usage: python3 benchmarks/bench_check.py [-n 300] [--dir DIR] [--parity FILE] [--memory-files 500,5000]
 """
 
 from __future__ import annotations
@@ -280,8 +281,9 @@ def main() -> None:
                         help="copy this many pdftk fillings instead of one pdftk run per file")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (medians count)")
     parser.add_argument("--parity", type=Path, help="findings of a saved run to compare with")
-    parser.add_argument("--memory-files", type=int, default=0,
-                        help="also check this many requests (vhpdf and PyMuPDF filled) for memory")
+    parser.add_argument("--memory-files", default="",
+                        help="also check this many requests (vhpdf and PyMuPDF filled) for memory; "
+                             "several counts comma-separated (e.g. 500,5000: flat memory shows)")
     parser.add_argument("--pypdfform-python", help="interpreter with PyPDFForm installed")
     parser.add_argument("--ocr", action="store_true", help="also read a simulated scan (Tesseract)")
     args = parser.parse_args()
@@ -355,7 +357,8 @@ def run(args, base: Path) -> None:
             line += f"   ≥ {target}×, < 200 MB: {'ok' if ok else 'VERFEHLT'}"
         print(line)
     print(f"vhpdf check --jobs 2 / pypdf mit 2 Prozessen: {med['jobs2'] / med['bare2']:.2f} "
-          "(Anteil der gerade verfügbaren Parallelität)")
+          "(Anteil der gerade verfügbaren Parallelität); --jobs 2 / --jobs 1: "
+          f"{med['jobs2'] / med['jobs1']:.2f}×, pypdf 2 / 1 Prozess: {med['bare2'] / bare:.2f}×")
     CPU.update(cpus)
     bare_cpu = statistics.median(CPU["bare"])
     print("CPU-Zeit (von der Last kaum berührt): "
@@ -380,14 +383,16 @@ def run(args, base: Path) -> None:
     if args.parity:
         print(parity(folder, args.parity))
     if args.memory_files:
-        many = corpus(base / f"m{args.memory_files}", args.memory_files, None,
-                      programs=("vhpdf", "pymupdf"))
-        with tempfile.TemporaryDirectory() as tmp:
-            wall, peak, _ = timed(check + ["--jobs", "2", "-o", str(Path(tmp) / "b.json"),
-                                           str(many[0].parent)])
-        print(f"{len(many)} Dateien, --format json --jobs 2: Spitze {peak / mb:.0f} MB "
-              f"(Ziel < 200 MB: {'ok' if peak < 200 * mb else 'VERFEHLT'}), {wall:.0f} s")
-
+        counts = sorted(int(c) for c in args.memory_files.split(","))
+        many = corpus(base / f"m{counts[-1]}", counts[-1], None, programs=("vhpdf", "pymupdf"))
+        for count in counts:  # the smaller runs take the first files of the largest corpus
+            inputs = [str(many[0].parent)] if count == len(many) else [str(f) for f in many[:count]]
+            for fmt in ("json", "html"):
+                with tempfile.TemporaryDirectory() as tmp:
+                    wall, peak, _ = timed([*check[:-2], "--format", fmt, "--jobs", "2", "-o",
+                                           str(Path(tmp) / f"b.{fmt}"), *inputs])
+                print(f"{count} Dateien, --format {fmt} --jobs 2: Spitze {peak / mb:.0f} MB "
+                      f"(Ziel < 200 MB: {'ok' if peak < 200 * mb else 'VERFEHLT'}), {wall:.0f} s")
 
 if __name__ == "__main__":
     main()
