@@ -15,6 +15,7 @@ figures) — and prints, from one run with interleaved rounds (medians, the mach
     PDF without the form, and an OCR'd scan (--ocr),
   * a parity check: every file's status, findings and values compared with a saved run
     (--parity FILE: written if absent, compared otherwise; save it with the old code),
+  * the memory peak of the report path for 500 and 5,000 results (made from a few real ones),
   * with --memory-files M[,M2]: the memory peak of `vhpdf check --format json` and `html` over
     M more requests (several counts: the smaller runs take the first files of the largest).
 
@@ -218,6 +219,45 @@ def parity(folder: Path, saved: Path) -> str:
     return f"Parität ok: gleiche Befunde und Werte für alle {len(now)} Dateien"
 
 
+REPORT_MEMORY = """
+import dataclasses, pickle, resource, sys
+from pathlib import Path
+from vhpdf.batch.spool import Spool
+from vhpdf.batch.task import check_file
+from vhpdf.report.data import write_json
+from vhpdf.report.html import write_html
+count, out, seeds = int(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:]
+blobs = [pickle.dumps(check_file(f, keep_values=True)) for f in seeds]
+with Spool() as spool:
+    for i in range(count):  # all different: their own file name and version key
+        r = pickle.loads(blobs[i % len(blobs)])
+        r.file = f"/eingang/ersuchen-{i:05d}.pdf"
+        r.facts = dataclasses.replace(r.facts, version_key=f"k{i}")
+        spool.append(r)
+    spool.organize()
+    with open(out.with_suffix(".json"), "w", encoding="utf-8", newline="") as fh:
+        write_json(spool, fh, True)
+    with open(out.with_suffix(".html"), "w", encoding="utf-8", newline="") as fh:
+        write_html(spool, fh, True, spool.rows)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+
+
+def report_memory(seeds: list[Path], counts: tuple[int, ...] = (500, 5000)) -> str:
+    """Peak memory of the parent's report path (spool, version grouping, JSON and HTML with
+    values) for many results made from a few real ones: seconds instead of checking thousands
+    of files, and the part that grew with the run (the workers hold one file each)."""
+    peaks = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for count in counts:
+            proc = subprocess.run([sys.executable, "-c", REPORT_MEMORY, str(count), str(Path(tmp) / "b"),
+                                   *map(str, seeds)], cwd=ROOT, capture_output=True, text=True, check=True)
+            peaks.append(int(proc.stdout.split()[-1]) / 2**20)
+    return ("Berichtsweg (Zwischendatei, Fassungen, JSON und HTML mit Werten): Spitze "
+            + ", ".join(f"{p:.0f} MB bei {c} Ergebnissen" for c, p in zip(counts, peaks))
+            + f" ({'flach' if peaks[-1] - peaks[0] < 30 else 'WÄCHST'})")
+
+
 def paper_copies(files: list[Path], work: Path, ocr: bool) -> dict[str, list[Path]]:
     """Printed copies to read from their pages: flattened (page text), a 20-page PDF without
     the form, and (with ocr) a simulated scan."""
@@ -380,6 +420,7 @@ def run(args, base: Path) -> None:
     if "scan" in copies:
         print(f"OCR eines 3-seitigen Scans: {read_time(copies['scan'][0], 1):.1f} s")
 
+    print(report_memory(files[:6]))
     if args.parity:
         print(parity(folder, args.parity))
     if args.memory_files:
