@@ -18,6 +18,7 @@ from vhpdf.batch.task import check_item
 from vhpdf.check.result import Status
 from vhpdf.cli.commands import cli
 from vhpdf.read.errors import ErrorKind
+from vhpdf.report.data import render_json
 
 
 def _run(*args):
@@ -116,6 +117,9 @@ def test_damaged_annex_is_a_warning_on_its_request(tmp_path, request_pdf):
     out = _run("check", path)
     assert out.exit_code == 0, out.output
     assert "1 Eingang, 1 Ersuchen geprüft: 1 vollständig, 0 unvollständig, 0 unlesbar." in out.output
+    out = _run("check", path, "--format", "json")  # the run's results are spooled: the warning too
+    assert out.exit_code == 0, out.output
+    assert out.output == render_json([result])
 
     alone = mail("abh@kreis.example", "nur Anlage", dt.datetime(2026, 11, 3, tzinfo=TZ), [("Beschluss.pdf", cut)])
     path.write_bytes(alone.as_bytes())

@@ -148,3 +148,18 @@ def test_reader_going_away_is_no_traceback(tmp_path, complete_pdf):
     err = proc.stderr.read().decode()
     assert proc.wait(120) in (0, 1)
     assert "Traceback" not in err and "Exception ignored" not in err, err
+
+
+def test_an_interrupted_report_leaves_nothing_that_looks_complete(tmp_path):
+    """A report is written piece by piece as results arrive; until its last piece it has no name."""
+    from vhpdf.report.output import open_output
+
+    target = tmp_path / "bericht.json"
+    with pytest.raises(KeyboardInterrupt), open_output(target) as fh:
+        fh.write(b'[\n  {"file": "a.pdf"}')
+        assert not target.exists()
+        raise KeyboardInterrupt
+    assert not target.exists() and no_leftovers(tmp_path)
+    with open_output(target) as fh:
+        fh.write(b"[]\n")
+    assert target.read_bytes() == b"[]\n" and target.stat().st_mode & 0o777 == 0o600

@@ -19,6 +19,8 @@ from mails import build_inbox
 from vhpdf.batch.run import check_paths
 from vhpdf.check.result import Status
 from vhpdf.cli.commands import cli
+from vhpdf.report.data import render_csv, result_dict
+from vhpdf.report.html import render_html
 
 
 @pytest.fixture(scope="module")
@@ -190,6 +192,7 @@ def test_html_report_self_contained_sortable_with_details(inbox, tmp_path):
 def test_json_and_table_agree_with_library(inbox):
     root, _ = inbox
     result = _run("pruefen", root, "--format", "json")
+    assert result.exit_code == 1
     data = json.loads(result.output)
     lib = check_paths([root])
     assert [d["file"] for d in data] == [r.file for r in lib]
@@ -199,9 +202,19 @@ def test_json_and_table_agree_with_library(inbox):
     v2 = next(d for d in data if d["file"].endswith("ersuchen_v2.pdf"))
     assert v2["changes"]["added"] == ["massnahme.grund"] and "values" not in v2["changes"]
 
-    with_values = json.loads(_run("pruefen", root, "--format", "json", "--mit-werten").output)
-    v2 = next(d for d in with_values if d["file"].endswith("ersuchen_v2.pdf"))
+    # the reports are written one result at a time from the run's spool: the very text of one
+    # json.dumps over the library's list (versions, changes and values included)
+    assert result.output == json.dumps([result_dict(r) for r in lib], ensure_ascii=False, indent=2) + "\n"
+    with_values = _run("pruefen", root, "--format", "json", "--mit-werten")
+    assert with_values.exit_code == 1
+    lib_values = check_paths([root], keep_values=True)
+    assert with_values.output == json.dumps([result_dict(r, True) for r in lib_values], ensure_ascii=False,
+                                            indent=2) + "\n"
+    v2 = next(d for d in json.loads(with_values.output) if d["file"].endswith("ersuchen_v2.pdf"))
     assert v2["changes"]["values"]["ersuchen.datum"] == ["03.11.2026", "05.11.2026"]
+    for fmt, render in (("csv", render_csv), ("html", render_html)):
+        out = _run("pruefen", root, "--format", fmt, "--mit-werten")
+        assert out.exit_code == 1 and out.stdout_bytes == render(lib_values, True).encode("utf-8")
 
     table = _run("pruefen", root).output
     assert "\x1b[" not in table  # no colour when not on a TTY

@@ -32,7 +32,7 @@ from multiprocessing.connection import wait
 
 from vhpdf.batch.sources import Item
 from vhpdf.batch.task import check_item
-from vhpdf.check.result import Finding, Result, Status
+from vhpdf.check.result import Result, Status
 from vhpdf.form.messages import text
 from vhpdf.read.errors import ErrorKind
 
@@ -255,18 +255,6 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-class _Interner:
-    """Shares equal findings between results, so thousands of results stay small."""
-
-    def __init__(self):
-        self.seen: dict[Finding, Finding] = {}
-
-    def __call__(self, result: Result) -> Result:
-        if len(self.seen) < 100_000:
-            result.findings = [self.seen.setdefault(f, f) for f in result.findings]
-        return result
-
-
 def run(items: Iterable[Item], task: Task = check_item, *, jobs: int | None = None,
         limits: Limits = Limits(), options: dict | None = None,
         progress: Callable[[Result], None] | None = None) -> Iterator[Result]:
@@ -299,7 +287,6 @@ class _Pool:
         self.window = max(8, 4 * jobs)  # items in flight or waiting for the output order
         self.workers: list[_Worker] = []
         self.finished: dict[int, Result] = {}
-        self.intern = _Interner()
         self.base_mb = _rss_mb(os.getpid())  # a forked worker starts with the parent's pages
 
     def results(self, source: Iterator[tuple[int, Item]]) -> Iterator[Result]:
@@ -371,8 +358,10 @@ class _Pool:
 
     def settle(self, w: _Worker, result: Result) -> None:
         index, item = w.current()
-        result.mail, result.annexes = item.mail, item.annexes
-        self.finished[index] = self.intern(result)
+        # the task knows more: check_item adds the files embedded in the PDF to the mail's annexes
+        result.mail = result.mail or item.mail
+        result.annexes = result.annexes or item.annexes
+        self.finished[index] = result
         if self.progress is not None:
             self.progress(result)
         w.done()

@@ -14,19 +14,19 @@ Everything is opened read-only; mailboxes are read message by message, so memory
 
 from __future__ import annotations
 
-import email
-import email.policy
-import email.utils
 import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vhpdf.check.result import Mail
 from vhpdf.form.messages import text
 from vhpdf.read.files import header_offset, sniff
+
+if TYPE_CHECKING:  # the email package is imported only when a mail is read (start-up of a PDF check)
+    import email.message
 
 MAIL_SUFFIXES = {".eml", ".mbox", ".msg"}
 MAX_MAIL_DEPTH = 5  # forwarded mails inside forwarded mails; deeper ones are listed, not opened
@@ -159,6 +159,9 @@ def _file(path: Path, explicit: bool, kind: str | None = None) -> Iterator[Item]
 # --- RFC 822 mails -------------------------------------------------------------------------------
 
 def _parse(data: bytes) -> email.message.EmailMessage:
+    import email
+    import email.policy
+
     return email.message_from_bytes(data, policy=email.policy.default)
 
 
@@ -226,6 +229,8 @@ def _header(msg, name: str) -> str:
 
 def _iso_date(text: str) -> str:
     try:
+        import email.utils
+
         return email.utils.parsedate_to_datetime(text).isoformat() if text else ""
     except (TypeError, ValueError, IndexError):
         return ""

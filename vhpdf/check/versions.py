@@ -46,11 +46,16 @@ def _fold_annex_pdfs(results: list[Result]) -> list[Result]:
             name = r.file.removeprefix(f"{r.mail.id} › ")
             finding = _annex_finding(name, r)
             for holder in holders:
-                holder.findings = [f for f in holder.findings if f != finding] + [finding]
-                holder.findings.sort(key=lambda f: f.severity.rank)
+                add_finding(holder, finding)
         elif _is_form(r) or not (r.mail and r.mail.id in mails_with_form):
             kept.append(r)
     return kept
+
+
+def add_finding(r: Result, finding: Finding) -> None:
+    """Add `finding` to `r` once (an equal one moves to the end), findings kept by severity."""
+    r.findings = [f for f in r.findings if f != finding] + [finding]
+    r.findings.sort(key=lambda f: f.severity.rank)
 
 
 def _annex_finding(name: str, annex: Result) -> Finding:

@@ -6,17 +6,20 @@ for the generator and `vhpdf --help` pays for neither.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import click
 
 from vhpdf import __version__
 from vhpdf.cli import german as cli_de
 from vhpdf.form.messages import MessageError, text
-from vhpdf.report.output import OutputError, write_output
+from vhpdf.report.output import OutputError, open_output, write_output
 
 cli_de.install()
 
@@ -45,6 +48,19 @@ def _emit(report: str, output: Path | None, force: bool) -> None:
         return
     try:
         write_output(output, report.encode("utf-8"), force)
+    except OutputError as exc:
+        raise UsageProblem(str(exc)) from None
+    click.echo(text("cli.bericht_geschrieben", datei=output), err=True)
+
+
+def _emit_stream(write: Callable[[TextIO], None], output: Path | None, force: bool) -> None:
+    """A report written piece by piece: to the screen, or to `output` renamed only when complete."""
+    if output is None:
+        write(sys.stdout)
+        return
+    try:
+        with open_output(output, force) as fh, io.TextIOWrapper(fh, encoding="utf-8", newline="") as out:
+            write(out)
     except OutputError as exc:
         raise UsageProblem(str(exc)) from None
     click.echo(text("cli.bericht_geschrieben", datei=output), err=True)
@@ -431,33 +447,45 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
     """
     from vhpdf.check.result import Status
     from vhpdf.report.common import checked
-    from vhpdf.report.data import render_csv, render_json
-    from vhpdf.report.table import render_details, render_table
 
     fmt = _choice(fmt, _config().format, "table", REPORT_FORMATS, "format")
     if output is not None and output.exists() and not force:  # fail before the work, not after
         raise UsageProblem(text("cli.existiert", datei=output))
     if reply_dir is not None:
         _reply_target(reply_dir, force)
-    results = _check(paths, passwords, password_file, own_kpb, jobs, timeout, speicher,
-                     keep_values=mit_werten or reply_dir is not None, anchors=anchors)
-    if fmt == "json":
-        report = render_json(results, mit_werten)
-    elif fmt == "csv":
-        report = render_csv(results, mit_werten)
-    elif fmt == "html":
-        from vhpdf.report.html import render_html
-
-        report = render_html(results, mit_werten)
-    else:
-        report = render_table(results, output is None and sys.stdout.isatty(), mit_werten)
-        if ausfuehrlich:
-            report += "\n" + render_details(results, mit_werten)
-    if reply_dir is not None:
-        _write_replies(results, reply_dir, force, sender)
-    _emit(report, output, force)
-    if any(r.status is not Status.VOLLSTAENDIG for r in checked(results) if not r.superseded_by):
+    with _check(paths, passwords, password_file, own_kpb, jobs, timeout, speicher,
+                keep_values=mit_werten or reply_dir is not None, anchors=anchors) as results:
+        if reply_dir is not None:
+            _write_replies(results, reply_dir, force, sender)
+        _report(results, fmt, output, force, mit_werten, ausfuehrlich)
+        rows = results.rows
+    if any(r.status is not Status.VOLLSTAENDIG for r in checked(rows) if not r.superseded_by):
         sys.exit(1)
+
+
+def _report(results, fmt: str, output: Path | None, force: bool, mit_werten: bool,
+            ausfuehrlich: bool) -> None:
+    """The check report; JSON, CSV and HTML written one result at a time (flat memory)."""
+    if fmt == "json":
+        from vhpdf.report.data import write_json
+
+        _emit_stream(lambda out: write_json(results, out, mit_werten), output, force)
+    elif fmt == "csv":
+        from vhpdf.report.data import write_csv
+
+        _emit_stream(lambda out: write_csv(results, out, mit_werten), output, force)
+    elif fmt == "html":
+        from vhpdf.report.html import write_html
+
+        _emit_stream(lambda out: write_html(results, out, mit_werten, results.rows), output, force)
+    else:
+        from vhpdf.report.table import render_details, render_table
+
+        everything = list(results)  # column widths need every row: the table is for a screen
+        report = render_table(everything, output is None and sys.stdout.isatty(), mit_werten)
+        if ausfuehrlich:
+            report += "\n" + render_details(everything, mit_werten)
+        _emit(report, output, force)
 
 
 @cli.command(options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
@@ -477,9 +505,9 @@ def rueckmeldung(paths: tuple[Path, ...], folder: Path, sender: str | None, forc
     geschrieben, nie versandt. Nimmt dieselben Eingaben und Optionen wie pruefen.
     """
     _reply_target(folder, force)
-    results = _check(paths, passwords, password_file, own_kpb, jobs, timeout, speicher, keep_values=True,
-                     anchors=anchors)
-    _write_replies(results, folder, force, sender)
+    with _check(paths, passwords, password_file, own_kpb, jobs, timeout, speicher, keep_values=True,
+                anchors=anchors) as results:
+        _write_replies(results, folder, force, sender)
 
 
 def _copy_target(file: Path, output: Path, force: bool) -> None:

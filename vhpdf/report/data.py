@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator
+from typing import TextIO
 
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import FieldType, FormDefinition, Severity, Value
@@ -41,8 +43,20 @@ def result_dict(r: Result, with_values: bool = False) -> dict:
     }
 
 
-def render_json(results: list[Result], with_values: bool = False) -> str:
-    return json.dumps([result_dict(r, with_values) for r in results], ensure_ascii=False, indent=2) + "\n"
+def write_json(results: Iterable[Result], out: TextIO, with_values: bool = False) -> None:
+    """The JSON report, one result at a time: the same text as one `json.dumps(list, indent=2)`."""
+    first = True
+    for r in results:
+        item = json.dumps(result_dict(r, with_values), ensure_ascii=False, indent=2)
+        out.write(("[\n  " if first else ",\n  ") + item.replace("\n", "\n  "))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
+
+
+def render_json(results: Iterable[Result], with_values: bool = False) -> str:
+    buf = io.StringIO()
+    write_json(results, buf, with_values)
+    return buf.getvalue()
 
 
 def csv_columns() -> list[str]:
@@ -69,19 +83,37 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-def _csv(rows: list[list], header: list[str]) -> str:
+def _write_csv(rows: Iterable[list], header: list[str], out: TextIO) -> None:
     """CSV as German Excel opens it by double-click: BOM, semicolons, CRLF, no formulas."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([spreadsheet_safe(c) for c in header])
-    writer.writerows([spreadsheet_safe(c) for c in row] for row in rows)
-    return "\ufeff" + buf.getvalue()
+    for row in rows:
+        writer.writerow([spreadsheet_safe(c) for c in row])
 
 
-def render_csv(results: list[Result], with_values: bool = False) -> str:
-    """One row per request; with values, one more column per form field."""
+def _csv(rows: Iterable[list], header: list[str]) -> str:
+    buf = io.StringIO()
+    _write_csv(rows, header, buf)
+    return buf.getvalue()
+
+
+def write_csv(results: Iterable[Result], out: TextIO, with_values: bool = False) -> None:
+    """One row per request; with values, one more column per form field.
+
+    `results` is read twice with values (the columns first), so it must be re-iterable.
+    """
     names = list(dict.fromkeys(n for r in results if r.values for n in r.values)) if with_values else []
-    rows = []
+    _write_csv(_csv_rows(results, names, with_values), csv_columns() + names, out)
+
+
+def render_csv(results: Iterable[Result], with_values: bool = False) -> str:
+    buf = io.StringIO()
+    write_csv(results, buf, with_values)
+    return buf.getvalue()
+
+
+def _csv_rows(results: Iterable[Result], names: list[str], with_values: bool) -> Iterator[list]:
     for r in results:
         facts = r.facts
         row = [r.file, mail_text(r), r.status.value,
@@ -94,8 +126,7 @@ def render_csv(results: list[Result], with_values: bool = False) -> str:
                " | ".join(r.annexes), r.source.label if r.source else "", signature_text(r, with_values),
                r.mail.sender if r.mail else "", mail_date(r.mail.date) if r.mail else "",
                r.mail.subject if r.mail else ""]
-        rows.append(row + [cell((privacy.values(r, with_values) or {}).get(n)) for n in names])
-    return _csv(rows, csv_columns() + names)
+        yield row + [cell((privacy.values(r, with_values) or {}).get(n)) for n in names]
 
 
 def values_json(values: dict[str, Value], meta: dict) -> str:

@@ -4,17 +4,20 @@ requests and a detail section per request; prints on A4 without the sorting cont
 from __future__ import annotations
 
 import html
+import io
 import re
+from collections.abc import Iterable, Iterator
+from typing import TextIO
 
 from vhpdf.check.result import Result, Status
 from vhpdf.form.definition import Severity
 from vhpdf.form.messages import text
+from vhpdf.read.errors import ErrorKind
 from vhpdf.report import privacy
 from vhpdf.report.common import (
     SYMBOL,
     cell,
     changes_text,
-    checked,
     mail_text,
     missing_text,
     severity_label,
@@ -163,24 +166,40 @@ def headers() -> list[str]:
             text("bericht.spalte_fehlende")]
 
 
-def render_html(results: list[Result], with_values: bool = False) -> str:
-    everything = results
+def _shown(results: Iterable[Result]) -> Iterator[Result]:
+    """The rows, lazily: every input but the skipped files (those are named in the summary)."""
+    return (r for r in results if r.error_kind is not ErrorKind.SKIPPED)
+
+
+def write_html(results: Iterable[Result], out: TextIO, with_values: bool = False,
+               everything: Iterable[Result] | None = None) -> None:
+    """The HTML report, one request at a time (`results` is read twice: overview, then details).
+
+    `everything` (default: `results`) is what the summary counts; light copies will do.
+    """
     head = "".join(f"<th>{_e(h)}</th>" for h in headers())
-    results = checked(results)  # the skipped files are named in the summary
-    rows = "\n".join(_row(i, r) for i, r in enumerate(results, 1))
-    details = "\n".join(_detail(i, r, with_values) for i, r in enumerate(results, 1))
     note = "" if with_values else f"<p>{text('bericht.ohne_werte_html')}</p>"
     title = _e(text("bericht.titel"))
-    return f"""<!DOCTYPE html>
+    out.write(f"""<!DOCTYPE html>
 <html lang="de"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title><style>{_CSS}</style></head>
 <body><h1>{title}</h1>
-<p>{_e(summary(everything))}</p>{note}
+<p>{_e(summary(list(everything if everything is not None else results)))}</p>{note}
 <table class="sortable" id="uebersicht"><thead><tr>{head}</tr></thead><tbody>
-{rows}
-</tbody></table>
-{details}
+""")
+    for i, r in enumerate(_shown(results), 1):
+        out.write(("\n" if i > 1 else "") + _row(i, r))
+    out.write("\n</tbody></table>\n")
+    for i, r in enumerate(_shown(results), 1):
+        out.write(("\n" if i > 1 else "") + _detail(i, r, with_values))
+    out.write(f"""
 <script>{_JS}</script>
 </body></html>
-"""
+""")
+
+
+def render_html(results: Iterable[Result], with_values: bool = False) -> str:
+    buf = io.StringIO()
+    write_html(results, buf, with_values)
+    return buf.getvalue()
