@@ -6,6 +6,7 @@ tests/setup.sh) — a missing tool fails the test rather than skipping it.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,7 +15,15 @@ from xml.sax.saxutils import escape
 
 def _checkbox_on_states(pdf: Path) -> dict[str, str]:
     """Each button field's non-Off state as pdftk reports it."""
-    out = subprocess.run(["pdftk", str(pdf), "dump_data_fields_utf8"], check=True,
+    stat = pdf.stat()
+    return dict(_on_states(str(pdf.resolve()), stat.st_size, stat.st_mtime_ns))
+
+
+@functools.cache
+def _on_states(pdf: str, size: int, mtime_ns: int) -> tuple[tuple[str, str], ...]:
+    """Cached per file version: most tests fill the one session-wide blank form, and each pdftk
+    start is a JVM start (about a second of CPU)."""
+    out = subprocess.run(["pdftk", pdf, "dump_data_fields_utf8"], check=True,
                          capture_output=True, text=True).stdout
     states: dict[str, str] = {}
     name = None
@@ -25,7 +34,7 @@ def _checkbox_on_states(pdf: Path) -> dict[str, str]:
             option = line[len("FieldStateOption: "):]
             if option != "Off":
                 states.setdefault(name, option)
-    return states
+    return tuple(states.items())
 
 
 def fill_pdftk(blank: Path, values: dict, out: Path) -> Path:

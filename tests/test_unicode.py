@@ -75,6 +75,13 @@ def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.fixture(scope="module")
+def pdftk_names(tmp_path_factory, form, blank_pdf, complete_values):
+    """The names filled by pdftk, read (never changed) by the tests that need a pdftk misprint."""
+    return fill_pdftk(blank_pdf, _values(form, complete_values),
+                      tmp_path_factory.mktemp("pdftk") / "pdftk.pdf")
+
+
 def test_fill_draws_every_name(form, tmp_path):
     values = dict(NAMES, **{"person5.name": "Gashi", "person5.vorname": "Arbër",
                             "person6.name": "Nguyễn", "person6.vorname": "Thị Hương"})
@@ -226,11 +233,11 @@ def _save_prompt_causes(pdf) -> list[str]:
     return causes
 
 
-def test_no_cause_for_redraw_or_save_prompt(form, blank_pdf, complete_values, tmp_path):
+def test_no_cause_for_redraw_or_save_prompt(form, blank_pdf, complete_values, pdftk_names, tmp_path):
     values = _values(form, complete_values)
     filled = tmp_path / "vhpdf.pdf"
     filled.write_bytes(fill_form(values))
-    from_pdftk = fill_pdftk(blank_pdf, values, tmp_path / "pdftk.pdf")
+    from_pdftk = pdftk_names
     copy = tmp_path / "druck.pdf"
     copy.write_bytes(print_copy(from_pdftk.read_bytes()))
     for pdf in (blank_pdf, filled, copy):
@@ -297,8 +304,8 @@ def test_check_flags_buttons_printing_another_state(form, complete_values, tmp_p
     assert extract(copy).values == extract(filled).values
 
 
-def test_misprint_warning_quotes_values_only_on_request(form, blank_pdf, complete_values, tmp_path):
-    filled = fill_pdftk(blank_pdf, _values(form, complete_values), tmp_path / "pdftk.pdf")
+def test_misprint_warning_quotes_values_only_on_request(pdftk_names):
+    filled = pdftk_names
     default = [f for f in check_file(filled).findings if f.rule == DRAWN]
     assert default and not any("Yılmaz" in f.message or "Doğan" in f.message for f in default)
     with_values = [f for f in check_file(filled, keep_values=True).findings if f.rule == DRAWN]
