@@ -161,8 +161,12 @@ def _rss_mb(pid: int) -> float:
 
 def _serve(task: Task, options: dict, limits: Limits, inbox, outbox, parent: int,
            inherited: tuple) -> None:
-    """A worker's life: take (index, item), send (index, result), until told to stop or orphaned."""
+    """A worker's life: take (index, item), send (index, result, still large), until told to stop
+    or orphaned."""
     _become_worker(limits.memory_mb, parent, inherited)
+    # measured here, not from the parent: a forked child's resident size is not its parent's
+    # (file-backed pages are not copied), so only the worker itself knows what a file left behind
+    base_mb = _rss_mb(os.getpid())
     while True:
         try:
             message = inbox.recv()
@@ -178,7 +182,7 @@ def _serve(task: Task, options: dict, limits: Limits, inbox, outbox, parent: int
             result = Result(item.name, Status.UNLESBAR, error=text("stapel.speichergrenze"),
                             error_kind=ErrorKind.MEMORY)
         _release_memory()
-        outbox.send((index, result))
+        outbox.send((index, result, _rss_mb(os.getpid()) > base_mb + RECYCLE_MB))
 
 
 def _forked(ctx, conns: tuple) -> tuple:
@@ -287,7 +291,6 @@ class _Pool:
         self.window = max(8, 4 * jobs)  # items in flight or waiting for the output order
         self.workers: list[_Worker] = []
         self.finished: dict[int, Result] = {}
-        self.base_mb = _rss_mb(os.getpid())  # a forked worker starts with the parent's pages
 
     def results(self, source: Iterator[tuple[int, Item]]) -> Iterator[Result]:
         next_out, exhausted = 0, False
@@ -341,7 +344,7 @@ class _Pool:
         if got is not None:
             self.settle(w, got[1])
             if (got[1].error_kind in (ErrorKind.MEMORY, ErrorKind.LIMIT)  # its heap may be fragmented
-                    or _rss_mb(w.proc.pid) > self.base_mb + RECYCLE_MB):  # what it kept adds to the next peak
+                    or got[2]):  # what it kept would add to the next file's peak
                 self.replace(w)
         elif torn or not w.proc.is_alive():
             message, kind = _crash_message(w.proc.exitcode, text(
