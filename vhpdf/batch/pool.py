@@ -164,6 +164,9 @@ def _serve(task: Task, options: dict, limits: Limits, inbox, outbox, parent: int
     """A worker's life: take (index, item), send (index, result, still large), until told to stop
     or orphaned."""
     _become_worker(limits.memory_mb, parent, inherited)
+    # what the worker inherited lives as long as it does: out of the collector's sight, so the
+    # collection after each file walks only that file's objects (a full walk cost ~17 ms a file)
+    gc.freeze()
     # measured here, not from the parent: a forked child's resident size is not its parent's
     # (file-backed pages are not copied), so only the worker itself knows what a file left behind
     base_mb = _rss_mb(os.getpid())
