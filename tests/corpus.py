@@ -47,6 +47,43 @@ def tiny_pdf(objects: dict[int, bytes], info: bytes | None = INFO, trailer: byte
     return out.getvalue()
 
 
+def packed_pdf(objects: dict[int, bytes]) -> bytes:
+    """A PDF whose numbered object bodies (1 = catalog) all sit in one object stream, found
+    through a cross-reference stream (as in pdf.js's bug1978317.pdf: 65,000 objects in one)."""
+    body, index = io.BytesIO(), []
+    for num in sorted(objects):
+        index.append(b"%d %d" % (num, body.tell()))
+        body.write(objects[num] + b"\n")
+    header = b" ".join(index) + b"\n"
+    stm, xref_num = max(objects) + 1, max(objects) + 2
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    stm_offset = out.tell()
+    data = zlib.compress(header + body.getvalue())
+    out.write(b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+              % (stm, len(objects), len(header), len(data)) + data + b"\nendstream\nendobj\n")
+    xref_offset = out.tell()
+    rows = [struct.pack(">BIH", 0, 0, 65535)]
+    rows += [struct.pack(">BIH", 2, stm, i) for i in range(len(objects))]  # objects 1..N, in order
+    rows += [struct.pack(">BIH", 1, stm_offset, 0), struct.pack(">BIH", 1, xref_offset, 0)]
+    table = b"".join(rows)
+    assert sorted(objects) == list(range(1, len(objects) + 1))
+    out.write(b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+              % (xref_num, xref_num + 1, len(table)) + table + b"\nendstream\nendobj\n")
+    out.write(b"startxref\n%d\n%%%%EOF\n" % xref_offset)
+    return out.getvalue()
+
+
+def many_links(count: int = 30_000) -> bytes:
+    """One page holding `count` link annotations, all objects in one object stream."""
+    links = {4 + i: b"<< /Type /Annot /Subtype /Link /Rect [%d 0 %d 1] /A << /S /URI /URI (https://example.com/%d) >> >>"
+             % (i % 500, i % 500 + 1, i) for i in range(count)}
+    annots = b" ".join(b"%d 0 R" % n for n in links)
+    return packed_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: PAGE[2],
+                       3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [%s] >>" % annots,
+                       **links})
+
+
 def pdf_string(text: str) -> bytes:
     """A PDF hex string in UTF-16BE with BOM."""
     return b"<FEFF" + text.encode("utf-16-be", "surrogatepass").hex().upper().encode() + b">"

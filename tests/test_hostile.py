@@ -144,6 +144,32 @@ def test_tens_of_thousands_of_fields():
     assert_unlesbar(verdict(corpus.many_fields(30_000)), ErrorKind.LIMIT, "über 10.000 Formularfelder")
 
 
+def test_object_stream_is_parsed_object_by_object():
+    """pypdf parses every object of an object stream on the first access (pdf.js's
+    bug1978317.pdf: 320 MB and 10 s to show its one page); vhpdf's reader parses what it reads."""
+    import io
+
+    from pypdf import PdfReader
+
+    from vhpdf.pdf.pypdf_compat import pdf_reader
+
+    data = corpus.many_links(30_000)
+    reader = pdf_reader(io.BytesIO(data))
+    assert reader.pages[0].mediabox.width == 595
+    assert len(reader.resolved_objects) < 10, len(reader.resolved_objects)
+    plain = PdfReader(io.BytesIO(data))
+
+    def written(obj) -> bytes:
+        out = io.BytesIO()
+        obj.write_to_stream(out)
+        return out.getvalue()
+
+    for num in (1, 2, 3, 4, 17_000, 30_003):
+        assert written(reader.get_object(num)) == written(plain.get_object(num)), num
+    assert reader.get_object(30_004) is not None  # the object stream itself is an ordinary object
+    assert_unlesbar(verdict(data), ErrorKind.NO_FORM, "keine Formularfelder")
+
+
 def test_megabyte_value_is_read_and_reported():
     result = verdict(corpus.megabyte_value(), keep_values=True)
     assert result.status is not Status.UNLESBAR

@@ -2,13 +2,15 @@
 
 pypdf keeps its encoding tables and the standard-font metrics in `pypdf._codecs` and adds
 objects to a writer only through `PdfWriter._add_object`; neither has a public equivalent in
-pypdf 7; `stored_digest` reads the reader's xref table and stream. setup.cfg bounds pypdf
+pypdf 7; `stored_digest` reads the reader's xref table and stream; `pdf_reader` replaces
+`PdfReader._get_object_from_stream`. setup.cfg bounds pypdf
 below the next major version, and CI tests the bound's minimum.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from typing import Any
 
@@ -46,6 +48,80 @@ def simple_encodings() -> tuple[dict[str, Any], dict[str, Any]]:
     return adobe_glyphs, charset_encoding
 
 
+def pdf_reader(stream: Any, strict: bool = False) -> Any:
+    """A pypdf PdfReader of `stream` that parses only the requested object of an object stream.
+
+    pypdf 7 parses and caches every object of an object stream when the first one is asked for:
+    a one-page file holding 65,000 link annotations and structure elements in one stream took
+    10 s and 320 MB to show its page. Here the stream's index is read once and each object is
+    parsed when it is asked for, so a file costs what is read of it.
+    """
+    return _lazy_reader()(stream, strict=strict)
+
+
+@functools.cache
+def _lazy_reader() -> type:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError, PdfStreamError
+    from pypdf.generic import IndirectObject, NullObject, read_object
+
+    class LazyReader(PdfReader):
+        def _get_object_from_stream(self, indirect_reference: Any) -> Any:
+            streams = self.__dict__.setdefault("_vhpdf_streams", {})  # stream number -> index
+            stmnum, _ = self.xref_objStm[indirect_reference.idnum]
+            if stmnum not in streams:
+                streams[stmnum] = None  # a stream that (indirectly) holds itself meets this
+                streams[stmnum] = _stream_index(IndirectObject(stmnum, 0, self).get_object())
+            elif streams[stmnum] is None:
+                raise PdfReadError(f"Circular object-stream reference at stream {stmnum}")
+            data, offsets = streams[stmnum]
+            offset = offsets.get(indirect_reference.idnum)
+            if offset is None:
+                if self.strict:
+                    raise PdfReadError(f"Object {indirect_reference.idnum} not in stream {stmnum}")
+                return NullObject()
+            buffer = BytesIO(data)
+            buffer.seek(_WHITESPACE.match(data, offset).end())  # type: ignore[union-attr]
+            try:
+                obj = read_object(buffer, self)
+            except PdfStreamError:
+                if self.strict:
+                    raise
+                obj = NullObject()
+            self.cache_indirect_object(0, indirect_reference.idnum, obj)
+            return obj
+
+    def _stream_index(obj_stm: Any) -> tuple[bytes, dict[int, int]]:
+        """The decoded bytes of an object stream and each object's offset in them, as pypdf
+        reads them (entries pointing outside the stream or backwards are left out)."""
+        if not hasattr(obj_stm, "get_data") or obj_stm.get("/Type") != "/ObjStm":
+            raise PdfReadError("Object stream expected")
+        data = obj_stm.get_data()
+        n, first = obj_stm.get("/N"), obj_stm.get("/First")
+        if not isinstance(n, int) or not isinstance(first, int) or n < 0 or not 0 <= first <= len(data):
+            return data, {}
+        numbers = data[:first].split()
+        offsets: dict[int, int] = {}
+        last = -1
+        for i in range(0, min(2 * int(n), len(numbers)) - 1, 2):
+            try:
+                objnum, offset = int(numbers[i]), int(numbers[i + 1])
+            except ValueError:
+                break
+            if objnum < 0 or offset < 0 or first + offset > len(data):
+                continue
+            if offset <= last:
+                raise PdfReadError("Invalid offset in object stream")
+            last = offset
+            offsets.setdefault(objnum, first + offset)
+        return data, offsets
+
+    return LazyReader
+
+
+_WHITESPACE = re.compile(rb"[\x00\t\n\x0c\r ]*")
 _REF = re.compile(rb"(\d+)\s+(\d+)\s+R\b")
 _OFFSETS = "pypdf_compat.offsets"  # key of the object offsets in a caller's per-document memo
 

@@ -28,6 +28,7 @@ from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION
 from vhpdf.form.messages import text
 from vhpdf.form.migration import migrate
 from vhpdf.pdf.drawn import Appearance, read_appearances
+from vhpdf.pdf.pypdf_compat import pdf_reader
 from vhpdf.read.errors import (
     ConflictError,
     DamagedError,
@@ -198,9 +199,7 @@ def open_reader(data: bytes, password: str | None = None):
 
     Raises EncryptedError if it cannot be opened; parser errors are the caller's to judge.
     """
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data), strict=False)
+    reader = pdf_reader(io.BytesIO(data), strict=False)
     if reader.is_encrypted:
         opened = reader.decrypt("")
         if not opened and password:

@@ -14,6 +14,7 @@ from vhpdf.form.definition import FieldType, FormDefinition, Value
 from vhpdf.form.identity import PageInfo, parse_footer
 from vhpdf.form.layout import compute_layout
 from vhpdf.form.messages import text
+from vhpdf.pdf.pypdf_compat import pdf_reader
 from vhpdf.read.errors import DamagedError, ExtractError, LimitError
 from vhpdf.read.paper.pagetext import (
     Decoding,
@@ -119,10 +120,8 @@ def footer_start(data: bytes, form: FormDefinition) -> tuple[int | None, int]:
     a page it cannot read is taken as not showing the footer."""
     import io
 
-    from pypdf import PdfReader
-
     try:
-        reader = PdfReader(io.BytesIO(data))
+        reader = pdf_reader(io.BytesIO(data))
         total = len(reader.pages)
     except (MemoryError, RecursionError):
         raise
@@ -144,9 +143,9 @@ def _pages_from(data: bytes, start: int, count: int) -> bytes:
     """A PDF of `count` pages of `data` from page index `start` on (the form behind a cover letter)."""
     import io
 
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfWriter
 
-    reader, writer = PdfReader(io.BytesIO(data)), PdfWriter()
+    reader, writer = pdf_reader(io.BytesIO(data)), PdfWriter()
     for page in reader.pages[start:start + count]:
         writer.add_page(page)
     out = io.BytesIO()
