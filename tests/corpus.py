@@ -76,8 +76,8 @@ def packed_pdf(objects: dict[int, bytes]) -> bytes:
 
 def many_links(count: int = 30_000) -> bytes:
     """One page holding `count` link annotations, all objects in one object stream."""
-    links = {4 + i: b"<< /Type /Annot /Subtype /Link /Rect [%d 0 %d 1] /A << /S /URI /URI (https://example.com/%d) >> >>"
-             % (i % 500, i % 500 + 1, i) for i in range(count)}
+    link = b"<< /Type /Annot /Subtype /Link /Rect [%d 0 %d 1] /A << /S /URI /URI (https://example.com/%d) >> >>"
+    links = {4 + i: link % (i % 500, i % 500 + 1, i) for i in range(count)}
     annots = b" ".join(b"%d 0 R" % n for n in links)
     return packed_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: PAGE[2],
                        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [%s] >>" % annots,

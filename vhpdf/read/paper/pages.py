@@ -99,9 +99,10 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
         found = _read_pages(data, form)
         if found is not None:
             return found
-        start, total = footer_start(data, form)
+        reader = open_for_sniff(data)
+        start, total = footer_start(reader, form)
         if start:
-            found = _read_pages(_pages_from(data, start, search_pages(form)), form)
+            found = _read_pages(_pages_from(reader, start, search_pages(form)), form)
             if found is not None:
                 found.notes.insert(0, text("lesen.ersuchen_ab_seite", seite=start + 1))
                 return found
@@ -114,18 +115,27 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
         raise page_error(exc) from None
 
 
-def footer_start(data: bytes, form: FormDefinition) -> tuple[int | None, int]:
-    """The first of the first SNIFF_PAGES pages whose text shows this form's footer (None: none),
-    and the page count. pypdf's text of a page is cheap beside pdfplumber's layout analysis;
-    a page it cannot read is taken as not showing the footer."""
+def open_for_sniff(data: bytes):
+    """A pypdf reader for the footer sniff, or None where pypdf cannot open the file."""
     import io
 
     try:
-        reader = pdf_reader(io.BytesIO(data))
-        total = len(reader.pages)
+        return pdf_reader(io.BytesIO(data))
     except (MemoryError, RecursionError):
         raise
     except Exception:  # noqa: BLE001 - the sniff is a second look: its failure keeps the first verdict
+        return None
+
+
+def footer_start(reader, form: FormDefinition) -> tuple[int | None, int]:
+    """The first of the first SNIFF_PAGES pages whose text shows this form's footer (None: none),
+    and the page count. pypdf's text of a page is cheap beside pdfplumber's layout analysis;
+    a page it cannot read is taken as not showing the footer."""
+    try:
+        total = len(reader.pages) if reader is not None else 0
+    except (MemoryError, RecursionError):
+        raise
+    except Exception:  # noqa: BLE001 - as in open_for_sniff
         return None, 0
     for i in range(min(total, SNIFF_PAGES)):
         try:
@@ -139,13 +149,13 @@ def footer_start(data: bytes, form: FormDefinition) -> tuple[int | None, int]:
     return None, total
 
 
-def _pages_from(data: bytes, start: int, count: int) -> bytes:
-    """A PDF of `count` pages of `data` from page index `start` on (the form behind a cover letter)."""
+def _pages_from(reader, start: int, count: int) -> bytes:
+    """A PDF of `count` pages from page index `start` on (the form behind a cover letter)."""
     import io
 
     from pypdf import PdfWriter
 
-    reader, writer = pdf_reader(io.BytesIO(data)), PdfWriter()
+    writer = PdfWriter()
     for page in reader.pages[start:start + count]:
         writer.add_page(page)
     out = io.BytesIO()
