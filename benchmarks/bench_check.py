@@ -6,6 +6,9 @@ PyMuPDF and by pdftk (one pdftk run per file: no copies, so no cache across file
 figures) — and prints, from one run with interleaved rounds (medians, the machine may be shared):
 
   * files/s of a bare loop `pypdf.PdfReader(f).get_fields()` in 1 and in 2 processes,
+  * files/s of pypdf reading what the check must read beyond that (every widget's normal
+    appearance stream and its fonts, for the print check) and doing nothing with it: the
+    ceiling of any check that keeps pypdf as its parser,
   * files/s of `vhpdf check --jobs 1` and `--jobs 2` (whole command, start-up included), their
     ratios to the bare loop (targets ≥ 0.8× and ≥ 1.5×) and memory peak (process tree, < 200 MB),
   * the peers a clerk might use instead: PyMuPDF, `pdftk dump_data_fields_utf8` (per file) and
@@ -30,6 +33,7 @@ saved by the old code's run, the new one's findings are compared file by file.
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import json
 import os
@@ -164,6 +168,25 @@ def timed(cmd: list[str], ok: tuple[int, ...] = (0, 1), cwd: Path = ROOT) -> tup
 
 BARE = ("import sys\nfrom pypdf import PdfReader\n"
         "for f in sys.argv[1:]:\n    PdfReader(f).get_fields()\n")
+# what the print check reads beyond the bare loop: each widget's normal appearance streams (all
+# states of a checkbox) and their font dictionaries; nothing is done with them
+FLOOR = ("import sys\nfrom pypdf import PdfReader\n"
+         "def fonts(s):\n"
+         "    res = s.get('/Resources')\n"
+         "    font = res.get_object().get('/Font') if res is not None else None\n"
+         "    for v in (font.get_object().values() if font is not None else ()):\n"
+         "        v.get_object()\n"
+         "for f in sys.argv[1:]:\n"
+         "    r = PdfReader(f)\n"
+         "    r.get_fields()\n"
+         "    for page in r.pages:\n"
+         "        for a in page.get('/Annots') or []:\n"
+         "            ap = a.get_object().get('/AP')\n"
+         "            n = ap.get_object().get('/N') if ap is not None else None\n"
+         "            n = n.get_object() if n is not None else None\n"
+         "            for s in [n] if hasattr(n, 'get_data') else [v.get_object() for v in (n or {}).values()]:\n"
+         "                s.get_data()\n"
+         "                fonts(s)\n")
 PYMUPDF = ("import sys\nimport pymupdf\n"
            "for f in sys.argv[1:]:\n"
            "    with pymupdf.open(f) as d:\n"
@@ -388,6 +411,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.code:
         sys.path.insert(0, str(args.code.resolve()))
+    # an installed vhpdf starts from compiled bytecode (pip compiles it); a checkout run with
+    # PYTHONDONTWRITEBYTECODE set (as on the team's machine) would compile every module at each
+    # start-up, ~150 ms that no user pays
+    compileall.compile_dir(str((args.code or ROOT) / "vhpdf"), quiet=1)
 
     base = args.dir or Path(tempfile.mkdtemp(prefix="vhpdf-bench-"))
     try:
@@ -424,6 +451,7 @@ def run(args, base: Path) -> None:
     for _ in range(args.rounds):  # interleaved, medians: fair on a shared machine
         note("bare", loop(files, BARE, name="bare"))
         note("bare2", loop(files, BARE, 2))
+        note("floor", loop(files, FLOOR, name="floor"))
         for jobs in (1, 2):
             wall, peak, cpu = timed(check + ["--jobs", str(jobs), str(folder)])
             note(f"jobs{jobs}", len(files) / wall)
@@ -449,6 +477,7 @@ def run(args, base: Path) -> None:
     print(f"{'Messung':<46}{'Dateien/s':>10}{'× Basis':>9}{'Spitze MB':>11}   Ziel")
     rows = [("pypdf PdfReader(f).get_fields(), 1 Prozess", "bare", None),
             ("  dasselbe, 2 Prozesse (Kontrolle)", "bare2", None),
+            ("pypdf liest, was die Prüfung lesen muss", "floor", None),
             ("vhpdf check --jobs 1", "jobs1", 0.8), ("vhpdf check --jobs 2", "jobs2", 1.5),
             ("PyMuPDF widgets(), 1 Prozess", "pymupdf", None),
             ("PyPDFForm PdfWrapper(f).data, 1 Prozess", "pypdfform", None),
