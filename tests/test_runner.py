@@ -44,8 +44,8 @@ def behave(item: Item, **options) -> Result:
         os._exit(7)
     elif what == "speicher":
         bytearray(2 * 2**30)  # 2 GB
-    elif what == "behaelt":  # keeps 300 MB after it is done (a cache, a leak)
-        KEPT.append(bytearray(300 * 2**20))
+    elif what == "behaelt":  # keeps 150 MB after it is done (a cache, a leak)
+        KEPT.append(bytearray(150 * 2**20))
         KEPT[-1][:: 4096] = b"x" * len(KEPT[-1][:: 4096])  # touched: resident, not just reserved
     elif what == "gibt_frei":  # used 300 MB and freed it: the worker stays
         used = bytearray(300 * 2**20)

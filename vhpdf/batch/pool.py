@@ -39,7 +39,7 @@ from vhpdf.read.errors import ErrorKind
 DEFAULT_TIMEOUT = 30.0  # CPU seconds per file
 MIN_WALL = 300.0  # the wall-clock safety net is at least this, and at least 10 x the CPU limit
 DEFAULT_MEMORY_MB = 1024  # address space per worker
-RECYCLE_MB = 200  # a worker grown this much over its parent after a file is replaced, so the next starts small
+RECYCLE_MB = 100  # a worker grown this much over its own start after a file is replaced, so the next starts small
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 Task = Callable[..., Result]
