@@ -139,18 +139,20 @@ def test_page_without_mediabox(request_pdf):
 
 
 def test_page_reader_failures_name_a_cause_and_memory_stays_memory():
-    from pdfminer.psparser import PSEOF
-    from pdfplumber.utils.exceptions import PdfminerException
+    import pypdfium2
 
     from vhpdf.read.paper.pages import page_error
 
-    assert str(page_error(PdfminerException(PSEOF("Unexpected EOF")))) == (
-        "Die Seiten der PDF-Datei sind beschädigt und nicht lesbar (der Inhalt endet vorzeitig).")
+    with pytest.raises(pypdfium2.PdfiumError) as damaged:  # PDFium's own error for a broken file
+        pypdfium2.PdfDocument(b"%PDF-1.7\n1 0 obj <<\n%%EOF\n")
+    assert str(page_error(damaged.value)) == (
+        "Die Seiten der PDF-Datei sind beschädigt und nicht lesbar (Syntaxfehler in den PDF-Objekten).")
+    assert "PdfiumError" not in str(page_error(pypdfium2.PdfiumError("Failed to load page.")))
     assert page_error(TypeError("'NoneType' object is not iterable")).kind is ErrorKind.DAMAGED
     assert "TypeError" not in str(page_error(TypeError("x")))
     with pytest.raises(MemoryError):
-        page_error(PdfminerException(MemoryError()))
-    assert page_error(PdfminerException(RecursionError())).kind is ErrorKind.LIMIT
+        page_error(RuntimeError(MemoryError()))
+    assert page_error(RuntimeError(RecursionError())).kind is ErrorKind.LIMIT
 
 
 def test_huge_image_page_is_not_rendered_for_ocr():

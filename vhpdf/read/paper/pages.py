@@ -164,7 +164,7 @@ def _pages_from(reader, start: int, count: int) -> bytes:
 
 
 def _causes(exc: BaseException):
-    """The exception and what it wraps (pdfplumber wraps pdfminer's errors in PdfminerException)."""
+    """The exception and what it wraps (its cause, context and exception arguments)."""
     seen: list[BaseException] = []
     todo: list[BaseException | None] = [exc]
     while todo and len(seen) < 20:
@@ -176,12 +176,19 @@ def _causes(exc: BaseException):
     return seen
 
 
+# PDFium's load errors (FPDF_ERR_*) -> the cause named to the user
+_PDFIUM_CAUSES = {2: "lesen.ursache_ende",  # FILE: the data could not be read through
+                  3: "lesen.ursache_syntax",  # FORMAT: not a PDF or damaged
+                  4: "lesen.ursache_unbekannt",  # PASSWORD: encrypted beyond what was opened
+                  5: "lesen.ursache_unbekannt",  # SECURITY: an unsupported security handler
+                  6: "lesen.ursache_aufbau"}  # PAGE: a page that cannot be loaded
+
+
 def page_error(exc: Exception) -> ExtractError:
     """The German verdict for an exception of the page readers; re-raises a wrapped MemoryError."""
-    from pdfminer.pdfdocument import PDFNoValidXRef
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.pdftypes import PDFException, PDFNotImplementedError, PDFObjectNotFound, PDFTypeError, PDFValueError
-    from pdfminer.psparser import PSEOF, PSException, PSSyntaxError, PSTypeError
+    from pypdfium2 import PdfiumError
+
+    from vhpdf.read.paper.pdfium import PageSizeError
 
     causes = _causes(exc)
 
@@ -192,42 +199,22 @@ def page_error(exc: Exception) -> ExtractError:
         raise MemoryError from None  # the worker is replaced and the file reported as too large
     if some(RecursionError):
         return LimitError(text("lesen.zu_tief"))
-    # most specific first: PDFNoValidXRef is a PDFSyntaxError, PSEOF a PSException
-    if some(PSEOF):
-        cause = "lesen.ursache_ende"
-    elif some(PDFNoValidXRef, PDFObjectNotFound):
-        cause = "lesen.ursache_querverweise"
-    elif some(PDFSyntaxError, PSSyntaxError, PSTypeError, PDFTypeError, PDFValueError):
-        cause = "lesen.ursache_syntax"
-    elif some(PDFNotImplementedError, PSException, PDFException):
-        cause = "lesen.ursache_unbekannt"
+    if some(PageSizeError):
+        cause = "lesen.ursache_mediabox"
+    elif some(PdfiumError):
+        code = next(c.err_code for c in causes if isinstance(c, PdfiumError))
+        cause = _PDFIUM_CAUSES.get(code or 0, "lesen.ursache_aufbau")
     else:
         cause = "lesen.ursache_aufbau"
     return DamagedError(text("lesen.seiten_beschaedigt", fehler=text(cause)))
 
 
 def _open(data: bytes, form: FormDefinition):
-    """The document and its first `search_pages` pages, nothing beyond (pdfplumber's own page
-    list would walk the whole page tree); a page without a usable size (MediaBox) is damage."""
-    import io
+    """The document and its first `search_pages` pages (each loaded when first used)."""
+    from vhpdf.read.paper import pdfium
 
-    import pdfplumber
-    from pdfminer.pdfpage import PDFPage
-    from pdfplumber.page import Page
-
-    pdf = pdfplumber.open(io.BytesIO(data))
-    pages, top = [], 0.0
-    try:
-        for number, obj in zip(range(1, search_pages(form) + 1), PDFPage.create_pages(pdf.doc)):
-            pages.append(Page(pdf, obj, page_number=number, initial_doctop=top))
-            top += float(pages[-1].height)
-    except Exception as exc:  # noqa: BLE001 - reading a page's boxes
-        if any(isinstance(c, MemoryError | RecursionError) for c in _causes(exc)):
-            raise
-        if any(isinstance(c, TypeError) for c in _causes(exc)):
-            raise DamagedError(text("lesen.seiten_beschaedigt", fehler=text("lesen.ursache_mediabox"))) from None
-        raise
-    return pdf, pages
+    doc = pdfium.open_document(data)
+    return doc, pdfium.pages(doc, data, search_pages(form))
 
 
 def _read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
@@ -250,7 +237,7 @@ def _read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
     finally:
         for page in pdf_pages:
             page.close()
-        pdf.stream.close()
+        pdf.close()
     notes += _doubts(form, persons, decoding, values, sources, uncertain)
     missing = [p + 1 for p in range(layout.pages) if p not in seen_pages]
     if missing:

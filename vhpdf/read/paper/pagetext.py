@@ -3,7 +3,7 @@
 A printed-to-PDF or flattened copy keeps what the widgets showed as ordinary page content. The
 layout that drew the form (layout.compute_layout) says where every value was; the printed footer
 names form, version and page count, and the printed labels serve as anchors to correct any
-scaling or shift a printing program introduced. Text is read with pdfplumber.
+scaling or shift a printing program introduced. Pages are read with PDFium (pdfium.py).
 
 Multi-line values: the appearance wraps greedily, so a line break is taken as a typed newline
 exactly when the next line's first word would still have fitted on the line before; otherwise it
@@ -385,13 +385,15 @@ FOOTER_WITHIN = 3  # the form's first footer is on one of the first pages (a cov
 
 
 def read_text_pages(pages: list, form: FormDefinition) -> tuple[list[PageInfo], list, list[int]]:
-    """Footer info and text lines for pdfplumber pages, and the pages that look like images
+    """Footer info and text lines for pages (pdfium.Page), and the pages that look like images
     (scans, or text a printer driver turned into outlines: read by OCR).
 
     Stops after FOOTER_WITHIN pages that all have text but none this form's footer: such a
-    document cannot be this form. Pages without the footer are released at once (pdfplumber
-    caches every object it parsed), so memory stays at about one page.
+    document cannot be this form. Pages without the footer are released at once, so memory
+    stays at about one page.
     """
+    from vhpdf.read.paper.pdfium import crop, extract_text, text_lines
+
     infos: list[PageInfo] = []
     all_lines: list = []
     image_like: list[int] = []
@@ -401,16 +403,17 @@ def read_text_pages(pages: list, form: FormDefinition) -> tuple[list[PageInfo], 
         info, lines = PageInfo(), []
         chars = page.chars
         if chars:  # the footer strip first: pages of other documents cost little
-            height = float(page.height)
-            strip = page.crop((0, height * 0.9, float(page.width), height), strict=False)
-            info = parse_footer(" ".join((strip.extract_text() or "").split()))
+            width, height = page.width, page.height
+            strip = crop(chars, 0, height * 0.9, width, height)
+            info = parse_footer(" ".join(extract_text(strip).split()))
         if info.form_id:
             if info.page_no in (1, None):
-                page = page.filter(_not_check_button)
-            lines = page.extract_text_lines(return_chars=True)
-            info = footer_of(lines, float(page.height))
-        elif (len(chars) < 20 and (page.images or len(page.curves) > 200)
-              and float(page.width) * float(page.height) <= MAX_SCAN_AREA):
+                chars = [c for c in chars if _not_check_button(c)]
+            lines = text_lines(chars)
+            info = footer_of(lines, page.height)
+        elif (len(chars) < 20
+              and (page.images or sum(s["object_type"] == "curve" for s in page.shapes) > 200)
+              and page.width * page.height <= MAX_SCAN_AREA):
             image_like.append(i)
         if not info.form_id:
             pages[i].close()
@@ -422,10 +425,8 @@ def read_text_pages(pages: list, form: FormDefinition) -> tuple[list[PageInfo], 
 def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lines: list,
                      values: dict[str, Value], uncertain: list[str], decoding: Decoding,
                      notes: list[str]) -> None:
-    """Fill `values` with what page `index` (pdfplumber page) shows in its widgets."""
-    height = float(page.height)
-    shapes = [dict(o, y0=height - o["bottom"], y1=height - o["top"])
-              for o in page.rects + page.curves]
+    """Fill `values` with what page `index` (pdfium.Page) shows in its widgets."""
+    shapes = [o for o in page.shapes if o["object_type"] != "line"]
     tr = page_anchors(layout, index, lines, shapes)
     chars = [dict(c, text=decoding.char(c), doubtful=decoding.doubtful(c),
                   undecodable=decoding.undecodable(c)) for c in page.chars]
@@ -447,8 +448,7 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     for c in chars:
         if (name := owner.get(c["run"])) is not None:
             owned.setdefault(name, []).append(c)
-    marks = Marks(chars + [dict(o, y0=height - o["bottom"], y1=height - o["top"])
-                           for o in page.curves + page.rects + page.lines])
+    marks = Marks(chars + page.shapes)
     glyphs = Glyphs(chars)
     widgets = [w for w in layout.widgets if w.page == index]
     label_bases = [t.y * tr.sy + tr.ty for t in layout.texts if t.page == index]
@@ -457,7 +457,7 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
         f, rect = w.field, tr.rect(w.rect)
         nxt = [o.rect.x for o in widgets if o.rect.x > w.rect.x + w.rect.w
                and o.rect.y < w.rect.y + w.rect.h and o.rect.y + o.rect.h > w.rect.y]
-        right = tr.rect(Rect(min(nxt, default=float(page.width)) - 1, 0, 0, 0)).x
+        right = tr.rect(Rect(min(nxt, default=page.width) - 1, 0, 0, 0)).x
 
         def mine(c: dict) -> bool:  # not another field's run
             return owner.get(c["run"], f.name) == f.name
