@@ -222,6 +222,9 @@ def _read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
     try:
         found = _find_form_pages(pdf_pages, data, form)
         if found is None:
+            tried = [p for p in pdf_pages if p.tried]
+            if tried and all(p.error for p in tried):  # not a page could be loaded: damage
+                raise tried[0].error
             return None
         known = list(found.info_of)
         first = found.info_of[known[0]]

@@ -57,6 +57,8 @@ class Page:
         self._handle = None
         self._closed = False
         self._fonts: dict = {}
+        self.error: Exception | None = None  # why the page could not be loaded
+        self.tried = False  # whether loading was attempted
 
     @property
     def handle(self):
@@ -65,6 +67,19 @@ class Page:
                 raise ValueError("page closed")
             self._handle = self.doc[self.index]
         return self._handle
+
+    def _loaded(self) -> bool:
+        """Load the page; False (and `error` set) if PDFium cannot, e.g. a broken page object:
+        such a page shows nothing, as pdfminer skipped it."""
+        from pypdfium2 import PdfiumError
+
+        self.tried = True
+        try:
+            self.handle  # noqa: B018 - loads it
+        except PdfiumError as exc:
+            self.error = exc
+            return False
+        return True
 
     @cached_property
     def _geometry(self) -> tuple[float, float, tuple]:
@@ -98,6 +113,8 @@ class Page:
     def chars(self) -> list[dict]:
         import pypdfium2.raw as raw
 
+        if not self._loaded():
+            return []
         textpage = self.handle.get_textpage()
         try:
             return self._chars(raw, textpage.raw)
@@ -170,6 +187,8 @@ class Page:
 
         shapes: list[dict] = []
         images = 0
+        if not self._loaded():
+            return shapes, images
         page = self.handle.raw
         todo = [(raw.FPDFPage_GetObject(page, i), self.view)
                 for i in reversed(range(raw.FPDFPage_CountObjects(page)))]
@@ -196,8 +215,8 @@ class Page:
                     if raw.FPDFPathSegment_GetType(seg) == _MOVETO or not subpaths:
                         subpaths.append([])
                     subpaths[-1].append(_apply(m, x.value, y.value))
-                    if raw.FPDFPathSegment_GetClose(seg):
-                        subpaths[-1].append(subpaths[-1][0])
+                    if raw.FPDFPathSegment_GetClose(seg) and subpaths[-1][-1] != subpaths[-1][0]:
+                        subpaths[-1].append(subpaths[-1][0])  # closing draws back to the start
                 shapes += [self._shape(pts, bool(fill.value)) for pts in subpaths if len(pts) > 1]
         return shapes, images
 
@@ -251,6 +270,9 @@ class _Boxes:
             return tuple(v.value for v in box)
         if self.reader is None:
             self.reader = _pypdf(self.data)
+        if self.reader is False:  # pypdf cannot parse what PDFium could: PDFium's size
+            w, h = page.get_size()
+            return 0.0, 0.0, w, h
         inherited = _inherited_mediabox(self.reader, index)
         if inherited is None:
             raise PageSizeError
@@ -262,7 +284,12 @@ def _pypdf(data: bytes):
 
     from vhpdf.pdf.pypdf_compat import pdf_reader
 
-    return pdf_reader(io.BytesIO(data))
+    try:
+        return pdf_reader(io.BytesIO(data))
+    except (MemoryError, RecursionError):
+        raise
+    except Exception:  # noqa: BLE001 - any parser failure: no second opinion
+        return False
 
 
 def _inherited_mediabox(reader, index: int) -> tuple | None:
