@@ -241,8 +241,8 @@ def test_page_beyond_the_memory_cap_is_a_memory_verdict(tmp_path):
 
 
 def _with_broken_page(good: bool) -> bytes:
-    """A PDF whose last page object PDFium cannot load (/Type /Template instead of /Page),
-    behind a page of ordinary text if `good`."""
+    """A PDF whose last page PDFium cannot load (the page tree points to a number), behind a
+    page of ordinary text if `good`."""
     from corpus import tiny_pdf
 
     text = b"BT /F1 12 Tf 72 700 Td (Bescheid vom 3. November 2026) Tj ET"
@@ -252,7 +252,7 @@ def _with_broken_page(good: bool) -> bytes:
         2: b"<< /Type /Pages /Kids %s /Count %d >>" % (kids, 2 if good else 1),
         3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R"
            b" /Resources << /Font << /F1 6 0 R >> >> >>",
-        4: b"<< /Type /Template /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R >>",
+        4: b"42",
         5: b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
         6: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"}, info=None)
 

@@ -5,7 +5,8 @@ copy can be read in a tenth of a second. The records keep pdfplumber's shape (ke
 y1, top, bottom, text, fontname, size, matrix; coordinates in points, y0/y1 from the bottom,
 top/bottom from the top of the page as displayed), so the reading logic in pagetext stays as it
 was. A glyph's box is its advance width and the font size from a descent below its baseline, as
-pdfminer measured it; `clipped` says that a clip path hides the glyph's origin.
+pdfminer measured it. Clip paths are not looked at: as with pdfminer, a value a clip cuts off is
+recognised by its run going on past its box (pagetext.values_from_page).
 
 Lines of text are built as pdfplumber did without layout: words are glyphs closer than 3 pt,
 words whose tops lie within 3 pt form one line.
@@ -20,7 +21,7 @@ from functools import cached_property
 X_TOL = 3.0  # pdfplumber's default word and line tolerances, which the anchors were tuned with
 Y_TOL = 3.0
 
-_TEXT, _PATH, _IMAGE, _FORM = 1, 2, 3, 5  # FPDF_PAGEOBJ_*
+_PATH, _IMAGE, _FORM = 2, 3, 5  # FPDF_PAGEOBJ_*
 _MOVETO = 2  # FPDF_SEGMENT_MOVETO
 _ROTATIONS = {0: 0, 1: 90, 2: 180, 3: 270}
 
@@ -87,9 +88,10 @@ class Page:
         the origin bottom left (pdfminer's ctm)."""
         import pypdfium2.raw as raw
 
-        l, b, r, t = self._boxes.mediabox(self.handle, self.index)
+        left, bottom, right, top = self._boxes.mediabox(self.handle, self.index)
         rotation = _ROTATIONS.get(raw.FPDFPage_GetRotation(self.handle.raw), 0)
-        x0, x1, y0, y1 = min(l, r), max(l, r), min(b, t), max(b, t)
+        x0, x1 = min(left, right), max(left, right)
+        y0, y1 = min(bottom, top), max(bottom, top)
         view = {0: (1, 0, 0, 1, -x0, -y0), 90: (0, -1, 1, 0, -y0, x1),
                 180: (-1, 0, 0, -1, x1, y1), 270: (0, 1, -1, 0, y1, -x0)}[rotation]
         w, h = x1 - x0, y1 - y0
@@ -126,29 +128,39 @@ class Page:
         ox, oy = ctypes.c_double(), ctypes.c_double()
         mat = raw.FS_MATRIX()
         view, height = self.view, self.height
+        count = raw.FPDFText_CountChars(tp)
+        codes = _all_text(raw, tp, count)
         out = []
-        for i in range(raw.FPDFText_CountChars(tp)):
-            if raw.FPDFText_IsGenerated(tp, i):
-                continue  # spaces and line ends PDFium adds between words, not drawn
-            code = raw.FPDFText_GetUnicode(tp, i)
+        last = None  # the text object of the glyph before: matrix, size and font are its own
+        for i in range(count):
+            code = codes[i] if codes is not None else 0
+            if code < 0x21 or code >= 0xFFFE:  # GetText shows some codes otherwise: ask for these
+                code = raw.FPDFText_GetUnicode(tp, i)
+                if code in (0x20, 0x0A, 0x0D) and raw.FPDFText_IsGenerated(tp, i):
+                    continue  # spaces and line ends PDFium adds between words, not drawn
+            obj = raw.FPDFText_GetTextObject(tp, i)
+            if not obj:
+                continue
+            key = bytes(obj)  # the object's address
+            if key != last:
+                last = key
+                raw.FPDFText_GetMatrix(tp, i, mat)
+                em = raw.FPDFText_GetFontSize(tp, i)
+                fontname, descent = self._font(raw, obj)
+                m = _mul((mat.a, mat.b, mat.c, mat.d, 0.0, 0.0), view)
+                upright = abs(m[1]) < 1e-6 and abs(m[2]) < 1e-6 and m[0] > 0 and m[3] > 0
             if code == 0 or raw.FPDFText_HasUnicodeMapError(tp, i):
                 text = f"(cid:{code})"  # no text for the glyph: PDFium gives its code, as pdfminer
             else:
                 text = chr(code)
             raw.FPDFText_GetCharOrigin(tp, i, ox, oy)
             raw.FPDFText_GetLooseCharBox(tp, i, box)
-            raw.FPDFText_GetMatrix(tp, i, mat)
-            obj = raw.FPDFText_GetTextObject(tp, i)
-            fontname, descent = self._font(raw, obj)
-            em = raw.FPDFText_GetFontSize(tp, i)
-            m = _mul((mat.a, mat.b, mat.c, mat.d, 0.0, 0.0), view)
-            upright = abs(m[1]) < 1e-6 and abs(m[2]) < 1e-6 and m[0] > 0 and m[3] > 0
             x, y = _apply(view, ox.value, oy.value)
             if upright:
                 size = em * m[3]
-                x0, x1 = x, x + (box.right - box.left) * view[0] + (box.top - box.bottom) * view[2]
-                if x1 < x0 or abs(view[2]) > 0.5:  # a rotated view: the box's other side
-                    x1 = x + max(box.right - box.left, box.top - box.bottom)
+                # the advance: the loose box's width, or its height on a page shown turned by 90°
+                x0 = x
+                x1 = x + (box.right - box.left if abs(view[0]) > 0.5 else box.top - box.bottom)
                 y0 = y + descent * size
                 y1 = y0 + size
             else:  # rotated text: the loose box as displayed
@@ -166,7 +178,7 @@ class Page:
     def _font(self, raw, obj) -> tuple[str, float]:
         """The base font name and descent (in em) of a text object's font, cached per font."""
         font = raw.FPDFTextObj_GetFont(obj)
-        key = ctypes.cast(font, ctypes.c_void_p).value if font else None
+        key = bytes(font) if font else None
         if key not in self._fonts:
             name, descent = "", -0.2
             if font:
@@ -222,7 +234,7 @@ class Page:
 
     def _shape(self, pts: list, fill: bool) -> dict:
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-        if len(pts) == 2:
+        if len(pts) == 2 or (len(pts) == 3 and pts[2] == pts[0]):  # m l, or m l h
             kind = "line"
         elif len(pts) == 5 and pts[0] == pts[4] and len(set(xs)) <= 2 and len(set(ys)) <= 2:
             kind = "rect"
@@ -246,6 +258,17 @@ class Page:
             self._handle.close()
             self._handle = None
         self._closed = True
+
+
+def _all_text(raw, tp, count: int) -> list[int] | None:
+    """The code points of all glyphs in one call, or None where the text does not map one to
+    one (a character beyond the BMP takes two UTF-16 units)."""
+    buf = ctypes.create_string_buffer((count + 1) * 2)
+    got = raw.FPDFText_GetText(tp, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    codes = list(memoryview(buf.raw[:max(got - 1, 0) * 2]).cast("H"))  # UTF-16LE, little-endian host
+    if len(codes) != count or any(0xD800 <= c < 0xE000 for c in codes):
+        return None
+    return codes
 
 
 def pages(doc, data: bytes, count: int) -> list[Page]:
@@ -359,8 +382,7 @@ def _words(chars: list[dict]) -> list[dict]:
     text direction, glyphs sorted along it, split at blanks and gaps."""
     words = []
     for upright, group in itertools.groupby(chars, key=lambda c: c["upright"]):
-        across, along = ("top", "x0") if upright else ("x0", "top")
-        for line in _cluster(list(group), across):
+        for line in _cluster(list(group), "top" if upright else "x0"):
             line.sort(key=(lambda c: c["x0"]) if upright else (lambda c: (c["top"], c["bottom"])))
             current: list[dict] = []
             for c in line:
