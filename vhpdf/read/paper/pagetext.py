@@ -325,10 +325,16 @@ def mark_runs(chars: list[dict]) -> None:
 
 
 def _cut_off(chars: Glyphs, rect: Rect, label_bases: list[float]) -> bool:
-    """Text drawn just below a box, not printed by the layout: a value the box clips."""
+    """Text drawn just below a box, not printed by the layout: a value the box clips.
+    `label_bases` (sorted): the baselines of the printed labels, which are not such text."""
     below = Rect(rect.x, rect.y - 2 * LINE_H, rect.w, 2 * LINE_H - 0.5)
-    return any(c["text"].strip() and all(abs(_origin(c)[1] - b) > 0.6 for b in label_bases)
-               for c in chars.inside(below))
+    for c in chars.inside(below):
+        if c["text"].strip():
+            y = _origin(c)[1]
+            i = bisect.bisect_left(label_bases, y - 0.6)
+            if not (i < len(label_bases) and label_bases[i] <= y + 0.6):
+                return True
+    return False
 
 
 def page_anchors(layout: Layout, page: int, lines: list[dict], shapes: list[dict]) -> Transform:
@@ -436,11 +442,15 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     # the same bounds as Glyphs.inside, computed once per widget instead of once per glyph
     bounds = [(w.field.name, r.x - TOL, r.x + r.w + TOL, r.y - TOL, r.y + r.h + TOL)
               for w in text_widgets for r in (tr.rect(w.rect),)]
+    bands: dict[int, list] = {}  # 10 pt bands of height -> the boxes reaching into them, in order
+    for b in bounds:
+        for k in range(int(b[3] // 10), int(b[4] // 10) + 1):
+            bands.setdefault(k, []).append(b)
     owner: dict[int, str] = {}  # run -> the field whose box its first glyph is in
     for c in chars:
         if c["run"] not in owner and c["text"].strip():
             x, y = _origin(c)
-            hit = next((name for name, x0, x1, y0, y1 in bounds
+            hit = next((name for name, x0, x1, y0, y1 in bands.get(int(y // 10), ())
                         if x0 <= x <= x1 and y0 <= y <= y1), None)
             if hit is not None:
                 owner[c["run"]] = hit
@@ -451,7 +461,7 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     marks = Marks(chars + page.shapes)
     glyphs = Glyphs(chars)
     widgets = [w for w in layout.widgets if w.page == index]
-    label_bases = [t.y * tr.sy + tr.ty for t in layout.texts if t.page == index]
+    label_bases = sorted(t.y * tr.sy + tr.ty for t in layout.texts if t.page == index)
 
     def read_text(w: Widget) -> None:
         f, rect = w.field, tr.rect(w.rect)
