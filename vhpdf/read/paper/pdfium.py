@@ -127,7 +127,12 @@ class Page:
         box = raw.FS_RECTF()
         ox, oy = ctypes.c_double(), ctypes.c_double()
         mat = raw.FS_MATRIX()
+        p_box, p_ox, p_oy, p_mat = ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy), ctypes.byref(mat)
+        text_object, map_error = raw.FPDFText_GetTextObject, raw.FPDFText_HasUnicodeMapError
+        char_origin, loose_box = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetLooseCharBox
         view, height = self.view, self.height
+        a, b, c, d, e, f = view
+        turned = abs(a) < 0.5  # shown turned by 90°: a glyph's advance is its loose box's height
         count = raw.FPDFText_CountChars(tp)
         codes = _all_text(raw, tp, count)
         out = []
@@ -138,40 +143,41 @@ class Page:
                 code = raw.FPDFText_GetUnicode(tp, i)
                 if code in (0x20, 0x0A, 0x0D) and raw.FPDFText_IsGenerated(tp, i):
                     continue  # spaces and line ends PDFium adds between words, not drawn
-            obj = raw.FPDFText_GetTextObject(tp, i)
+            obj = text_object(tp, i)
             if not obj:
                 continue
             key = bytes(obj)  # the object's address
             if key != last:
                 last = key
-                raw.FPDFText_GetMatrix(tp, i, mat)
+                raw.FPDFText_GetMatrix(tp, i, p_mat)
                 em = raw.FPDFText_GetFontSize(tp, i)
                 fontname, descent = self._font(raw, obj)
                 m = _mul((mat.a, mat.b, mat.c, mat.d, 0.0, 0.0), view)
                 upright = abs(m[1]) < 1e-6 and abs(m[2]) < 1e-6 and m[0] > 0 and m[3] > 0
-            if code == 0 or raw.FPDFText_HasUnicodeMapError(tp, i):
+                size = em * m[3]
+            if code == 0 or map_error(tp, i):
                 text = f"(cid:{code})"  # no text for the glyph: PDFium gives its code, as pdfminer
             else:
                 text = chr(code)
-            raw.FPDFText_GetCharOrigin(tp, i, ox, oy)
-            raw.FPDFText_GetLooseCharBox(tp, i, box)
-            x, y = _apply(view, ox.value, oy.value)
+            char_origin(tp, i, p_ox, p_oy)
+            loose_box(tp, i, p_box)
+            px, py = ox.value, oy.value
+            x, y = px * a + py * c + e, px * b + py * d + f
             if upright:
-                size = em * m[3]
-                # the advance: the loose box's width, or its height on a page shown turned by 90°
                 x0 = x
-                x1 = x + (box.right - box.left if abs(view[0]) > 0.5 else box.top - box.bottom)
+                x1 = x + (box.top - box.bottom if turned else box.right - box.left)
                 y0 = y + descent * size
                 y1 = y0 + size
+                glyph_size = size
             else:  # rotated text: the loose box as displayed
-                corners = [_apply(view, px, py) for px in (box.left, box.right)
-                           for py in (box.bottom, box.top)]
+                corners = [_apply(view, cx, cy) for cx in (box.left, box.right)
+                           for cy in (box.bottom, box.top)]
                 x0, x1 = min(p[0] for p in corners), max(p[0] for p in corners)
                 y0, y1 = min(p[1] for p in corners), max(p[1] for p in corners)
-                size = x1 - x0 if abs(m[1]) > abs(m[0]) else y1 - y0
-            out.append({"object_type": "char", "text": text, "fontname": fontname, "size": size,
-                        "x0": x0, "x1": x1, "y0": y0, "y1": y1, "top": height - y1,
-                        "bottom": height - y0, "doctop": height - y1, "upright": upright,
+                glyph_size = x1 - x0 if abs(m[1]) > abs(m[0]) else y1 - y0
+            out.append({"object_type": "char", "text": text, "fontname": fontname,
+                        "size": glyph_size, "x0": x0, "x1": x1, "y0": y0, "y1": y1,
+                        "top": height - y1, "bottom": height - y0, "upright": upright,
                         "matrix": (m[0], m[1], m[2], m[3], x, y)})
         return out
 
