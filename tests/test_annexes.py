@@ -209,8 +209,8 @@ def test_large_image_page_is_rendered_within_bounded_memory():
 
 
 def test_footer_sniff_failing_keeps_the_first_verdict(form):
-    """The sniff behind a cover letter is a second look (pypdf): a file it cannot parse, though
-    pdfminer read its first pages, keeps 'kein Formular' instead of becoming 'beschädigt'."""
+    """The sniff behind a cover letter is a second look: a file it cannot open keeps the
+    verdict of the first pages ('kein Formular') instead of becoming 'beschädigt'."""
     from vhpdf.read.paper.pages import footer_start, open_for_sniff
 
     assert footer_start(open_for_sniff(b"%PDF-1.7\nkein Seitenbaum\n%%EOF\n"), form) == (None, 0)
