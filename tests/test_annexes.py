@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -139,18 +140,20 @@ def test_page_without_mediabox(request_pdf):
 
 
 def test_page_reader_failures_name_a_cause_and_memory_stays_memory():
-    from pdfminer.psparser import PSEOF
-    from pdfplumber.utils.exceptions import PdfminerException
+    import pypdfium2
 
     from vhpdf.read.paper.pages import page_error
 
-    assert str(page_error(PdfminerException(PSEOF("Unexpected EOF")))) == (
-        "Die Seiten der PDF-Datei sind beschädigt und nicht lesbar (der Inhalt endet vorzeitig).")
+    with pytest.raises(pypdfium2.PdfiumError) as damaged:  # PDFium's own error for a broken file
+        pypdfium2.PdfDocument(b"%PDF-1.7\n1 0 obj <<\n%%EOF\n")
+    assert str(page_error(damaged.value)) == (
+        "Die Seiten der PDF-Datei sind beschädigt und nicht lesbar (Syntaxfehler in den PDF-Objekten).")
+    assert "PdfiumError" not in str(page_error(pypdfium2.PdfiumError("Failed to load page.")))
     assert page_error(TypeError("'NoneType' object is not iterable")).kind is ErrorKind.DAMAGED
     assert "TypeError" not in str(page_error(TypeError("x")))
     with pytest.raises(MemoryError):
-        page_error(PdfminerException(MemoryError()))
-    assert page_error(PdfminerException(RecursionError())).kind is ErrorKind.LIMIT
+        page_error(RuntimeError(MemoryError()))
+    assert page_error(RuntimeError(RecursionError())).kind is ErrorKind.LIMIT
 
 
 def test_huge_image_page_is_not_rendered_for_ocr():
@@ -206,8 +209,81 @@ def test_large_image_page_is_rendered_within_bounded_memory():
 
 
 def test_footer_sniff_failing_keeps_the_first_verdict(form):
-    """The sniff behind a cover letter is a second look (pypdf): a file it cannot parse, though
-    pdfminer read its first pages, keeps 'kein Formular' instead of becoming 'beschädigt'."""
+    """The sniff behind a cover letter is a second look: a file it cannot open keeps the
+    verdict of the first pages ('kein Formular') instead of becoming 'beschädigt'."""
     from vhpdf.read.paper.pages import footer_start, open_for_sniff
 
     assert footer_start(open_for_sniff(b"%PDF-1.7\nkein Seitenbaum\n%%EOF\n"), form) == (None, 0)
+
+
+def test_page_beyond_the_memory_cap_is_a_memory_verdict(tmp_path):
+    """A page whose content inflates past the worker's address-space cap: PDFium (C++) aborts
+    where an allocation fails, and the file is reported as over the memory limit, as a
+    MemoryError in Python code was, not as a crash."""
+    import zlib
+
+    from corpus import tiny_pdf
+
+    packer = zlib.compressobj(1)
+    block = b"q Q\n" * 2**18  # 1 MB of page content, 400 times
+    content = b"".join([packer.compress(block) for _ in range(400)] + [packer.flush()])
+    path = tmp_path / "riesenseite.pdf"
+    path.write_bytes(tiny_pdf({
+        1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        4: b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream"},
+        info=None))
+    out = _run("check", "--speicher", "300", "--format", "json", path)
+    assert out.exit_code == 1, out.output
+    (row,) = json.loads(out.output)
+    assert row["status"] == "unlesbar", row
+    assert row["error"] == "Die Datei braucht beim Lesen mehr Speicher als erlaubt (Speichergrenze)."
+
+
+def _with_broken_page(good: bool) -> bytes:
+    """A PDF whose last page PDFium cannot load (the page tree points to a number), behind a
+    page of ordinary text if `good`."""
+    from corpus import tiny_pdf
+
+    text = b"BT /F1 12 Tf 72 700 Td (Bescheid vom 3. November 2026) Tj ET"
+    kids = b"[3 0 R 4 0 R]" if good else b"[4 0 R]"
+    return tiny_pdf({
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids %s /Count %d >>" % (kids, 2 if good else 1),
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R"
+           b" /Resources << /Font << /F1 6 0 R >> >> >>",
+        4: b"42",
+        5: b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
+        6: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"}, info=None)
+
+
+def test_a_page_that_cannot_be_loaded_shows_nothing_unless_none_can():
+    """A broken page beside readable ones is a page without the form (pdfminer skipped it
+    too); a document none of whose pages can be loaded is damaged, not 'kein Formular'."""
+    some = verdict(_with_broken_page(True))
+    assert some.status is Status.UNLESBAR and some.error_kind is ErrorKind.NO_FORM, some.error
+    none = verdict(_with_broken_page(False))
+    assert none.status is Status.UNLESBAR and none.error_kind is ErrorKind.DAMAGED, none.error
+    assert none.error == ("Die Seiten der PDF-Datei sind beschädigt und nicht lesbar "
+                          "(ein Objekt der Datei ist fehlerhaft aufgebaut).")
+
+
+def test_printed_copy_with_an_inherited_mediabox_is_read(request_pdf):
+    """PDFium gives a page the size of its page tree's MediaBox; vhpdf reads the copy alike."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, FloatObject, NameObject
+
+    from vhpdf.read.extract import read_pdf
+    from vhpdf.write.flatten import flatten
+
+    flat = flatten(request_pdf)[0]
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(flat)))
+    for page in writer.pages:
+        box = page.pop(NameObject("/MediaBox"))
+    writer.root_object["/Pages"].get_object()[NameObject("/MediaBox")] = ArrayObject(
+        FloatObject(v) for v in box)
+    out = io.BytesIO()
+    writer.write(out)
+    inherited, direct = read_pdf(out.getvalue()), read_pdf(flat)
+    assert inherited.source == "seitentext"
+    assert inherited.values == direct.values and inherited.uncertain == direct.uncertain

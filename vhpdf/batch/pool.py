@@ -250,6 +250,10 @@ def _crash_message(exitcode: int | None, cpu_limit: str) -> tuple[str, ErrorKind
         return cpu_limit, ErrorKind.TIMEOUT
     if exitcode is not None and exitcode == -signal.SIGKILL:
         return text("stapel.speichermangel"), ErrorKind.MEMORY
+    if exitcode is not None and exitcode == -signal.SIGABRT:
+        # PDFium (page reading, C++) aborts where an allocation fails, as under the worker's
+        # address-space cap; Python code would have raised MemoryError instead
+        return text("stapel.speichergrenze"), ErrorKind.MEMORY
     if exitcode is not None and exitcode < 0:
         how = text("stapel.absturz_signal", nummer=-exitcode)
     else:

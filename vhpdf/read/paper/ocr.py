@@ -1,6 +1,6 @@
 """Scanned copies: image pages read with Tesseract (German) inside the known layout.
 
-Each image page is rendered (pypdfium2, shipped with pdfplumber), deskewed by the projection
+Each image page is rendered (pypdfium2, as the page text is read), deskewed by the projection
 profile of its printed lines, and aligned to the layout by matching the printed frames (box edges
 and rules) to the page's dark rows and columns. Checkboxes and radio buttons are judged by the ink
 inside their boxes; text fields are cropped, cleaned of frame lines and read with one Tesseract

@@ -14,7 +14,6 @@ from vhpdf.form.definition import FieldType, FormDefinition, Value
 from vhpdf.form.identity import PageInfo, parse_footer
 from vhpdf.form.layout import compute_layout
 from vhpdf.form.messages import text
-from vhpdf.pdf.pypdf_compat import pdf_reader
 from vhpdf.read.errors import DamagedError, ExtractError, LimitError
 from vhpdf.read.paper.pagetext import (
     Decoding,
@@ -89,7 +88,7 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
     Pages with text are read from the text (source `seitentext`); pages without text are
     image pages and go to OCR (source `ocr`), imported only when needed. Only the first
     `search_pages` pages are opened. When they do not show the form, the text of the first
-    SNIFF_PAGES pages is sniffed for its footer (pypdf, cheap), and the pages from the first
+    SNIFF_PAGES pages is sniffed for its footer (plain text, cheap), and the pages from the first
     footer on are read (a request behind a cover letter); NotReadableError says that the form
     was not found on the pages searched, when the document has more. A failure of the page
     readers becomes a DamagedError or LimitError with a German cause; a MemoryError inside them
@@ -99,10 +98,15 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
         found = _read_pages(data, form)
         if found is not None:
             return found
-        reader = open_for_sniff(data)
-        start, total = footer_start(reader, form)
-        if start:
-            found = _read_pages(_pages_from(reader, start, search_pages(form)), form)
+        doc = open_for_sniff(data)
+        try:
+            start, total = footer_start(doc, form)
+            copy = _pages_from(doc, start, search_pages(form)) if start else None
+        finally:
+            if doc is not None:
+                doc.close()
+        if start and copy:
+            found = _read_pages(copy, form)
             if found is not None:
                 found.notes.insert(0, text("lesen.ersuchen_ab_seite", seite=start + 1))
                 return found
@@ -116,30 +120,27 @@ def read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
 
 
 def open_for_sniff(data: bytes):
-    """A pypdf reader for the footer sniff, or None where pypdf cannot open the file."""
-    import io
+    """The PDFium document for the footer sniff, or None where PDFium cannot open the file."""
+    from vhpdf.read.paper.pdfium import open_document
 
     try:
-        return pdf_reader(io.BytesIO(data))
+        return open_document(data)
     except (MemoryError, RecursionError):
         raise
     except Exception:  # noqa: BLE001 - the sniff is a second look: its failure keeps the first verdict
         return None
 
 
-def footer_start(reader, form: FormDefinition) -> tuple[int | None, int]:
+def footer_start(doc, form: FormDefinition) -> tuple[int | None, int]:
     """The first of the first SNIFF_PAGES pages whose text shows this form's footer (None: none),
-    and the page count. pypdf's text of a page is cheap beside pdfplumber's layout analysis;
-    a page it cannot read is taken as not showing the footer."""
-    try:
-        total = len(reader.pages) if reader is not None else 0
-    except (MemoryError, RecursionError):
-        raise
-    except Exception:  # noqa: BLE001 - as in open_for_sniff
+    and the page count. PDFium's plain text of a page costs a millisecond or two, without the
+    glyph records; a page it cannot load is taken as not showing the footer."""
+    if doc is None:
         return None, 0
+    total = len(doc)
     for i in range(min(total, SNIFF_PAGES)):
         try:
-            info = parse_footer(" ".join((reader.pages[i].extract_text() or "").split()))
+            info = parse_footer(" ".join(_page_text(doc, i).split()))
         except (MemoryError, RecursionError):
             raise
         except Exception:  # noqa: BLE001, S112 - a damaged page of a cover letter or annex
@@ -149,22 +150,36 @@ def footer_start(reader, form: FormDefinition) -> tuple[int | None, int]:
     return None, total
 
 
-def _pages_from(reader, start: int, count: int) -> bytes:
+def _page_text(doc, index: int) -> str:
+    page = doc[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            return textpage.get_text_range()
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+
+
+def _pages_from(doc, start: int, count: int) -> bytes:
     """A PDF of `count` pages from page index `start` on (the form behind a cover letter)."""
     import io
 
-    from pypdf import PdfWriter
+    import pypdfium2 as pdfium
 
-    writer = PdfWriter()
-    for page in reader.pages[start:start + count]:
-        writer.add_page(page)
-    out = io.BytesIO()
-    writer.write(out)
+    copy = pdfium.PdfDocument.new()
+    try:
+        copy.import_pages(doc, pages=list(range(start, min(start + count, len(doc)))))
+        out = io.BytesIO()
+        copy.save(out)
+    finally:
+        copy.close()
     return out.getvalue()
 
 
 def _causes(exc: BaseException):
-    """The exception and what it wraps (pdfplumber wraps pdfminer's errors in PdfminerException)."""
+    """The exception and what it wraps (its cause, context and exception arguments)."""
     seen: list[BaseException] = []
     todo: list[BaseException | None] = [exc]
     while todo and len(seen) < 20:
@@ -176,12 +191,19 @@ def _causes(exc: BaseException):
     return seen
 
 
+# PDFium's load errors (FPDF_ERR_*) -> the cause named to the user
+_PDFIUM_CAUSES = {2: "lesen.ursache_ende",  # FILE: the data could not be read through
+                  3: "lesen.ursache_syntax",  # FORMAT: not a PDF or damaged
+                  4: "lesen.ursache_unbekannt",  # PASSWORD: encrypted beyond what was opened
+                  5: "lesen.ursache_unbekannt",  # SECURITY: an unsupported security handler
+                  6: "lesen.ursache_aufbau"}  # PAGE: a page that cannot be loaded
+
+
 def page_error(exc: Exception) -> ExtractError:
     """The German verdict for an exception of the page readers; re-raises a wrapped MemoryError."""
-    from pdfminer.pdfdocument import PDFNoValidXRef
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.pdftypes import PDFException, PDFNotImplementedError, PDFObjectNotFound, PDFTypeError, PDFValueError
-    from pdfminer.psparser import PSEOF, PSException, PSSyntaxError, PSTypeError
+    from pypdfium2 import PdfiumError
+
+    from vhpdf.read.paper.pdfium import PageSizeError
 
     causes = _causes(exc)
 
@@ -192,42 +214,22 @@ def page_error(exc: Exception) -> ExtractError:
         raise MemoryError from None  # the worker is replaced and the file reported as too large
     if some(RecursionError):
         return LimitError(text("lesen.zu_tief"))
-    # most specific first: PDFNoValidXRef is a PDFSyntaxError, PSEOF a PSException
-    if some(PSEOF):
-        cause = "lesen.ursache_ende"
-    elif some(PDFNoValidXRef, PDFObjectNotFound):
-        cause = "lesen.ursache_querverweise"
-    elif some(PDFSyntaxError, PSSyntaxError, PSTypeError, PDFTypeError, PDFValueError):
-        cause = "lesen.ursache_syntax"
-    elif some(PDFNotImplementedError, PSException, PDFException):
-        cause = "lesen.ursache_unbekannt"
+    if some(PageSizeError):
+        cause = "lesen.ursache_mediabox"
+    elif some(PdfiumError):
+        code = next(c.err_code for c in causes if isinstance(c, PdfiumError))
+        cause = _PDFIUM_CAUSES.get(code or 0, "lesen.ursache_aufbau")
     else:
         cause = "lesen.ursache_aufbau"
     return DamagedError(text("lesen.seiten_beschaedigt", fehler=text(cause)))
 
 
 def _open(data: bytes, form: FormDefinition):
-    """The document and its first `search_pages` pages, nothing beyond (pdfplumber's own page
-    list would walk the whole page tree); a page without a usable size (MediaBox) is damage."""
-    import io
+    """The document and its first `search_pages` pages (each loaded when first used)."""
+    from vhpdf.read.paper import pdfium
 
-    import pdfplumber
-    from pdfminer.pdfpage import PDFPage
-    from pdfplumber.page import Page
-
-    pdf = pdfplumber.open(io.BytesIO(data))
-    pages, top = [], 0.0
-    try:
-        for number, obj in zip(range(1, search_pages(form) + 1), PDFPage.create_pages(pdf.doc)):
-            pages.append(Page(pdf, obj, page_number=number, initial_doctop=top))
-            top += float(pages[-1].height)
-    except Exception as exc:  # noqa: BLE001 - reading a page's boxes
-        if any(isinstance(c, MemoryError | RecursionError) for c in _causes(exc)):
-            raise
-        if any(isinstance(c, TypeError) for c in _causes(exc)):
-            raise DamagedError(text("lesen.seiten_beschaedigt", fehler=text("lesen.ursache_mediabox"))) from None
-        raise
-    return pdf, pages
+    doc = pdfium.open_document(data)
+    return doc, pdfium.pages(doc, data, search_pages(form))
 
 
 def _read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
@@ -235,6 +237,9 @@ def _read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
     try:
         found = _find_form_pages(pdf_pages, data, form)
         if found is None:
+            tried = [p for p in pdf_pages if p.tried]
+            if tried and all(p.error for p in tried):  # not a page could be loaded: damage
+                raise tried[0].error
             return None
         known = list(found.info_of)
         first = found.info_of[known[0]]
@@ -250,7 +255,7 @@ def _read_pages(data: bytes, form: FormDefinition) -> PageRead | None:
     finally:
         for page in pdf_pages:
             page.close()
-        pdf.stream.close()
+        pdf.close()
     notes += _doubts(form, persons, decoding, values, sources, uncertain)
     missing = [p + 1 for p in range(layout.pages) if p not in seen_pages]
     if missing:

@@ -3,7 +3,7 @@
 A printed-to-PDF or flattened copy keeps what the widgets showed as ordinary page content. The
 layout that drew the form (layout.compute_layout) says where every value was; the printed footer
 names form, version and page count, and the printed labels serve as anchors to correct any
-scaling or shift a printing program introduced. Text is read with pdfplumber.
+scaling or shift a printing program introduced. Pages are read with PDFium (pdfium.py).
 
 Multi-line values: the appearance wraps greedily, so a line break is taken as a typed newline
 exactly when the next line's first word would still have fitted on the line before; otherwise it
@@ -325,10 +325,16 @@ def mark_runs(chars: list[dict]) -> None:
 
 
 def _cut_off(chars: Glyphs, rect: Rect, label_bases: list[float]) -> bool:
-    """Text drawn just below a box, not printed by the layout: a value the box clips."""
+    """Text drawn just below a box, not printed by the layout: a value the box clips.
+    `label_bases` (sorted): the baselines of the printed labels, which are not such text."""
     below = Rect(rect.x, rect.y - 2 * LINE_H, rect.w, 2 * LINE_H - 0.5)
-    return any(c["text"].strip() and all(abs(_origin(c)[1] - b) > 0.6 for b in label_bases)
-               for c in chars.inside(below))
+    for c in chars.inside(below):
+        if c["text"].strip():
+            y = _origin(c)[1]
+            i = bisect.bisect_left(label_bases, y - 0.6)
+            if not (i < len(label_bases) and label_bases[i] <= y + 0.6):
+                return True
+    return False
 
 
 def page_anchors(layout: Layout, page: int, lines: list[dict], shapes: list[dict]) -> Transform:
@@ -385,13 +391,15 @@ FOOTER_WITHIN = 3  # the form's first footer is on one of the first pages (a cov
 
 
 def read_text_pages(pages: list, form: FormDefinition) -> tuple[list[PageInfo], list, list[int]]:
-    """Footer info and text lines for pdfplumber pages, and the pages that look like images
+    """Footer info and text lines for pages (pdfium.Page), and the pages that look like images
     (scans, or text a printer driver turned into outlines: read by OCR).
 
     Stops after FOOTER_WITHIN pages that all have text but none this form's footer: such a
-    document cannot be this form. Pages without the footer are released at once (pdfplumber
-    caches every object it parsed), so memory stays at about one page.
+    document cannot be this form. Pages without the footer are released at once, so memory
+    stays at about one page.
     """
+    from vhpdf.read.paper.pdfium import crop, extract_text, text_lines
+
     infos: list[PageInfo] = []
     all_lines: list = []
     image_like: list[int] = []
@@ -401,16 +409,17 @@ def read_text_pages(pages: list, form: FormDefinition) -> tuple[list[PageInfo], 
         info, lines = PageInfo(), []
         chars = page.chars
         if chars:  # the footer strip first: pages of other documents cost little
-            height = float(page.height)
-            strip = page.crop((0, height * 0.9, float(page.width), height), strict=False)
-            info = parse_footer(" ".join((strip.extract_text() or "").split()))
+            width, height = page.width, page.height
+            strip = crop(chars, 0, height * 0.9, width, height)
+            info = parse_footer(" ".join(extract_text(strip).split()))
         if info.form_id:
             if info.page_no in (1, None):
-                page = page.filter(_not_check_button)
-            lines = page.extract_text_lines(return_chars=True)
-            info = footer_of(lines, float(page.height))
-        elif (len(chars) < 20 and (page.images or len(page.curves) > 200)
-              and float(page.width) * float(page.height) <= MAX_SCAN_AREA):
+                chars = [c for c in chars if _not_check_button(c)]
+            lines = text_lines(chars)
+            info = footer_of(lines, page.height)
+        elif (len(chars) < 20
+              and (page.images or sum(s["object_type"] == "curve" for s in page.shapes) > 200)
+              and page.width * page.height <= MAX_SCAN_AREA):
             image_like.append(i)
         if not info.form_id:
             pages[i].close()
@@ -422,10 +431,8 @@ def read_text_pages(pages: list, form: FormDefinition) -> tuple[list[PageInfo], 
 def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lines: list,
                      values: dict[str, Value], uncertain: list[str], decoding: Decoding,
                      notes: list[str]) -> None:
-    """Fill `values` with what page `index` (pdfplumber page) shows in its widgets."""
-    height = float(page.height)
-    shapes = [dict(o, y0=height - o["bottom"], y1=height - o["top"])
-              for o in page.rects + page.curves]
+    """Fill `values` with what page `index` (pdfium.Page) shows in its widgets."""
+    shapes = [o for o in page.shapes if o["object_type"] != "line"]
     tr = page_anchors(layout, index, lines, shapes)
     chars = [dict(c, text=decoding.char(c), doubtful=decoding.doubtful(c),
                   undecodable=decoding.undecodable(c)) for c in page.chars]
@@ -435,11 +442,15 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     # the same bounds as Glyphs.inside, computed once per widget instead of once per glyph
     bounds = [(w.field.name, r.x - TOL, r.x + r.w + TOL, r.y - TOL, r.y + r.h + TOL)
               for w in text_widgets for r in (tr.rect(w.rect),)]
+    bands: dict[int, list] = {}  # 10 pt bands of height -> the boxes reaching into them, in order
+    for b in bounds:
+        for k in range(int(b[3] // 10), int(b[4] // 10) + 1):
+            bands.setdefault(k, []).append(b)
     owner: dict[int, str] = {}  # run -> the field whose box its first glyph is in
     for c in chars:
         if c["run"] not in owner and c["text"].strip():
             x, y = _origin(c)
-            hit = next((name for name, x0, x1, y0, y1 in bounds
+            hit = next((name for name, x0, x1, y0, y1 in bands.get(int(y // 10), ())
                         if x0 <= x <= x1 and y0 <= y <= y1), None)
             if hit is not None:
                 owner[c["run"]] = hit
@@ -447,17 +458,16 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     for c in chars:
         if (name := owner.get(c["run"])) is not None:
             owned.setdefault(name, []).append(c)
-    marks = Marks(chars + [dict(o, y0=height - o["bottom"], y1=height - o["top"])
-                           for o in page.curves + page.rects + page.lines])
+    marks = Marks(chars + page.shapes)
     glyphs = Glyphs(chars)
     widgets = [w for w in layout.widgets if w.page == index]
-    label_bases = [t.y * tr.sy + tr.ty for t in layout.texts if t.page == index]
+    label_bases = sorted(t.y * tr.sy + tr.ty for t in layout.texts if t.page == index)
 
     def read_text(w: Widget) -> None:
         f, rect = w.field, tr.rect(w.rect)
         nxt = [o.rect.x for o in widgets if o.rect.x > w.rect.x + w.rect.w
                and o.rect.y < w.rect.y + w.rect.h and o.rect.y + o.rect.h > w.rect.y]
-        right = tr.rect(Rect(min(nxt, default=float(page.width)) - 1, 0, 0, 0)).x
+        right = tr.rect(Rect(min(nxt, default=page.width) - 1, 0, 0, 0)).x
 
         def mine(c: dict) -> bool:  # not another field's run
             return owner.get(c["run"], f.name) == f.name

@@ -1,0 +1,433 @@
+"""A copy's pages as PDFium (pypdfium2) sees them: glyph and shape records for the page readers.
+
+PDFium interprets a page some twenty times faster than pdfminer, which decides whether a printed
+copy can be read in a tenth of a second. The records keep pdfplumber's shape (keys x0, x1, y0,
+y1, top, bottom, text, fontname, size, matrix; coordinates in points, y0/y1 from the bottom,
+top/bottom from the top of the page as displayed), so the reading logic in pagetext stays as it
+was. A glyph's box is its advance width and the font size from a descent below its baseline, as
+pdfminer measured it. Clip paths are not looked at: as with pdfminer, a value a clip cuts off is
+recognised by its run going on past its box (pagetext.values_from_page).
+
+Lines of text are built as pdfplumber did without layout: words are glyphs closer than 3 pt,
+words whose tops lie within 3 pt form one line.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+from functools import cached_property
+
+X_TOL = 3.0  # pdfplumber's default word and line tolerances, which the anchors were tuned with
+Y_TOL = 3.0
+
+_PATH, _IMAGE, _FORM = 2, 3, 5  # FPDF_PAGEOBJ_*
+_MOVETO = 2  # FPDF_SEGMENT_MOVETO
+_ROTATIONS = {0: 0, 1: 90, 2: 180, 3: 270}
+
+
+class PageSizeError(Exception):
+    """A page without a usable size (MediaBox)."""
+
+
+def open_document(data: bytes):
+    """The PDFium document of `data` (kept alive by the returned object)."""
+    import pypdfium2 as pdfium
+
+    return pdfium.PdfDocument(data)
+
+
+def _mul(m: tuple, n: tuple) -> tuple:
+    """The matrix m then n (PDF order: a point is transformed by m first)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F)
+
+
+def _apply(m: tuple, x: float, y: float) -> tuple[float, float]:
+    return x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5]
+
+
+class Page:
+    """One page, loaded on first use: its size, glyphs, shapes and images. `close` releases
+    PDFium's page at once; a closed page is not loaded again."""
+
+    def __init__(self, doc, index: int, boxes: _Boxes):
+        self.doc, self.index, self._boxes = doc, index, boxes
+        self._handle = None
+        self._closed = False
+        self._fonts: dict = {}
+        self.error: Exception | None = None  # why the page could not be loaded
+        self.tried = False  # whether loading was attempted
+
+    @property
+    def handle(self):
+        if self._handle is None:
+            if self._closed:
+                raise ValueError("page closed")
+            self._handle = self.doc[self.index]
+        return self._handle
+
+    def _loaded(self) -> bool:
+        """Load the page; False (and `error` set) if PDFium cannot, e.g. a broken page object:
+        such a page shows nothing, as pdfminer skipped it."""
+        from pypdfium2 import PdfiumError
+
+        self.tried = True
+        try:
+            self.handle  # noqa: B018 - loads it
+        except PdfiumError as exc:
+            self.error = exc
+            return False
+        return True
+
+    @cached_property
+    def _geometry(self) -> tuple[float, float, tuple]:
+        """Width and height as displayed, and the map PDF user space -> displayed page with
+        the origin bottom left (pdfminer's ctm)."""
+        import pypdfium2.raw as raw
+
+        left, bottom, right, top = self._boxes.mediabox(self.handle, self.index)
+        rotation = _ROTATIONS.get(raw.FPDFPage_GetRotation(self.handle.raw), 0)
+        x0, x1 = min(left, right), max(left, right)
+        y0, y1 = min(bottom, top), max(bottom, top)
+        view = {0: (1, 0, 0, 1, -x0, -y0), 90: (0, -1, 1, 0, -y0, x1),
+                180: (-1, 0, 0, -1, x1, y1), 270: (0, 1, -1, 0, y1, -x0)}[rotation]
+        w, h = x1 - x0, y1 - y0
+        if rotation in (90, 270):
+            w, h = h, w
+        return w, h, tuple(float(v) for v in view)
+
+    @property
+    def width(self) -> float:
+        return self._geometry[0]
+
+    @property
+    def height(self) -> float:
+        return self._geometry[1]
+
+    @property
+    def view(self) -> tuple:
+        return self._geometry[2]
+
+    @cached_property
+    def chars(self) -> list[dict]:
+        import pypdfium2.raw as raw
+
+        if not self._loaded():
+            return []
+        textpage = self.handle.get_textpage()
+        try:
+            return self._chars(raw, textpage.raw)
+        finally:
+            textpage.close()
+
+    def _chars(self, raw, tp) -> list[dict]:
+        box = raw.FS_RECTF()
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        mat = raw.FS_MATRIX()
+        p_box, p_ox, p_oy, p_mat = ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy), ctypes.byref(mat)
+        text_object, map_error = raw.FPDFText_GetTextObject, raw.FPDFText_HasUnicodeMapError
+        char_origin, loose_box = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetLooseCharBox
+        view, height = self.view, self.height
+        a, b, c, d, e, f = view
+        turned = abs(a) < 0.5  # shown turned by 90°: a glyph's advance is its loose box's height
+        count = raw.FPDFText_CountChars(tp)
+        codes = _all_text(raw, tp, count)
+        out = []
+        last = None  # the text object of the glyph before: matrix, size and font are its own
+        for i in range(count):
+            code = codes[i] if codes is not None else 0
+            if code < 0x21 or code >= 0xFFFE:  # GetText shows some codes otherwise: ask for these
+                code = raw.FPDFText_GetUnicode(tp, i)
+                if code in (0x20, 0x0A, 0x0D) and raw.FPDFText_IsGenerated(tp, i):
+                    continue  # spaces and line ends PDFium adds between words, not drawn
+            obj = text_object(tp, i)
+            if not obj:
+                continue
+            key = bytes(obj)  # the object's address
+            if key != last:
+                last = key
+                raw.FPDFText_GetMatrix(tp, i, p_mat)
+                em = raw.FPDFText_GetFontSize(tp, i)
+                fontname, descent = self._font(raw, obj)
+                m = _mul((mat.a, mat.b, mat.c, mat.d, 0.0, 0.0), view)
+                upright = abs(m[1]) < 1e-6 and abs(m[2]) < 1e-6 and m[0] > 0 and m[3] > 0
+                size = em * m[3]
+            if code == 0 or map_error(tp, i):
+                text = f"(cid:{code})"  # no text for the glyph: PDFium gives its code, as pdfminer
+            else:
+                text = chr(code)
+            char_origin(tp, i, p_ox, p_oy)
+            loose_box(tp, i, p_box)
+            px, py = ox.value, oy.value
+            x, y = px * a + py * c + e, px * b + py * d + f
+            if upright:
+                x0 = x
+                x1 = x + (box.top - box.bottom if turned else box.right - box.left)
+                y0 = y + descent * size
+                y1 = y0 + size
+                glyph_size = size
+            else:  # rotated text: the loose box as displayed
+                corners = [_apply(view, cx, cy) for cx in (box.left, box.right)
+                           for cy in (box.bottom, box.top)]
+                x0, x1 = min(p[0] for p in corners), max(p[0] for p in corners)
+                y0, y1 = min(p[1] for p in corners), max(p[1] for p in corners)
+                glyph_size = x1 - x0 if abs(m[1]) > abs(m[0]) else y1 - y0
+            out.append({"object_type": "char", "text": text, "fontname": fontname,
+                        "size": glyph_size, "x0": x0, "x1": x1, "y0": y0, "y1": y1,
+                        "top": height - y1, "bottom": height - y0, "upright": upright,
+                        "matrix": (m[0], m[1], m[2], m[3], x, y)})
+        return out
+
+    def _font(self, raw, obj) -> tuple[str, float]:
+        """The base font name and descent (in em) of a text object's font, cached per font."""
+        font = raw.FPDFTextObj_GetFont(obj)
+        key = bytes(font) if font else None
+        if key not in self._fonts:
+            name, descent = "", -0.2
+            if font:
+                size = raw.FPDFFont_GetBaseFontName(font, None, 0)
+                buf = ctypes.create_string_buffer(max(size, 1))
+                raw.FPDFFont_GetBaseFontName(font, buf, size)
+                name = buf.value.decode("utf-8", "replace")
+                d = ctypes.c_float()
+                if raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), d):
+                    descent = d.value / 1000
+            self._fonts[key] = (name, descent)
+        return self._fonts[key]
+
+    @cached_property
+    def _objects(self) -> tuple[list[dict], int]:
+        """The page's vector shapes (one per subpath, as pdfminer split them) and its image count."""
+        import pypdfium2.raw as raw
+
+        shapes: list[dict] = []
+        images = 0
+        if not self._loaded():
+            return shapes, images
+        page = self.handle.raw
+        todo = [(raw.FPDFPage_GetObject(page, i), self.view)
+                for i in reversed(range(raw.FPDFPage_CountObjects(page)))]
+        fill, stroke = ctypes.c_int(), ctypes.c_int()
+        x, y = ctypes.c_float(), ctypes.c_float()
+        mat = raw.FS_MATRIX()
+        while todo:
+            obj, outer = todo.pop()
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == _IMAGE:
+                images += 1
+            elif kind in (_FORM, _PATH):
+                raw.FPDFPageObj_GetMatrix(obj, mat)
+                m = _mul((mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), outer)
+                if kind == _FORM:
+                    todo += [(raw.FPDFFormObj_GetObject(obj, i), m)
+                             for i in reversed(range(raw.FPDFFormObj_CountObjects(obj)))]
+                    continue
+                raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+                subpaths: list[list] = []
+                for i in range(raw.FPDFPath_CountSegments(obj)):
+                    seg = raw.FPDFPath_GetPathSegment(obj, i)
+                    raw.FPDFPathSegment_GetPoint(seg, x, y)
+                    if raw.FPDFPathSegment_GetType(seg) == _MOVETO or not subpaths:
+                        subpaths.append([])
+                    subpaths[-1].append(_apply(m, x.value, y.value))
+                    if raw.FPDFPathSegment_GetClose(seg) and subpaths[-1][-1] != subpaths[-1][0]:
+                        subpaths[-1].append(subpaths[-1][0])  # closing draws back to the start
+                shapes += [self._shape(pts, bool(fill.value)) for pts in subpaths if len(pts) > 1]
+        return shapes, images
+
+    def _shape(self, pts: list, fill: bool) -> dict:
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        if len(pts) == 2 or (len(pts) == 3 and pts[2] == pts[0]):  # m l, or m l h
+            kind = "line"
+        elif len(pts) == 5 and pts[0] == pts[4] and len(set(xs)) <= 2 and len(set(ys)) <= 2:
+            kind = "rect"
+        else:
+            kind = "curve"
+        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        return {"object_type": kind, "x0": x0, "x1": x1, "y0": y0, "y1": y1,
+                "top": self.height - y1, "bottom": self.height - y0, "fill": fill}
+
+    @property
+    def shapes(self) -> list[dict]:
+        """Rects, curves and lines (key object_type)."""
+        return self._objects[0]
+
+    @property
+    def images(self) -> int:
+        return self._objects[1]
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+        self._closed = True
+
+
+def _all_text(raw, tp, count: int) -> list[int] | None:
+    """The code points of all glyphs in one call, or None where the text does not map one to
+    one (a character beyond the BMP takes two UTF-16 units)."""
+    buf = ctypes.create_string_buffer((count + 1) * 2)
+    got = raw.FPDFText_GetText(tp, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    codes = list(memoryview(buf.raw[:max(got - 1, 0) * 2]).cast("H"))  # UTF-16LE, little-endian host
+    if len(codes) != count or any(0xD800 <= c < 0xE000 for c in codes):
+        return None
+    return codes
+
+
+def pages(doc, data: bytes, count: int) -> list[Page]:
+    """The first `count` pages of `doc`, each loaded when first used."""
+    boxes = _Boxes(data)
+    return [Page(doc, i, boxes) for i in range(min(count, len(doc)))]
+
+
+class _Boxes:
+    """Page sizes. PDFium gives a page without a MediaBox of its own a default size; whether it
+    inherits one from the page tree is asked of pypdf, only for such pages."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.reader = None
+
+    def mediabox(self, page, index: int) -> tuple:
+        import pypdfium2.raw as raw
+
+        box = [ctypes.c_float() for _ in range(4)]
+        if raw.FPDFPage_GetMediaBox(page.raw, *box):
+            return tuple(v.value for v in box)
+        if self.reader is None:
+            self.reader = _pypdf(self.data)
+        if self.reader is False:  # pypdf cannot parse what PDFium could: PDFium's size
+            w, h = page.get_size()
+            return 0.0, 0.0, w, h
+        inherited = _inherited_mediabox(self.reader, index)
+        if inherited is None:
+            raise PageSizeError
+        return inherited
+
+
+def _pypdf(data: bytes):
+    import io
+
+    from vhpdf.pdf.pypdf_compat import pdf_reader
+
+    try:
+        return pdf_reader(io.BytesIO(data))
+    except (MemoryError, RecursionError):
+        raise
+    except Exception:  # noqa: BLE001 - any parser failure: no second opinion
+        return False
+
+
+def _inherited_mediabox(reader, index: int) -> tuple | None:
+    """The page's MediaBox as pypdf finds it (its own or inherited), None if it has none."""
+    try:
+        box = reader.pages[index].get("/MediaBox")
+        if box is None:
+            return None
+        values = tuple(float(v) for v in box.get_object())
+        return values if len(values) == 4 else None
+    except (MemoryError, RecursionError):
+        raise
+    except Exception:  # noqa: BLE001 - a box pypdf cannot read is no usable size
+        return None
+
+
+def text_lines(chars: list[dict]) -> list[dict]:
+    """Lines of text as pdfplumber's extract_text_lines: text, x0, x1, top, bottom and the
+    glyphs (a glyph whose text has several letters, a ligature or "(cid:N)", once per letter)."""
+    words = _words(chars)
+    ids = _cluster_ids([w["top"] for w in words])
+    lines = []
+    for _, group in itertools.groupby(zip(words, ids), key=lambda p: p[1]):
+        line = [w for w, _ in group]
+        text = " ".join(w["text"] for w in line).strip(" ")
+        gl = [c for w in line for c in w["chars"]]
+        if text.strip() and gl:
+            lines.append({"text": text, "x0": min(c["x0"] for c in gl), "x1": max(c["x1"] for c in gl),
+                          "top": min(c["top"] for c in gl), "bottom": max(c["bottom"] for c in gl),
+                          "chars": gl})
+    return lines
+
+
+def extract_text(chars: list[dict]) -> str:
+    """The text of some glyphs, line by line (pdfplumber's extract_text without layout)."""
+    words = _words(chars)
+    return "\n".join(" ".join(w["text"] for w in line) for line in _cluster(words, "top"))
+
+
+LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+
+
+def _cluster_ids(values: list[float]) -> list[int]:
+    """Per value its cluster: sorted distinct values chained within Y_TOL share one
+    (pdfplumber's make_cluster_dict)."""
+    label: dict[float, int] = {}
+    n, last = -1, None
+    for v in sorted(set(values)):
+        if last is None or v > last + Y_TOL:
+            n += 1
+        label[v] = n
+        last = v
+    return [label[v] for v in values]
+
+
+def _cluster(objs: list[dict], key: str) -> list[list[dict]]:
+    """Objects grouped by cluster of `key`, groups in cluster order, objects in their order."""
+    ids = _cluster_ids([o[key] for o in objs])
+    groups: dict[int, list[dict]] = {}
+    for o, i in sorted(zip(objs, ids), key=lambda p: p[1]):
+        groups.setdefault(i, []).append(o)
+    return list(groups.values())
+
+
+def _words(chars: list[dict]) -> list[dict]:
+    """pdfplumber's words: runs of upright or rotated glyphs, lines by position across the
+    text direction, glyphs sorted along it, split at blanks and gaps."""
+    words = []
+    for upright, group in itertools.groupby(chars, key=lambda c: c["upright"]):
+        for line in _cluster(list(group), "top" if upright else "x0"):
+            line.sort(key=(lambda c: c["x0"]) if upright else (lambda c: (c["top"], c["bottom"])))
+            current: list[dict] = []
+            for c in line:
+                if c["text"].isspace():
+                    if current:
+                        words.append(_word(current))
+                    current = []
+                elif current and _new_word(current[-1], c, upright):
+                    words.append(_word(current))
+                    current = [c]
+                else:
+                    current.append(c)
+            if current:
+                words.append(_word(current))
+    return words
+
+
+def _new_word(prev: dict, c: dict, upright: bool) -> bool:
+    if upright:
+        return (c["x0"] < prev["x0"] or c["x0"] > prev["x1"] + X_TOL
+                or abs(c["top"] - prev["top"]) > Y_TOL)
+    return (c["top"] < prev["top"] or c["top"] > prev["bottom"] + Y_TOL
+            or abs(c["x0"] - prev["x0"]) > X_TOL)
+
+
+def _word(chars: list[dict]) -> dict:
+    return {"text": "".join(LIGATURES.get(c["text"], c["text"]) for c in chars),
+            "chars": [c for c in chars for _ in LIGATURES.get(c["text"], c["text"])],
+            "x0": min(c["x0"] for c in chars), "x1": max(c["x1"] for c in chars),
+            "top": min(c["top"] for c in chars), "bottom": max(c["bottom"] for c in chars)}
+
+
+def crop(chars: list[dict], x0: float, top: float, x1: float, bottom: float) -> list[dict]:
+    """The glyphs touching a box (top/bottom from the page's top), cut to it as pdfplumber's
+    crop did: the footer's text is what lies within the box."""
+    out = []
+    for c in chars:
+        left, right = max(c["x0"], x0), min(c["x1"], x1)
+        upper, lower = max(c["top"], top), min(c["bottom"], bottom)
+        if lower - upper >= 0 and right - left >= 0 and (lower - upper) + (right - left) > 0:
+            out.append(dict(c, x0=left, x1=right, top=upper, bottom=lower))
+    return out
