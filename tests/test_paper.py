@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import corpus
 import pdfplumber
 import pytest
 from click.testing import CliRunner
@@ -277,6 +278,20 @@ def test_flatten_burns_values_and_keeps_footer(form, filled, tmp_path, filler):
     assert again.exit_code == 2 and "existiert bereits" in again.output
     flat = CliRunner().invoke(cli, ["archivieren", str(out), "-o", str(tmp_path / "x.pdf")])
     assert flat.exit_code == 1 and "bereits flach" in flat.output
+
+
+def test_encrypted_printed_copy_is_read_from_its_pages(form, filled, tmp_path):
+    """pypdf opens it (with the clerk's password, or with an empty owner password, which PDFium
+    does not try); the page reader gets the opened copy and reads the same values."""
+    out, locked = tmp_path / "akte.pdf", tmp_path / "zu.pdf"
+    assert CliRunner().invoke(cli, ["archivieren", str(filled["vhpdf"]), "-o", str(out)]).exit_code == 0
+    plain = read_pdf(out.read_bytes(), form)
+    assert plain.source == "seitentext"
+    with_password = read_pdf(corpus.encrypt(out.read_bytes(), "AES-256"), form, password="geheim")
+    _run("qpdf", "--encrypt", "geheim", "", "256", "--allow-insecure", "--", str(out), str(locked))
+    owner_empty = read_pdf(locked.read_bytes(), form)
+    for ex in (with_password, owner_empty):
+        assert (ex.source, ex.values, ex.uncertain) == (plain.source, plain.values, plain.uncertain)
 
 
 def test_flatten_pdfa(form, filled, tmp_path):

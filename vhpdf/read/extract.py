@@ -192,6 +192,7 @@ class _Parsed:
     doc_js: bool
     needs_rendering: bool
     doubtful: frozenset[str] = frozenset()  # fields whose dictionaries the parser complained about
+    pages: bytes | None = None  # what the page reader gets where it is not the file: a decrypted copy
 
 
 def open_reader(data: bytes, password: str | None = None):
@@ -236,13 +237,34 @@ def _parse(data: bytes, password: str | None, flags: _LogFlags) -> _Parsed:
             launch=tree.launch or has_launch(root),
             doc_js=(hasattr(names, "get") and "/JavaScript" in names) or is_js(root.get("/OpenAction")),
             needs_rendering=str(root.get("/NeedsRendering", "")) == "True",
-            doubtful=frozenset(tree.doubtful))
+            doubtful=frozenset(tree.doubtful),
+            pages=_decrypted(reader) if reader.is_encrypted and not _any_filled(raw) else None)
     except ExtractError:
         raise
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure on bad input is a verdict
         raise _damaged(exc) from None
+
+
+def _any_filled(raw: dict[str, list[tuple[Value, bool]]]) -> bool:
+    return any(filled(v) for vals in raw.values() for v, _ in vals)
+
+
+def _decrypted(reader) -> bytes | None:
+    """An unencrypted copy (in memory) of the opened file, for the page reader: PDFium is given
+    no password and would not try an empty owner password anyway, as pypdf does. None where
+    pypdf cannot write it (the page reader then gets the file as it is)."""
+    from pypdf import PdfWriter
+
+    out = io.BytesIO()
+    try:
+        PdfWriter(clone_from=reader).write(out)
+    except (MemoryError, RecursionError):
+        raise
+    except Exception:  # noqa: BLE001 - a second chance for the page reader, not a verdict
+        return None
+    return out.getvalue()
 
 
 def _older(version: str | None, form: FormDefinition) -> FormDefinition | None:
@@ -306,9 +328,9 @@ def _read_with(data: bytes, parsed: _Parsed, form: FormDefinition, flags: _LogFl
     if raw and form_id is None and len(matched) < len(known) / 2:
         # the fields say whose form it is, whatever its pages look like: no page reading
         raise ForeignFormError(text("lesen.fremde_felder"))
-    if not any(filled(v) for vals in raw.values() for v, _ in vals) and not parsed.xfa:
-        try:
-            paper = _from_pages(data, form, form_id)  # a printed, flattened or scanned copy
+    if not _any_filled(raw) and not parsed.xfa:
+        try:  # a printed, flattened or scanned copy
+            paper = _from_pages(parsed.pages or data, form, form_id)
         except (NoFormError, DamagedError):
             if not raw:
                 raise
