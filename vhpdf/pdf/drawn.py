@@ -175,7 +175,7 @@ IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 TOLERANCE = 1.0  # points a glyph may reach past its box and still count as printed
 
 
-def _mul(m: Matrix, n: Matrix) -> Matrix:
+def concat(m: Matrix, n: Matrix) -> Matrix:
     """m × n (apply m first, then n), as PDF concatenates matrices."""
     a, b, c, d, e, f = m
     A, B, C, D, E, F = n
@@ -276,7 +276,7 @@ class _Painter:
             elif op == "Q":
                 state.ctm = stack.pop() if stack else state.ctm
             elif op == "cm" and (m := _matrix(args)):
-                state.ctm = _mul(m, state.ctm)
+                state.ctm = concat(m, state.ctm)
             elif op == "Tf" and len(args) == 2 and isinstance(args[0], str):
                 if args[0] not in decoders:
                     decoders[args[0]] = self.decoder(fonts.get(args[0]))
@@ -286,7 +286,7 @@ class _Painter:
                 xo = xobjects.get_object().get(args[0])
                 if xo is not None and xo.get_object().get("/Subtype") == "/Form":
                     m = _matrix([float(v) for v in xo.get_object().get("/Matrix", IDENTITY)])
-                    self.draw(xo, _mul(m or IDENTITY, state.ctm), depth + 1)
+                    self.draw(xo, concat(m or IDENTITY, state.ctm), depth + 1)
             else:
                 self.text_operator(state, op, args)
 
@@ -324,18 +324,18 @@ class _Painter:
         hsize = st.size * st.th
         for item in strings:
             if isinstance(item, float):
-                st.tm = _mul((1.0, 0.0, 0.0, 1.0, -item / 1000.0 * hsize, 0.0), st.tm)
+                st.tm = concat((1.0, 0.0, 0.0, 1.0, -item / 1000.0 * hsize, 0.0), st.tm)
                 continue
-            m = _mul(st.tm, st.ctm)
+            m = concat(st.tm, st.ctm)
             x = 0.0
             for char, width, space in st.font.glyphs(item):
                 if self.visible(m, x, st.rise, width, st.size, hsize):
                     self.out.append(char)
                 x += (width / 1000.0 * st.size + st.tc + (st.tw if space else 0.0)) * st.th
-            st.tm = _mul((1.0, 0.0, 0.0, 1.0, x, 0.0), st.tm)
+            st.tm = concat((1.0, 0.0, 0.0, 1.0, x, 0.0), st.tm)
 
     def newline(self, st: _TextState, tx: float, ty: float) -> None:
-        st.lm = _mul((1.0, 0.0, 0.0, 1.0, tx, ty), st.lm)
+        st.lm = concat((1.0, 0.0, 0.0, 1.0, tx, ty), st.lm)
         st.tm = st.lm
         if ty:
             self.out.append("\n")

@@ -18,6 +18,8 @@ import ctypes
 import itertools
 from functools import cached_property
 
+from vhpdf.pdf.drawn import concat
+
 X_TOL = 3.0  # pdfplumber's default word and line tolerances, which the anchors were tuned with
 Y_TOL = 3.0
 
@@ -35,14 +37,6 @@ def open_document(data: bytes):
     import pypdfium2 as pdfium
 
     return pdfium.PdfDocument(data)
-
-
-def _mul(m: tuple, n: tuple) -> tuple:
-    """The matrix m then n (PDF order: a point is transformed by m first)."""
-    a, b, c, d, e, f = m
-    A, B, C, D, E, F = n
-    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
-            e * A + f * C + E, e * B + f * D + F)
 
 
 def _apply(m: tuple, x: float, y: float) -> tuple[float, float]:
@@ -152,7 +146,7 @@ class Page:
                 raw.FPDFText_GetMatrix(tp, i, p_mat)
                 em = raw.FPDFText_GetFontSize(tp, i)
                 fontname, descent = self._font(raw, obj)
-                m = _mul((mat.a, mat.b, mat.c, mat.d, 0.0, 0.0), view)
+                m = concat((mat.a, mat.b, mat.c, mat.d, 0.0, 0.0), view)
                 upright = abs(m[1]) < 1e-6 and abs(m[2]) < 1e-6 and m[0] > 0 and m[3] > 0
                 size = em * m[3]
             if code == 0 or map_error(tp, i):
@@ -220,7 +214,7 @@ class Page:
                 images += 1
             elif kind in (_FORM, _PATH):
                 raw.FPDFPageObj_GetMatrix(obj, mat)
-                m = _mul((mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), outer)
+                m = concat((mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), outer)
                 if kind == _FORM:
                     todo += [(raw.FPDFFormObj_GetObject(obj, i), m)
                              for i in reversed(range(raw.FPDFFormObj_CountObjects(obj)))]
