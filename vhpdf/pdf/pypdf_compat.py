@@ -3,7 +3,8 @@
 pypdf keeps its encoding tables and the standard-font metrics in `pypdf._codecs` and adds
 objects to a writer only through `PdfWriter._add_object`; neither has a public equivalent in
 pypdf 7; `stored_digest` reads the reader's xref table and stream; `pdf_reader` replaces
-`PdfReader._get_object_from_stream`. setup.cfg bounds pypdf
+`PdfReader._get_object_from_stream` and reads `PdfReader._encryption` (plain objects of an
+unencrypted file are read by vhpdf.pdf.objparse, into pypdf's objects). setup.cfg bounds pypdf
 below the next major version, and CI tests the bound's minimum.
 """
 
@@ -49,7 +50,8 @@ def simple_encodings() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def pdf_reader(stream: Any, strict: bool = False) -> Any:
-    """A pypdf PdfReader of `stream` that parses only the requested object of an object stream.
+    """A pypdf PdfReader of `stream` that parses only the requested object of an object stream,
+    and reads plain objects with vhpdf.pdf.objparse (some times faster, the same objects).
 
     pypdf 7 parses and caches every object of an object stream when the first one is asked for:
     a one-page file holding 65,000 link annotations and structure elements in one stream took
@@ -67,7 +69,48 @@ def _lazy_reader() -> type:
     from pypdf.errors import PdfReadError, PdfStreamError
     from pypdf.generic import IndirectObject, NullObject, read_object
 
+    from vhpdf.pdf.objparse import HEADER, Unusual, parse_indirect, parse_object
+
     class LazyReader(PdfReader):
+        def get_object(self, indirect_reference: Any) -> Any:
+            # the plain case read fast (objparse); everything else as pypdf reads it
+            if isinstance(indirect_reference, int) or self._encryption is not None or self.strict:
+                return super().get_object(indirect_reference)
+            idnum, generation = indirect_reference.idnum, indirect_reference.generation
+            key = (generation, idnum)
+            if key in self.resolved_objects:
+                return self.resolved_objects[key]
+            start = self.xref.get(generation, {}).get(idnum)
+            if (not isinstance(start, int) or (generation == 0 and idnum in self.xref_objStm)
+                    or self.xref_free_entry.get(generation, {}).get(idnum, False)):
+                return super().get_object(indirect_reference)
+            data = self._vhpdf_bytes(self.stream)
+            try:
+                if data is None:
+                    raise Unusual
+                obj = parse_indirect(data, start, idnum, generation, self)
+            except Unusual:
+                return super().get_object(indirect_reference)
+            return self.cache_indirect_object(generation, idnum, obj)
+
+        def read_object_header(self, stream: Any) -> tuple[int, int]:
+            # pypdf reads every object's header once when it opens a file (to drop entries
+            # pointing elsewhere): the plain "12 0 obj" by one regular expression
+            data = self._vhpdf_bytes(stream)
+            m = None if data is None or self.strict else HEADER.match(data, stream.tell())
+            if m is None:
+                return super().read_object_header(stream)
+            stream.seek(m.end())
+            return int(m.group(1)), int(m.group(2))
+
+        def _vhpdf_bytes(self, stream: Any) -> bytes | None:
+            """The bytes of the file's stream (read during __init__, before self.stream is set)."""
+            known = self.__dict__.get("_vhpdf_data")
+            if known is None or known[0] is not stream:
+                value = getattr(stream, "getvalue", None)
+                known = self.__dict__["_vhpdf_data"] = (stream, value() if callable(value) else None)
+            return known[1]
+
         def _get_object_from_stream(self, indirect_reference: Any) -> Any:
             streams = self.__dict__.setdefault("_vhpdf_streams", {})  # stream number -> index
             stmnum, _ = self.xref_objStm[indirect_reference.idnum]
@@ -85,7 +128,10 @@ def _lazy_reader() -> type:
             buffer = BytesIO(data)
             buffer.seek(_WHITESPACE.match(data, offset).end())  # type: ignore[union-attr]
             try:
-                obj = read_object(buffer, self)
+                try:
+                    obj = parse_object(data, buffer.tell(), self)
+                except Unusual:
+                    obj = read_object(buffer, self)
             except PdfStreamError:
                 if self.strict:
                     raise
