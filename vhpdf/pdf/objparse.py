@@ -37,17 +37,11 @@ _W = rb"[\x00\t\n\x0c\r ]"  # pypdf's WHITESPACES (without \x0b, as its dict rea
 _WS = re.compile(_W + b"*")
 # "12 0 obj" as pypdf's read_object_header reads it, up to the object's first byte
 HEADER = re.compile(_W + rb"*(\d{1,20})" + _W + rb"+(\d{1,20})" + _W + rb"+obj" + _W + rb"*(?=[^\x00\t\n\x0c\r ])")
-_NAME = re.compile(rb"/[^\x00-\x20\x7f-\xff#%()/<>\[\]{}]{0,1000}")  # printable ASCII, no "#"
-_NAME_END = re.compile(rb"[\s()<>\[\]{}/%]|\Z")  # where pypdf's name reading stops
-_REF = re.compile(rb"[+-]?(\d+)\s+(\d+)\s+R[^a-zA-Z]")  # pypdf's IndirectPattern, 20 bytes ahead
-_NUMBER = re.compile(rb"[+-.0-9]*")  # pypdf's number characters (the class includes ",")
-_PLAIN_NUMBER = re.compile(rb"[+-]?(?:(\d+)|\d+\.\d*|\.\d+)")  # what int() and float() take
 _STRING_STOP = re.compile(rb"[()\\]")
 _ESCAPE = re.compile(rb"\\(?:([0-7]{1,3})|([\n\r][\n\r]?)|(.))", re.DOTALL)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"(": b"(", b")": b")",
             b"/": b"/", b"\\": b"\\", b" ": b" ", b"%": b"%", b"<": b"<", b">": b">", b"[": b"[",
             b"]": b"]", b"#": b"#", b"_": b"_", b"&": b"&", b"$": b"$"}
-_HEX = re.compile(rb"<([0-9a-fA-F\x00\t\n\x0c\r ]*)>")
 _HEX_SPACE = re.compile(rb"[\x00\t\n\x0c\r ]")
 _STREAM = re.compile(rb"[\x00\t\n\x0c\r ]*stream *(?:\r\n|\r|\n)")
 _ENDSTREAM = re.compile(rb"[\x00\t\n\x0c\r ]*endstream")
@@ -59,7 +53,7 @@ class Unusual(Exception):
 
 def parse_object(data: bytes, pos: int, pdf: Any) -> Any:
     """The object at `pos` (the first byte of its value) as pypdf reads it, or `Unusual`."""
-    return _Parser(data, pdf).value(pos, 0)[0]
+    return _parse(data, pos, pdf)
 
 
 def parse_indirect(data: bytes, pos: int, idnum: int, generation: int, pdf: Any) -> Any:
@@ -68,131 +62,132 @@ def parse_indirect(data: bytes, pos: int, idnum: int, generation: int, pdf: Any)
     m = HEADER.match(data, pos)
     if m is None or int(m.group(1)) != idnum or int(m.group(2)) != generation:
         raise Unusual
-    return _Parser(data, pdf).value(m.end(), 0)[0]
+    return _parse(data, m.end(), pdf)
 
 
-class _Parser:
-    def __init__(self, data: bytes, pdf: Any):
-        self.data, self.pdf = data, pdf
+# One token after whitespace; the group that matched (m.lastindex) says which kind it is.
+_TOKEN = re.compile(
+    _W + rb"*(?:"
+    rb"(/[^\x00-\x20\x7f-\xff#%()/<>\[\]{}]{0,1000})(?=[\s()<>\[\]{}/%]|\Z)"  # 1 name, no "#"
+    rb"|(\d+)\s+(\d+)\s+R(?=[^a-zA-Z])"  # 3 reference (pypdf's IndirectPattern, unsigned)
+    rb"|([+-]?\d+)(?![+-.0-9])"  # 4 integer (pypdf's number bytes include ",")
+    rb"|([+-]?(?:\d+\.\d*|\.\d+))(?![+-.0-9])"  # 5 real
+    rb"|(<<)|(>>)|(\[)|(\])|(\()"  # 6-10
+    rb"|<([0-9a-fA-F\x00\t\n\x0c\r ]*)>"  # 11 hex string
+    rb"|(true)|(false)|(null))"  # 12-14
+)
+_NAME, _REF, _INT, _REAL, _DICT, _DICT_END, _ARRAY, _ARRAY_END, _STRING, _HEX = 1, 3, 4, 5, 6, 7, 8, 9, 10, 11
+_TRUE, _FALSE, _NULL = 12, 13, 14
 
-    def value(self, pos: int, depth: int) -> tuple[Any, int]:
-        data = self.data
-        c = data[pos:pos + 1]
-        if c == b"/":
-            m = _NAME.match(data, pos)
-            if m is None or not _NAME_END.match(data, m.end()):
-                raise Unusual  # "#" escapes, other bytes, a name too long
-            return NameObject(m.group().decode("ascii")), m.end()
-        if c == b"<":
-            if data.startswith(b"<<", pos):
-                return self.dictionary(pos + 2, depth + 1)
-            m = _HEX.match(data, pos)
-            if m is None:
+
+def _parse(data: bytes, pos: int, pdf: Any) -> Any:
+    """Iterative (no recursion per nesting level): `stack` holds the enclosing containers, each
+    with its pending dictionary key."""
+    stack: list[tuple[Any, Any]] = []
+    container: Any = None  # the ArrayObject or the entries dict being filled
+    key: Any = None  # a dictionary's key waiting for its value
+    match = _TOKEN.match
+    while True:
+        m = match(data, pos)
+        if m is None:
+            raise Unusual
+        kind, pos = m.lastindex, m.end()
+        if kind == _NAME:
+            value: Any = NameObject(m.group(1).decode("ascii"))
+            if type(container) is dict and key is None:
+                key = value
+                continue
+        elif type(container) is dict and key is None and kind != _DICT_END:
+            raise Unusual  # a key that is no plain name: pypdf warns and skips
+        elif kind == _REF:
+            if pos + 1 - m.start(2) > 20:  # pypdf looks 20 bytes ahead for "n g R"
                 raise Unusual
-            digits = _HEX_SPACE.sub(b"", m.group(1))
+            value = IndirectObject(int(m.group(2)), int(m.group(3)), pdf)
+        elif kind in (_INT, _REAL):
+            if pos - m.start(kind) >= 20 or pos == len(data):  # pypdf reads on past its peek
+                raise Unusual
+            value = NumberObject(m.group(4)) if kind == _INT else FloatObject(m.group(5))
+        elif kind in (_DICT, _ARRAY):
+            if len(stack) >= MAX_DEPTH:
+                raise Unusual
+            stack.append((container, key))
+            container, key = ({} if kind == _DICT else ArrayObject()), None
+            continue
+        elif kind == _DICT_END:
+            if type(container) is not dict or key is not None:
+                raise Unusual
+            value, pos = _dictionary(data, pos, container)
+            container, key = stack.pop()
+        elif kind == _ARRAY_END:
+            if type(container) is not ArrayObject:
+                raise Unusual
+            value = container
+            container, key = stack.pop()
+        elif kind == _STRING:
+            value, pos = _string(data, m.start(_STRING))
+        elif kind == _HEX:
+            digits = _HEX_SPACE.sub(b"", m.group(_HEX))
             if len(digits) % 2:
                 digits += b"0"
-            return create_string_object(bytes.fromhex(digits.decode("ascii"))), m.end()
-        if c == b"[":
-            return self.array(pos + 1, depth + 1)
-        if c == b"(":
-            return self.string(pos)
-        if c in b"0123456789+-." and c:
-            m = _REF.match(data, pos, pos + 20)
-            if m is not None:
-                if c in b"+-":
-                    raise Unusual
-                return IndirectObject(int(m.group(1)), int(m.group(2)), self.pdf), m.end() - 1
-            m = _NUMBER.match(data, pos)
-            end = m.end()  # type: ignore[union-attr]
-            if end - pos >= 20 or end == len(data):  # pypdf reads on past its 20-byte peek
-                raise Unusual
-            num = _PLAIN_NUMBER.fullmatch(data, pos, end)
-            if num is None:
-                raise Unusual  # pypdf warns and reads 0
-            return (NumberObject(num.group()) if num.group(1) else FloatObject(num.group())), end
-        if data.startswith(b"true", pos):
-            return BooleanObject(True), pos + 4
-        if data.startswith(b"false", pos):
-            return BooleanObject(False), pos + 5
-        if data.startswith(b"null", pos):
-            return NullObject(), pos + 4
-        raise Unusual
-
-    def dictionary(self, pos: int, depth: int) -> tuple[Any, int]:
-        if depth > MAX_DEPTH:
-            raise Unusual
-        data = self.data
-        entries: dict[Any, Any] = {}
-        while True:
-            pos = _WS.match(data, pos).end()  # type: ignore[union-attr]
-            c = data[pos:pos + 1]
-            if c == b">":
-                if not data.startswith(b">>", pos):
-                    raise Unusual
-                pos += 2
-                break
-            if c != b"/" or len(entries) >= MAX_ITEMS:
-                raise Unusual
-            key, pos = self.value(pos, depth)
-            pos = _WS.match(data, pos).end()  # type: ignore[union-attr]
-            value, pos = self.value(pos, depth)
-            if key in entries:
+            value = create_string_object(bytes.fromhex(digits.decode("ascii")))
+        elif kind in (_TRUE, _FALSE):
+            value = BooleanObject(kind == _TRUE)
+        else:
+            value = NullObject()
+        if container is None:
+            return value
+        if type(container) is dict:
+            if key in container:
                 raise Unusual  # pypdf warns and keeps the first
-            entries[key] = value
-        m = _STREAM.match(data, pos)
-        if m is None:
-            if data.startswith(b"stream", _WS.match(data, pos).end()):  # type: ignore[union-attr]
-                raise Unusual  # pypdf's other stream keyword forms
-            result = DictionaryObject()
-            result.update(entries)
-            return result, pos
-        length: Any = entries.get("/Length")
-        if type(length) is not NumberObject or not 0 <= length <= MAX_STREAM:
-            raise Unusual  # indirect, missing or odd: pypdf resolves, searches and warns
-        start = m.end()
-        end = _ENDSTREAM.match(data, start + length)
-        if end is None or start + length > len(data):
-            raise Unusual  # pypdf looks back one byte or searches for endstream
-        entries["__streamdata__"] = data[start:start + length]
-        return StreamObject.initialize_from_dictionary(entries), end.end()
-
-    def array(self, pos: int, depth: int) -> tuple[Any, int]:
-        if depth > MAX_DEPTH:
+            container[key] = value
+            key = None
+        else:
+            container.append(value)
+        if len(container) >= MAX_ITEMS:
             raise Unusual
-        data = self.data
-        result = ArrayObject()
-        while True:
-            pos = _WS.match(data, pos).end()  # type: ignore[union-attr]
-            c = data[pos:pos + 1]
-            if c == b"]":
-                return result, pos + 1
-            if not c or c == b"%" or len(result) >= MAX_ITEMS:
-                raise Unusual
-            item, pos = self.value(pos, depth)
-            result.append(item)
 
-    def string(self, pos: int) -> tuple[Any, int]:
-        data = self.data
-        depth, i, escaped = 1, pos + 1, False
-        while True:
-            m = _STRING_STOP.search(data, i)
-            if m is None:
-                raise Unusual
-            c, i = m.group(), m.end()
-            if c == b"\\":
-                escaped = True
-                i += 1  # the escaped byte, whatever it is
-            elif c == b"(":
-                depth += 1
-            else:
-                depth -= 1
-                if depth == 0:
-                    break
-        raw = data[pos + 1:i - 1]
-        if escaped:
-            raw = _ESCAPE.sub(_unescape, raw)
-        return create_string_object(raw), i
+
+def _dictionary(data: bytes, pos: int, entries: dict[Any, Any]) -> tuple[Any, int]:
+    """The dictionary (or stream) whose entries end before `pos` (after its ">>")."""
+    m = _STREAM.match(data, pos)
+    if m is None:
+        if data.startswith(b"stream", _WS.match(data, pos).end()):  # type: ignore[union-attr]
+            raise Unusual  # pypdf's other stream keyword forms
+        result = DictionaryObject()
+        result.update(entries)
+        return result, pos
+    length: Any = entries.get("/Length")
+    if type(length) is not NumberObject or not 0 <= length <= MAX_STREAM:
+        raise Unusual  # indirect, missing or odd: pypdf resolves, searches and warns
+    start = m.end()
+    end = _ENDSTREAM.match(data, start + length)
+    if end is None or start + length > len(data):
+        raise Unusual  # pypdf looks back one byte or searches for endstream
+    entries["__streamdata__"] = data[start:start + length]
+    return StreamObject.initialize_from_dictionary(entries), end.end()
+
+
+def _string(data: bytes, pos: int) -> tuple[Any, int]:
+    """The literal string opening at `pos`."""
+    depth, i, escaped = 1, pos + 1, False
+    while True:
+        m = _STRING_STOP.search(data, i)
+        if m is None:
+            raise Unusual
+        c, i = m.group(), m.end()
+        if c == b"\\":
+            escaped = True
+            i += 1  # the escaped byte, whatever it is
+        elif c == b"(":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                break
+    raw = data[pos + 1:i - 1]
+    if escaped:
+        raw = _ESCAPE.sub(_unescape, raw)
+    return create_string_object(raw), i
 
 
 def _unescape(m: re.Match) -> bytes:
