@@ -172,3 +172,16 @@ def test_every_object_of_a_filled_form_is_read_fast(program, filled, complete_pd
         fast += 1
     assert fast > 100
     _assert_as_pypdf(data)
+
+
+def test_pypdfs_limits_stay_pypdfs():
+    """pypdf's configured limits (element counts, declared stream length) raise pypdf's errors."""
+    from pypdf import apply_configuration
+
+    data = corpus.tiny_pdf({**PLAIN, 10: b"[" + b"1 " * 12 + b"]", 11: b"<< /A 1 /B 2 /C 3 /D 4 >>"})
+    with apply_configuration(array_maximum_element_count=8, dictionary_maximum_element_count=3,
+                             maximum_declared_stream_length=10):
+        _assert_as_pypdf(data)
+        mine = dict(_read_all(pdf_reader, data)[0])
+    assert mine[(0, 10)][0] == "Fehler" and mine[(0, 11)][0] == "Fehler"
+    assert mine[(0, 4)][0] == "Fehler"  # its /Length is 36

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pypdf import get_configuration
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -30,8 +31,6 @@ from pypdf.generic import (
 )
 
 MAX_DEPTH = 40  # deeper nesting is left to pypdf, which limits and reports it
-MAX_ITEMS = 5_000  # below pypdf's element limits, whose errors pypdf then raises itself
-MAX_STREAM = 75_000_000  # below pypdf's maximum declared stream length
 
 _W = rb"[\x00\t\n\x0c\r ]"  # pypdf's WHITESPACES (without \x0b, as its dict reader)
 _WS = re.compile(_W + b"*")
@@ -83,6 +82,8 @@ _TRUE, _FALSE, _NULL = 12, 13, 14
 def _parse(data: bytes, pos: int, pdf: Any) -> Any:
     """Iterative (no recursion per nesting level): `stack` holds the enclosing containers, each
     with its pending dictionary key."""
+    config = get_configuration()  # pypdf's limits (element counts, stream length): its errors
+    max_items = min(config.array_maximum_element_count, config.dictionary_maximum_element_count)
     stack: list[tuple[Any, Any]] = []
     container: Any = None  # the ArrayObject or the entries dict being filled
     key: Any = None  # a dictionary's key waiting for its value
@@ -116,7 +117,7 @@ def _parse(data: bytes, pos: int, pdf: Any) -> Any:
         elif kind == _DICT_END:
             if type(container) is not dict or key is not None:
                 raise Unusual
-            value, pos = _dictionary(data, pos, container)
+            value, pos = _dictionary(data, pos, container, config.maximum_declared_stream_length)
             container, key = stack.pop()
         elif kind == _ARRAY_END:
             if type(container) is not ArrayObject:
@@ -143,11 +144,11 @@ def _parse(data: bytes, pos: int, pdf: Any) -> Any:
             key = None
         else:
             container.append(value)
-        if len(container) >= MAX_ITEMS:
+        if len(container) >= max_items:
             raise Unusual
 
 
-def _dictionary(data: bytes, pos: int, entries: dict[Any, Any]) -> tuple[Any, int]:
+def _dictionary(data: bytes, pos: int, entries: dict[Any, Any], max_stream: int) -> tuple[Any, int]:
     """The dictionary (or stream) whose entries end before `pos` (after its ">>")."""
     m = _STREAM.match(data, pos)
     if m is None:
@@ -157,7 +158,7 @@ def _dictionary(data: bytes, pos: int, entries: dict[Any, Any]) -> tuple[Any, in
         result.update(entries)
         return result, pos
     length: Any = entries.get("/Length")
-    if type(length) is not NumberObject or not 0 <= length <= MAX_STREAM:
+    if type(length) is not NumberObject or not 0 <= length <= max_stream:
         raise Unusual  # indirect, missing or odd: pypdf resolves, searches and warns
     start = m.end()
     end = _ENDSTREAM.match(data, start + length)
