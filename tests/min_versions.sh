@@ -10,4 +10,5 @@ python3 -m venv "$venv"
 "$venv/bin/python" -m pytest -q -p no:cacheprovider -m "not slow" \
   tests/test_samples.py tests/test_roundtrip.py tests/test_rules.py tests/test_hostile.py \
   tests/test_generate.py tests/test_unicode.py tests/test_extract_variants.py tests/test_exchange.py \
-  tests/test_signature.py tests/test_odd_files.py tests/test_annexes.py tests/test_inputs.py
+  tests/test_signature.py tests/test_odd_files.py tests/test_annexes.py tests/test_inputs.py \
+  tests/test_objparse.py
