@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from vhpdf.form.formats import Format
+from vhpdf.form.tomlcache import load_toml
 
 Value = str | bool | None
 
@@ -299,11 +300,10 @@ def _enum(kind: type[enum.Enum], value: Any, where: str):
 
 def read_toml(path: Path) -> dict:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return load_toml(path)
     except OSError as exc:
         raise DefinitionError(f"{path.name}: nicht lesbar ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise DefinitionError(f"{path.name}: kein gültiges TOML ({exc})") from None
 
 
