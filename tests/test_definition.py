@@ -152,3 +152,14 @@ def test_definition_loads_without_a_writable_cache(forms_copy, tmp_path, monkeyp
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert str(load_toml(source)["stand"]) == "2024-09-06" == str(load_toml(source)["stand"])
     assert not list((tmp_path / "cache").glob("vhpdf/*"))
+
+
+def test_cache_goes_nowhere_relative(tmp_path, monkeypatch):
+    """A relative $XDG_CACHE_HOME would put the cache beside whatever folder vhpdf runs in."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", "cache")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    source = tmp_path / "t.toml"
+    source.write_text('wert = "echt"\n', encoding="utf-8")
+    assert load_toml(source) == {"wert": "echt"}
+    assert not (tmp_path / "cache").exists() and list((tmp_path / "home" / ".cache" / "vhpdf").glob("*.json"))

@@ -23,8 +23,15 @@ from pathlib import Path
 FORMAT = 1  # raise when what an entry holds changes: older entries are then not read
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+def cache_dir() -> Path | None:
+    """$XDG_CACHE_HOME/vhpdf or ~/.cache/vhpdf; None without a home (a relative $XDG_CACHE_HOME
+    is ignored, as the XDG specification asks: it would put the cache beside the files checked)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no $HOME and no entry in the user database
+            return None
     return Path(base) / "vhpdf"
 
 
@@ -35,11 +42,12 @@ def load_toml(path: Path) -> dict:
     """
     raw = path.read_bytes()
     key = hashlib.sha256(raw).hexdigest()
-    entry = cache_dir() / f"{key}.json"
-    data = _read(entry, key)
+    folder = cache_dir()
+    data = _read(folder / f"{key}.json", key) if folder else None
     if data is None:
         data = tomllib.loads(raw.decode("utf-8"))
-        _write(entry, key, data)
+        if folder:
+            _write(folder / f"{key}.json", key, data)
     return data
 
 
