@@ -276,6 +276,7 @@ def run(items: Iterable[Item], task: Task = check_item, *, jobs: int | None = No
     """
     options = options or {}
     if task is check_item:  # load once here, so forked workers inherit it
+        from vhpdf.check.printcheck import print_findings  # noqa: F401  (its fonts' metrics too)
         from vhpdf.form.definition import load_definition
         from vhpdf.read.extract import read_pdf  # noqa: F401  (imports pypdf before forking)
 
