@@ -16,16 +16,19 @@ SAMPLES = ROOT / "samples"
 
 @pytest.fixture(scope="session", autouse=True)
 def no_user_config(tmp_path_factory):
-    """The tester's own ~/.config/vhpdf (own KPB, default format) must not change a result."""
+    """The tester's own ~/.config/vhpdf (own KPB, default format) must not change a result, nor
+    may the tests fill the tester's ~/.cache/vhpdf with the forms they edit."""
     import os
 
-    saved = os.environ.get("XDG_CONFIG_HOME")
+    saved = {k: os.environ.get(k) for k in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
     os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("xdg-config"))
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
     yield
-    if saved is None:
-        os.environ.pop("XDG_CONFIG_HOME", None)
-    else:
-        os.environ["XDG_CONFIG_HOME"] = saved
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture(scope="session")

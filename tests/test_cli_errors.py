@@ -14,11 +14,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def vhpdf(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def vhpdf(*args: str, cwd: Path = ROOT, **more_env: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "VHPDF_PASSWORT"}
     return subprocess.run([sys.executable, "-m", "vhpdf", *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
-                          env={**env, "PYTHONPATH": str(ROOT)})
+                          env={**env, "PYTHONPATH": str(ROOT), **more_env})
 
 
 def no_leftovers(folder: Path) -> bool:
@@ -55,6 +55,16 @@ def test_check_report_onto_a_folder(tmp_path, complete_pdf):
     proc = vhpdf("pruefen", complete_pdf, "-o", tmp_path / "ziel", "--force")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert list((tmp_path / "ziel").iterdir()) == [] and no_leftovers(tmp_path)
+
+
+def test_check_without_a_writable_cache_folder(tmp_path, complete_pdf):
+    """Installed read-only, or a home without ~/.cache: the forms are parsed, nothing is cached."""
+    blocked = tmp_path / "cache"
+    blocked.write_text("")  # a file where the folder would have to be made
+    proc = vhpdf("pruefen", complete_pdf, "--format", "json", XDG_CACHE_HOME=str(blocked))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)[0]["status"] == "vollständig" and proc.stderr == ""
+    assert blocked.read_text() == ""
 
 
 def test_check_without_pdfs(tmp_path):

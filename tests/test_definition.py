@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from vhpdf.form.definition import DefinitionError, forms_dir, load_definition
+from vhpdf.form.tomlcache import load_toml
 
 
 @pytest.fixture
@@ -110,3 +111,55 @@ def test_personal_must_be_bool(forms_copy):
           'name = "absender.behoerde"\npersonal = "ja"\n')
     with pytest.raises(DefinitionError, match="personal: true oder false erwartet"):
         _load(forms_copy)
+
+
+def test_edited_definition_is_not_served_from_the_cache(forms_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert _load(forms_copy).field_map(1)["absender.aktenzeichen"].label == "Aktenzeichen der ABH/ZAB"
+    assert len(list((tmp_path / "cache" / "vhpdf").glob("*.json"))) >= 4  # the parsed files are kept
+    _edit(forms_copy / "vollzugshilfeersuchen.toml", 'label = "Aktenzeichen der ABH/ZAB"',
+          'label = "Aktenzeichen der ABH"')  # same folder, same second: only the content tells
+    _edit(forms_copy / "vollzugshilfeersuchen.regeln.toml", 'severity = "fehler"', 'severity = "warnung"')
+    edited = _load(forms_copy)
+    assert edited.field_map(1)["absender.aktenzeichen"].label == "Aktenzeichen der ABH"
+    assert edited.rules[0].severity.value == "warnung"
+
+
+def test_cache_entry_is_used_only_when_private_and_intact(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "t.toml"
+    source.write_text('wert = "echt"\n', encoding="utf-8")
+    assert load_toml(source) == {"wert": "echt"}
+    (entry,) = (tmp_path / "cache" / "vhpdf").glob("*.json")
+    assert entry.stat().st_mode & 0o777 == 0o600
+    entry.write_text(entry.read_text(encoding="utf-8").replace("echt", "anders"), encoding="utf-8")
+    assert load_toml(source) == {"wert": "anders"}  # the entry is what is read ...
+    entry.chmod(0o666)
+    assert load_toml(source) == {"wert": "echt"}  # ... but not one others could have written,
+    assert entry.stat().st_mode & 0o777 == 0o600  # which is replaced by our own
+    for broken in ("kaputt", '{"format": 1, "sha256": "0", "data": {"wert": "anders"}}'):
+        entry.write_text(broken, encoding="utf-8")
+        assert load_toml(source) == {"wert": "echt"}
+
+
+def test_definition_loads_without_a_writable_cache(forms_copy, tmp_path, monkeypatch):
+    blocked = tmp_path / "keine-mappe"
+    blocked.write_text("")  # a file where the cache folder would go
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert _load(forms_copy).version == "1.1"
+    source = tmp_path / "datum.toml"  # dates have no JSON form: parsed each time, never cached
+    source.write_text("stand = 2024-09-06\n", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert str(load_toml(source)["stand"]) == "2024-09-06" == str(load_toml(source)["stand"])
+    assert not list((tmp_path / "cache").glob("vhpdf/*"))
+
+
+def test_cache_goes_nowhere_relative(tmp_path, monkeypatch):
+    """A relative $XDG_CACHE_HOME would put the cache beside whatever folder vhpdf runs in."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", "cache")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    source = tmp_path / "t.toml"
+    source.write_text('wert = "echt"\n', encoding="utf-8")
+    assert load_toml(source) == {"wert": "echt"}
+    assert not (tmp_path / "cache").exists() and list((tmp_path / "home" / ".cache" / "vhpdf").glob("*.json"))

@@ -51,7 +51,22 @@ def behave(item: Item, **options) -> Result:
         used = bytearray(300 * 2**20)
         used[:: 4096] = b"x" * len(used[:: 4096])
         del used
+    elif what == "zaehlt":  # how many workers the pool runs: live children of our parent
+        return Result(item.name, Status.VOLLSTAENDIG, error=f"{len(_children(os.getppid()))} Prüfprozesse")
     return Result(item.name, Status.VOLLSTAENDIG, error=f"pid {os.getpid()}")
+
+
+def _children(parent: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # not a process, or gone meanwhile
+            continue
+        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+        if int(ppid) == parent and state != "Z":
+            out.append(int(entry.name))
+    return out
 
 
 KEPT: list[bytearray] = []
@@ -71,6 +86,13 @@ def test_results_in_input_order_with_parallel_workers():
 def test_workers_are_reused_not_spawned_per_file():
     results = list(run(items(*[f"ok:{i}" for i in range(30)]), behave, jobs=1))
     assert len({r.error for r in results}) == 1
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="counts processes in /proc")
+def test_one_file_starts_one_worker_however_many_jobs():
+    """A worker per core would be forked, and started, for nothing when one file is checked."""
+    assert [r.error for r in run(items("zaehlt"), behave, jobs=4)] == ["1 Prüfprozesse"]
+    assert [r.error for r in run(items("schlaf:0.5", "zaehlt"), behave, jobs=4)][1] == "2 Prüfprozesse"
 
 
 def test_cpu_limit_stops_a_computing_file_and_the_run_goes_on():

@@ -1,5 +1,5 @@
 """`python -m vhpdf` runs the CLI."""
 
-from vhpdf.cli.commands import main
+from vhpdf.cli import main
 
 main()

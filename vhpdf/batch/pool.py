@@ -276,6 +276,7 @@ def run(items: Iterable[Item], task: Task = check_item, *, jobs: int | None = No
     """
     options = options or {}
     if task is check_item:  # load once here, so forked workers inherit it
+        from vhpdf.check.printcheck import print_findings  # noqa: F401  (its fonts' metrics too)
         from vhpdf.form.definition import load_definition
         from vhpdf.read.extract import read_pdf  # noqa: F401  (imports pypdf before forking)
 
@@ -322,15 +323,15 @@ class _Pool:
         in_flight = sum(1 for w in self.workers if w.index is not None)
         while in_flight + len(self.finished) < self.window:
             idle = next((w for w in self.workers if w.index is None), None)
-            if idle is None and len(self.workers) < self.jobs:
-                idle = self.start_worker()
-                self.workers.append(idle)
-            if idle is None:
+            if idle is None and len(self.workers) >= self.jobs:
                 return False
             try:
                 index, item = next(source)
             except StopIteration:
                 return True
+            if idle is None:  # started only for an item: one file needs one worker, not one per core
+                idle = self.start_worker()
+                self.workers.append(idle)
             try:
                 idle.give(index, item, self.limits.wall_timeout)
             except OSError:  # the idle worker died meanwhile (e.g. killed from outside)

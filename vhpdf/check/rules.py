@@ -7,7 +7,6 @@ severity, legal basis and message all come from the catalogue.
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import re
 from collections.abc import Iterable
 
@@ -24,6 +23,7 @@ from vhpdf.form.definition import (
     Test,
     Value,
     filled,
+    select,
 )
 from vhpdf.form.formats import Format, parse_date, parse_time
 from vhpdf.form.messages import text
@@ -43,7 +43,7 @@ def _matching(names: tuple[str, ...], pattern: str) -> tuple[str, ...]:
     if hit is None:
         if len(_MATCHING) > 10_000:  # bounded, whatever definitions a long run loads
             _MATCHING.clear()
-        hit = _MATCHING[key] = tuple(fnmatch.filter(names, pattern))
+        hit = _MATCHING[key] = tuple(select(names, pattern))
     return hit
 
 

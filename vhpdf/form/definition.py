@@ -12,12 +12,14 @@ import fnmatch
 import functools
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any
 
 from vhpdf.form.formats import Format
+from vhpdf.form.tomlcache import load_toml
 
 Value = str | bool | None
 
@@ -254,6 +256,7 @@ class FormDefinition:
 _FORM_KEYS = {"id", "version", "title", "subtitle", "language", "rules_file", "legend", "closing_note"}
 CURRENT_FILE = "vollzugshilfeersuchen.toml"
 _VERSION = re.compile(r"\d+\.\d+")
+_WILDCARDS = frozenset("*?[")
 ROLES = {"kpb", "behoerde", "anschrift", "aktenzeichen", "ersuchen_datum", "massnahme_datum",
          "kontakt_name", "kontakt_email", "person_name", "person_vorname", "person_geburtsdatum"}
 _SECTION_KEYS = {"id", "heading", "intro", "fields", "repeat"}
@@ -297,11 +300,10 @@ def _enum(kind: type[enum.Enum], value: Any, where: str):
 
 def read_toml(path: Path) -> dict:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return load_toml(path)
     except OSError as exc:
         raise DefinitionError(f"{path.name}: nicht lesbar ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise DefinitionError(f"{path.name}: kein gültiges TOML ({exc})") from None
 
 
@@ -449,8 +451,16 @@ def _validate(form: FormDefinition, rules_file: str) -> None:
             concrete = pattern.replace("{n}", "1")
             if "{n}" in pattern and not rule.each:
                 raise DefinitionError(f"{rules_file}: Regel {rule.id}: {{n}} nur mit each")
-            if not fnmatch.filter(names, concrete):
+            if not select(names, concrete):
                 raise DefinitionError(f"{rules_file}: Regel {rule.id} nennt unbekanntes Feld {pattern!r}")
+
+
+def select(names: Sequence[str], pattern: str) -> list[str]:
+    """The names a catalogue pattern selects (fnmatch); a plain name, as most are, is looked up
+    instead of compiled into a regular expression (~0.2 ms each, paid at every start)."""
+    if _WILDCARDS.isdisjoint(pattern):
+        return [pattern] if pattern in names else []
+    return fnmatch.filter(names, pattern)
 
 
 def version_file(version: str, folder: Path | None = None) -> Path | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vhpdf.form.definition import DefinitionError, forms_dir
+from vhpdf.form.tomlcache import load_toml
 
 CATALOGUE = "texte.toml"
 ROOMS = frozenset({"lesen", "pruefung", "bericht", "antwort", "stapel", "quellen", "formular", "schreiben", "cli"})
@@ -78,13 +79,11 @@ def _duplicate(source: str) -> str | None:
 def load_messages(path: Path) -> dict[str, Message]:
     """Read and validate a catalogue: {"room.key": Message}."""
     try:
-        source = path.read_text(encoding="utf-8")
+        data = load_toml(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise MessageError(f"{path.name}: nicht lesbar ({exc})") from None
-    try:
-        data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        twice = _duplicate(source)
+        twice = _duplicate(path.read_text(encoding="utf-8"))
         if twice:
             raise MessageError(f"{path.name}: Schlüssel {twice!r} doppelt vergeben") from None
         raise MessageError(f"{path.name}: kein gültiges TOML ({exc})") from None
