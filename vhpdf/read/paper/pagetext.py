@@ -139,8 +139,7 @@ class _Line:
 
 
 def _origin(c: dict) -> tuple[float, float]:
-    m = c.get("matrix")
-    return (m[4], m[5]) if m else (c["x0"], c["y0"])
+    return c["origin"]
 
 
 def group_lines(chars: list[dict]) -> list[_Line]:

@@ -2,9 +2,10 @@
 
 PDFium interprets a page some twenty times faster than pdfminer, which decides whether a printed
 copy can be read in a tenth of a second. The records keep pdfplumber's shape (keys x0, x1, y0,
-y1, top, bottom, text, fontname, size, matrix; coordinates in points, y0/y1 from the bottom,
+y1, top, bottom, text, fontname, size; coordinates in points, y0/y1 from the bottom,
 top/bottom from the top of the page as displayed), so the reading logic in pagetext stays as it
-was. A glyph's box is its advance width and the font size from a descent below its baseline, as
+was; a glyph's origin (x, y as displayed) is its key origin, where pdfplumber had the last two
+terms of its matrix. A glyph's box is its advance width and the font size from a descent below its baseline, as
 pdfminer measured it. Clip paths are not looked at: as with pdfminer, a value a clip cuts off is
 recognised by its run going on past its box (pagetext.values_from_page).
 
@@ -118,18 +119,23 @@ class Page:
             textpage.close()
 
     def _chars(self, raw, tp) -> list[dict]:
-        box = raw.FS_RECTF()
-        ox, oy = ctypes.c_double(), ctypes.c_double()
+        # per glyph, PDFium is asked through C prototypes taking plain addresses (see _c): half
+        # the cost of pypdfium2's typed bindings, which convert and check every argument
+        c = _c(raw)
+        text_object, map_error, char_origin, loose_box = c.text_object, c.map_error, c.origin, c.loose_box
+        tpa = ctypes.cast(tp, ctypes.c_void_p).value
+        box, origin = raw.FS_RECTF(), (ctypes.c_double * 2)()
+        boxa, oxa = ctypes.addressof(box), ctypes.addressof(origin)
+        oya = oxa + ctypes.sizeof(ctypes.c_double)
         mat = raw.FS_MATRIX()
-        p_box, p_ox, p_oy, p_mat = ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy), ctypes.byref(mat)
-        text_object, map_error = raw.FPDFText_GetTextObject, raw.FPDFText_HasUnicodeMapError
-        char_origin, loose_box = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetLooseCharBox
+        p_mat = ctypes.byref(mat)
         view, height = self.view, self.height
-        a, b, c, d, e, f = view
+        a, b, c_, d, e, f = view
         turned = abs(a) < 0.5  # shown turned by 90°: a glyph's advance is its loose box's height
         count = raw.FPDFText_CountChars(tp)
         codes = _all_text(raw, tp, count)
         out = []
+        append = out.append
         last = None  # the text object of the glyph before: matrix, size and font are its own
         for i in range(count):
             code = codes[i] if codes is not None else 0
@@ -137,30 +143,30 @@ class Page:
                 code = raw.FPDFText_GetUnicode(tp, i)
                 if code in (0x20, 0x0A, 0x0D) and raw.FPDFText_IsGenerated(tp, i):
                     continue  # spaces and line ends PDFium adds between words, not drawn
-            obj = text_object(tp, i)
+            obj = text_object(tpa, i)
             if not obj:
                 continue
-            key = bytes(obj)  # the object's address
-            if key != last:
-                last = key
+            if obj != last:
+                last = obj
                 raw.FPDFText_GetMatrix(tp, i, p_mat)
                 em = raw.FPDFText_GetFontSize(tp, i)
-                fontname, descent = self._font(raw, obj)
+                fontname, descent = self._font(raw, raw.FPDFText_GetTextObject(tp, i))
                 m = concat((mat.a, mat.b, mat.c, mat.d, 0.0, 0.0), view)
                 upright = abs(m[1]) < 1e-6 and abs(m[2]) < 1e-6 and m[0] > 0 and m[3] > 0
                 size = em * m[3]
-            if code == 0 or map_error(tp, i):
+                drop = descent * size
+            if code == 0 or map_error(tpa, i):
                 text = f"(cid:{code})"  # no text for the glyph: PDFium gives its code, as pdfminer
             else:
                 text = chr(code)
-            char_origin(tp, i, p_ox, p_oy)
-            loose_box(tp, i, p_box)
-            px, py = ox.value, oy.value
-            x, y = px * a + py * c + e, px * b + py * d + f
+            char_origin(tpa, i, oxa, oya)
+            loose_box(tpa, i, boxa)
+            px, py = origin
+            x, y = px * a + py * c_ + e, px * b + py * d + f
             if upright:
                 x0 = x
                 x1 = x + (box.top - box.bottom if turned else box.right - box.left)
-                y0 = y + descent * size
+                y0 = y + drop
                 y1 = y0 + size
                 glyph_size = size
             else:  # rotated text: the loose box as displayed
@@ -169,10 +175,10 @@ class Page:
                 x0, x1 = min(p[0] for p in corners), max(p[0] for p in corners)
                 y0, y1 = min(p[1] for p in corners), max(p[1] for p in corners)
                 glyph_size = x1 - x0 if abs(m[1]) > abs(m[0]) else y1 - y0
-            out.append({"object_type": "char", "text": text, "fontname": fontname,
-                        "size": glyph_size, "x0": x0, "x1": x1, "y0": y0, "y1": y1,
-                        "top": height - y1, "bottom": height - y0, "upright": upright,
-                        "matrix": (m[0], m[1], m[2], m[3], x, y)})
+            append({"object_type": "char", "text": text, "fontname": fontname,
+                    "size": glyph_size, "x0": x0, "x1": x1, "y0": y0, "y1": y1,
+                    "top": height - y1, "bottom": height - y0, "upright": upright,
+                    "origin": (x, y)})
         return out
 
     def _font(self, raw, obj) -> tuple[str, float]:
@@ -260,6 +266,29 @@ class Page:
         self._closed = True
 
 
+class _Calls:
+    """PDFium's per-glyph text functions as C prototypes over plain addresses (ints)."""
+
+    def __init__(self, raw):
+        def proto(fn, result, *args):
+            return ctypes.CFUNCTYPE(result, *args)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+        ptr, i32 = ctypes.c_void_p, ctypes.c_int
+        self.text_object = proto(raw.FPDFText_GetTextObject, ptr, ptr, i32)
+        self.map_error = proto(raw.FPDFText_HasUnicodeMapError, i32, ptr, i32)
+        self.origin = proto(raw.FPDFText_GetCharOrigin, i32, ptr, i32, ptr, ptr)
+        self.loose_box = proto(raw.FPDFText_GetLooseCharBox, i32, ptr, i32, ptr)
+
+
+_CALLS: list[_Calls] = []
+
+
+def _c(raw) -> _Calls:
+    if not _CALLS:
+        _CALLS.append(_Calls(raw))
+    return _CALLS[0]
+
+
 def _all_text(raw, tp, count: int) -> list[int] | None:
     """The code points of all glyphs in one call, or None where the text does not map one to
     one (a character beyond the BMP takes two UTF-16 units)."""
@@ -340,8 +369,8 @@ def text_lines(chars: list[dict]) -> list[dict]:
         text = " ".join(w["text"] for w in line).strip(" ")
         gl = [c for w in line for c in w["chars"]]
         if text.strip() and gl:
-            lines.append({"text": text, "x0": min(c["x0"] for c in gl), "x1": max(c["x1"] for c in gl),
-                          "top": min(c["top"] for c in gl), "bottom": max(c["bottom"] for c in gl),
+            lines.append({"text": text, "x0": min(w["x0"] for w in line), "x1": max(w["x1"] for w in line),
+                          "top": min(w["top"] for w in line), "bottom": max(w["bottom"] for w in line),
                           "chars": gl})
     return lines
 
@@ -371,48 +400,62 @@ def _cluster_ids(values: list[float]) -> list[int]:
 def _cluster(objs: list[dict], key: str) -> list[list[dict]]:
     """Objects grouped by cluster of `key`, groups in cluster order, objects in their order."""
     ids = _cluster_ids([o[key] for o in objs])
-    groups: dict[int, list[dict]] = {}
-    for o, i in sorted(zip(objs, ids), key=lambda p: p[1]):
-        groups.setdefault(i, []).append(o)
-    return list(groups.values())
+    groups: list[list[dict]] = [[] for _ in range(max(ids, default=-1) + 1)]  # ids run 0..n
+    for o, i in zip(objs, ids):
+        groups[i].append(o)
+    return groups
 
 
 def _words(chars: list[dict]) -> list[dict]:
     """pdfplumber's words: runs of upright or rotated glyphs, lines by position across the
     text direction, glyphs sorted along it, split at blanks and gaps."""
-    words = []
+    words: list[dict] = []
     for upright, group in itertools.groupby(chars, key=lambda c: c["upright"]):
         for line in _cluster(list(group), "top" if upright else "x0"):
-            line.sort(key=(lambda c: c["x0"]) if upright else (lambda c: (c["top"], c["bottom"])))
+            if upright:
+                line.sort(key=lambda c: c["x0"])
+            else:
+                line.sort(key=lambda c: (c["top"], c["bottom"]))
             current: list[dict] = []
+            prev: dict = {}
             for c in line:
                 if c["text"].isspace():
                     if current:
                         words.append(_word(current))
                     current = []
-                elif current and _new_word(current[-1], c, upright):
+                    continue
+                if current and (
+                        (c["x0"] < prev["x0"] or c["x0"] > prev["x1"] + X_TOL
+                         or abs(c["top"] - prev["top"]) > Y_TOL) if upright else
+                        (c["top"] < prev["top"] or c["top"] > prev["bottom"] + Y_TOL
+                         or abs(c["x0"] - prev["x0"]) > X_TOL)):
                     words.append(_word(current))
                     current = [c]
                 else:
                     current.append(c)
+                prev = c
             if current:
                 words.append(_word(current))
     return words
 
 
-def _new_word(prev: dict, c: dict, upright: bool) -> bool:
-    if upright:
-        return (c["x0"] < prev["x0"] or c["x0"] > prev["x1"] + X_TOL
-                or abs(c["top"] - prev["top"]) > Y_TOL)
-    return (c["top"] < prev["top"] or c["top"] > prev["bottom"] + Y_TOL
-            or abs(c["x0"] - prev["x0"]) > X_TOL)
-
-
 def _word(chars: list[dict]) -> dict:
-    return {"text": "".join(LIGATURES.get(c["text"], c["text"]) for c in chars),
+    texts = [c["text"] for c in chars]
+    x0, x1, top, bottom = chars[0]["x0"], chars[0]["x1"], chars[0]["top"], chars[0]["bottom"]
+    for c in chars:
+        if c["x0"] < x0:
+            x0 = c["x0"]
+        if c["x1"] > x1:
+            x1 = c["x1"]
+        if c["top"] < top:
+            top = c["top"]
+        if c["bottom"] > bottom:
+            bottom = c["bottom"]
+    if all(len(t) == 1 and t not in LIGATURES for t in texts):  # one letter per glyph
+        return {"text": "".join(texts), "chars": chars, "x0": x0, "x1": x1, "top": top, "bottom": bottom}
+    return {"text": "".join(LIGATURES.get(t, t) for t in texts),
             "chars": [c for c in chars for _ in LIGATURES.get(c["text"], c["text"])],
-            "x0": min(c["x0"] for c in chars), "x1": max(c["x1"] for c in chars),
-            "top": min(c["top"] for c in chars), "bottom": max(c["bottom"] for c in chars)}
+            "x0": x0, "x1": x1, "top": top, "bottom": bottom}
 
 
 def crop(chars: list[dict], x0: float, top: float, x1: float, bottom: float) -> list[dict]:
@@ -420,6 +463,8 @@ def crop(chars: list[dict], x0: float, top: float, x1: float, bottom: float) -> 
     crop did: the footer's text is what lies within the box."""
     out = []
     for c in chars:
+        if c["bottom"] < top or c["top"] > bottom or c["x1"] < x0 or c["x0"] > x1:
+            continue  # wholly outside (the test below says so too, at more cost)
         left, right = max(c["x0"], x0), min(c["x1"], x1)
         upper, lower = max(c["top"], top), min(c["bottom"], bottom)
         if lower - upper >= 0 and right - left >= 0 and (lower - upper) + (right - left) > 0:
