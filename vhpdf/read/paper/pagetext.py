@@ -145,8 +145,8 @@ def _origin(c: dict) -> tuple[float, float]:
 def group_lines(chars: list[dict]) -> list[_Line]:
     """Chars (origin inside a field) grouped into text lines, top line first."""
     lines: list[_Line] = []
-    for c in sorted(chars, key=lambda c: -_origin(c)[1]):
-        y = _origin(c)[1]
+    for c in sorted(chars, key=lambda c: -c["origin"][1]):
+        y = c["origin"][1]
         if lines and abs(lines[-1].base - y) < 0.4 * max(c["size"], 1):
             lines[-1].chars.append(c)
         else:
@@ -198,7 +198,7 @@ class Glyphs:
 
     def __init__(self, chars: list[dict]):
         self.chars = chars
-        self.origins = [_origin(c) for c in chars]
+        self.origins = [c["origin"] for c in chars]
         self.order = sorted(range(len(chars)), key=lambda i: self.origins[i][1])
         self.heights = [self.origins[i][1] for i in self.order]
 
@@ -290,6 +290,17 @@ class Decoding:
         return (self.broken and font not in self.label_fonts
                 and font.split("+")[-1] != PS_NAME)
 
+    def decode(self, chars: list[dict]) -> None:
+        """Correct glyph records in place: their text, and keys doubtful and undecodable. Each
+        font and text is judged once (a page has some 2,000 glyphs but few distinct ones)."""
+        seen: dict[tuple[str, str], tuple[str, bool, bool]] = {}
+        for c in chars:
+            key = (c["fontname"], c["text"])
+            got = seen.get(key)
+            if got is None:
+                got = seen[key] = (self.char(c), self.doubtful(c), self.undecodable(c))
+            c["text"], c["doubtful"], c["undecodable"] = got
+
     def char(self, c: dict) -> str:
         key = (c["fontname"], c["text"])
         return self.table.get(key, c["text"]) if key not in self.conflicts else c["text"]
@@ -316,9 +327,10 @@ def mark_runs(chars: list[dict]) -> None:
         if prev is not None:
             size = max(c["size"], 1.0)
             same = (c["fontname"] == prev["fontname"] and abs(c["size"] - prev["size"]) < 0.1
-                    and abs(_origin(c)[1] - _origin(prev)[1]) < 0.4 * size
+                    and abs(c["origin"][1] - prev["origin"][1]) < 0.4 * size
                     and abs(c["x0"] - prev["x1"]) <= 0.5 * size)  # the next field starts after a gap
-            run += 0 if same else 1
+            if not same:
+                run += 1
         c["run"] = run
         prev = c
 
@@ -433,8 +445,8 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     """Fill `values` with what page `index` (pdfium.Page) shows in its widgets."""
     shapes = [o for o in page.shapes if o["object_type"] != "line"]
     tr = page_anchors(layout, index, lines, shapes)
-    chars = [dict(c, text=decoding.char(c), doubtful=decoding.doubtful(c),
-                  undecodable=decoding.undecodable(c)) for c in page.chars]
+    chars = page.chars  # read once, after decoding.learn saw every page: corrected in place
+    decoding.decode(chars)
     mark_runs(chars)
     text_widgets = [w for w in layout.widgets if w.page == index
                     and w.field.type in (FieldType.TEXT, FieldType.CHOICE)]
@@ -448,7 +460,7 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     owner: dict[int, str] = {}  # run -> the field whose box its first glyph is in
     for c in chars:
         if c["run"] not in owner and c["text"].strip():
-            x, y = _origin(c)
+            x, y = c["origin"]
             hit = next((name for name, x0, x1, y0, y1 in bands.get(int(y // 10), ())
                         if x0 <= x <= x1 and y0 <= y <= y1), None)
             if hit is not None:
