@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import struct
 from functools import cached_property
 
 from vhpdf.pdf.drawn import concat
@@ -124,9 +125,10 @@ class Page:
         c = _c(raw)
         text_object, map_error, char_origin, loose_box = c.text_object, c.map_error, c.origin, c.loose_box
         tpa = ctypes.cast(tp, ctypes.c_void_p).value
-        box, origin = raw.FS_RECTF(), (ctypes.c_double * 2)()
-        boxa, oxa = ctypes.addressof(box), ctypes.addressof(origin)
-        oya = oxa + ctypes.sizeof(ctypes.c_double)
+        buf = ctypes.create_string_buffer(_GLYPH.size)  # the loose box (FS_RECTF), then the origin
+        boxa = ctypes.addressof(buf)
+        oxa, oya = boxa + 16, boxa + 24
+        unpack = _GLYPH.unpack_from
         mat = raw.FS_MATRIX()
         p_mat = ctypes.byref(mat)
         view, height = self.view, self.height
@@ -161,17 +163,16 @@ class Page:
                 text = chr(code)
             char_origin(tpa, i, oxa, oya)
             loose_box(tpa, i, boxa)
-            px, py = origin
+            left, top, right, bottom, px, py = unpack(buf)  # one read: ctypes fields cost each
             x, y = px * a + py * c_ + e, px * b + py * d + f
             if upright:
                 x0 = x
-                x1 = x + (box.top - box.bottom if turned else box.right - box.left)
+                x1 = x + (top - bottom if turned else right - left)
                 y0 = y + drop
                 y1 = y0 + size
                 glyph_size = size
             else:  # rotated text: the loose box as displayed
-                corners = [_apply(view, cx, cy) for cx in (box.left, box.right)
-                           for cy in (box.bottom, box.top)]
+                corners = [_apply(view, cx, cy) for cx in (left, right) for cy in (bottom, top)]
                 x0, x1 = min(p[0] for p in corners), max(p[0] for p in corners)
                 y0, y1 = min(p[1] for p in corners), max(p[1] for p in corners)
                 glyph_size = x1 - x0 if abs(m[1]) > abs(m[0]) else y1 - y0
@@ -264,6 +265,9 @@ class Page:
             self._handle.close()
             self._handle = None
         self._closed = True
+
+
+_GLYPH = struct.Struct("4f2d")  # FS_RECTF (left, top, right, bottom) and two doubles, native alignment
 
 
 class _Calls:
