@@ -129,8 +129,8 @@ class Page:
         boxa = ctypes.addressof(buf)
         oxa, oya = boxa + 16, boxa + 24
         unpack = _GLYPH.unpack_from
-        mat = raw.FS_MATRIX()
-        p_mat = ctypes.byref(mat)
+        mat = ctypes.create_string_buffer(_MATRIX.size)  # FS_MATRIX
+        mata = ctypes.addressof(mat)
         view, height = self.view, self.height
         a, b, c_, d, e, f = view
         turned = abs(a) < 0.5  # shown turned by 90°: a glyph's advance is its loose box's height
@@ -142,18 +142,19 @@ class Page:
         for i in range(count):
             code = codes[i] if codes is not None else 0
             if code < 0x21 or code >= 0xFFFE:  # GetText shows some codes otherwise: ask for these
-                code = raw.FPDFText_GetUnicode(tp, i)
-                if code in (0x20, 0x0A, 0x0D) and raw.FPDFText_IsGenerated(tp, i):
+                code = c.unicode(tpa, i)
+                if code in (0x20, 0x0A, 0x0D) and c.generated(tpa, i):
                     continue  # spaces and line ends PDFium adds between words, not drawn
             obj = text_object(tpa, i)
             if not obj:
                 continue
             if obj != last:
                 last = obj
-                raw.FPDFText_GetMatrix(tp, i, p_mat)
-                em = raw.FPDFText_GetFontSize(tp, i)
-                fontname, descent = self._font(raw, raw.FPDFText_GetTextObject(tp, i))
-                m = concat((mat.a, mat.b, mat.c, mat.d, 0.0, 0.0), view)
+                c.matrix(tpa, i, mata)
+                em = c.font_size(tpa, i)
+                fontname, descent = self._font(raw, c.font(obj))
+                ma, mb, mc, md, _, _ = _MATRIX.unpack_from(mat)
+                m = concat((ma, mb, mc, md, 0.0, 0.0), view)
                 upright = abs(m[1]) < 1e-6 and abs(m[2]) < 1e-6 and m[0] > 0 and m[3] > 0
                 size = em * m[3]
                 drop = descent * size
@@ -182,13 +183,12 @@ class Page:
                     "origin": (x, y)})
         return out
 
-    def _font(self, raw, obj) -> tuple[str, float]:
-        """The base font name and descent (in em) of a text object's font, cached per font."""
-        font = raw.FPDFTextObj_GetFont(obj)
-        key = bytes(font) if font else None
-        if key not in self._fonts:
+    def _font(self, raw, address: int | None) -> tuple[str, float]:
+        """The base font name and descent (in em) of a font (by address), cached per font."""
+        if address not in self._fonts:
             name, descent = "", -0.2
-            if font:
+            if address:
+                font = ctypes.cast(address, raw.FPDF_FONT)
                 size = raw.FPDFFont_GetBaseFontName(font, None, 0)
                 buf = ctypes.create_string_buffer(max(size, 1))
                 raw.FPDFFont_GetBaseFontName(font, buf, size)
@@ -196,8 +196,8 @@ class Page:
                 d = ctypes.c_float()
                 if raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), d):
                     descent = d.value / 1000
-            self._fonts[key] = (name, descent)
-        return self._fonts[key]
+            self._fonts[address] = (name, descent)
+        return self._fonts[address]
 
     @cached_property
     def _objects(self) -> tuple[list[dict], int]:
@@ -268,6 +268,7 @@ class Page:
 
 
 _GLYPH = struct.Struct("4f2d")  # FS_RECTF (left, top, right, bottom) and two doubles, native alignment
+_MATRIX = struct.Struct("6f")  # FS_MATRIX (a, b, c, d, e, f)
 
 
 class _Calls:
@@ -282,6 +283,11 @@ class _Calls:
         self.map_error = proto(raw.FPDFText_HasUnicodeMapError, i32, ptr, i32)
         self.origin = proto(raw.FPDFText_GetCharOrigin, i32, ptr, i32, ptr, ptr)
         self.loose_box = proto(raw.FPDFText_GetLooseCharBox, i32, ptr, i32, ptr)
+        self.unicode = proto(raw.FPDFText_GetUnicode, ctypes.c_uint, ptr, i32)
+        self.generated = proto(raw.FPDFText_IsGenerated, i32, ptr, i32)
+        self.matrix = proto(raw.FPDFText_GetMatrix, i32, ptr, i32, ptr)
+        self.font_size = proto(raw.FPDFText_GetFontSize, ctypes.c_double, ptr, i32)
+        self.font = proto(raw.FPDFTextObj_GetFont, ptr, ptr)
 
 
 _CALLS: list[_Calls] = []
