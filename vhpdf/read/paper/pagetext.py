@@ -81,9 +81,10 @@ class Marks:
     """A page's glyphs and paths indexed by the height of their centre (see Glyphs)."""
 
     def __init__(self, objects: list[dict]):
-        centred = sorted(((o["y0"] + o["y1"]) / 2, i) for i, o in enumerate(objects))
-        self.heights = [cy for cy, _ in centred]
-        self.objects = [objects[i] for _, i in centred]
+        centres = [(o["y0"] + o["y1"]) / 2 for o in objects]
+        order = sorted(range(len(objects)), key=centres.__getitem__)  # stable: ties in page order
+        self.heights = [centres[i] for i in order]
+        self.objects = [objects[i] for i in order]
 
     def near(self, y0: float, y1: float) -> list[dict]:
         """The objects whose centre lies between the heights y0 and y1."""
@@ -199,8 +200,9 @@ class Glyphs:
     def __init__(self, chars: list[dict]):
         self.chars = chars
         self.origins = [c["origin"] for c in chars]
-        self.order = sorted(range(len(chars)), key=lambda i: self.origins[i][1])
-        self.heights = [self.origins[i][1] for i in self.order]
+        ys = [y for _, y in self.origins]
+        self.order = sorted(range(len(chars)), key=ys.__getitem__)
+        self.heights = [ys[i] for i in self.order]
 
     def inside(self, r: Rect, right: float | None = None,
                keep: Callable[[dict], bool] | None = None) -> list[dict]:
@@ -213,12 +215,11 @@ class Glyphs:
         return [self.chars[i] for i in hits if keep is None or keep(self.chars[i])]
 
 
-def text_value(f: Field, chars: Glyphs, rect: Rect, right: float | None = None,
-               keep: Callable[[dict], bool] | None = None) -> str | None:
-    """The text shown in `rect`; a single-line value running past the box is read up to `right`
-    (the next field in the row), as some fillers do not shrink long values to fit. `keep`
-    selects the glyphs that belong to this field (see mark_runs)."""
-    lines = group_lines(chars.inside(rect, None if f.multiline else right, keep))
+def text_value(f: Field, chars: list[dict], rect: Rect) -> str | None:
+    """The text `chars` show in `rect`: for a single-line value, the glyphs up to the next field
+    in the row, as some fillers do not shrink long values to fit; for a multi-line one, those in
+    the box."""
+    lines = group_lines(chars)
     if not lines:
         return None
     if f.multiline:
@@ -322,17 +323,17 @@ def mark_runs(chars: list[dict]) -> None:
     """Number the text runs (in place, key "run"): consecutive glyphs in content-stream order on
     one baseline, in one font and size, moving right. A viewer draws a field's value as one run,
     so a glyph belongs to the field its run starts in, wherever a long value runs on to."""
-    run, prev = 0, None
+    run = 0
+    font, size, y, x1 = None, 0.0, 0.0, 0.0  # of the glyph before
     for c in chars:
-        if prev is not None:
-            size = max(c["size"], 1.0)
-            same = (c["fontname"] == prev["fontname"] and abs(c["size"] - prev["size"]) < 0.1
-                    and abs(c["origin"][1] - prev["origin"][1]) < 0.4 * size
-                    and abs(c["x0"] - prev["x1"]) <= 0.5 * size)  # the next field starts after a gap
-            if not same:
+        if font is not None:
+            reach = max(c["size"], 1.0)
+            if not (c["fontname"] == font and abs(c["size"] - size) < 0.1
+                    and abs(c["origin"][1] - y) < 0.4 * reach
+                    and abs(c["x0"] - x1) <= 0.5 * reach):  # the next field starts after a gap
                 run += 1
         c["run"] = run
-        prev = c
+        font, size, y, x1 = c["fontname"], c["size"], c["origin"][1], c["x1"]
 
 
 def _cut_off(chars: Glyphs, rect: Rect, label_bases: list[float]) -> bool:
@@ -461,10 +462,10 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     for c in chars:
         if c["run"] not in owner and c["text"].strip():
             x, y = c["origin"]
-            hit = next((name for name, x0, x1, y0, y1 in bands.get(int(y // 10), ())
-                        if x0 <= x <= x1 and y0 <= y <= y1), None)
-            if hit is not None:
-                owner[c["run"]] = hit
+            for name, x0, x1, y0, y1 in bands.get(int(y // 10), ()):
+                if x0 <= x <= x1 and y0 <= y <= y1:
+                    owner[c["run"]] = name
+                    break
     owned: dict[str, list[dict]] = {}  # field -> the glyphs of its runs, in page order
     for c in chars:
         if (name := owner.get(c["run"])) is not None:
@@ -483,8 +484,9 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
         def mine(c: dict) -> bool:  # not another field's run
             return owner.get(c["run"], f.name) == f.name
 
-        value = text_value(f, glyphs, rect, right, mine)
-        shown = [c for c in glyphs.inside(rect, right, mine) if c["text"].strip()]
+        hits = glyphs.inside(rect, right, mine)
+        value = text_value(f, glyphs.inside(rect, None, mine) if f.multiline else hits, rect)
+        shown = [c for c in hits if c["text"].strip()]
         doubt = any(c["doubtful"] for c in shown)
         if value and doubt:
             decoding.doubted.append(f.name)
