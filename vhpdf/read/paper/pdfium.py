@@ -208,35 +208,35 @@ class Page:
         images = 0
         if not self._loaded():
             return shapes, images
-        page = self.handle.raw
-        todo = [(raw.FPDFPage_GetObject(page, i), self.view)
-                for i in reversed(range(raw.FPDFPage_CountObjects(page)))]
-        fill, stroke = ctypes.c_int(), ctypes.c_int()
-        x, y = ctypes.c_float(), ctypes.c_float()
-        mat = raw.FS_MATRIX()
+        c = _c(raw)  # plain addresses, as in _chars
+        page = ctypes.cast(self.handle.raw, ctypes.c_void_p).value
+        todo = [(c.page_object(page, i), self.view) for i in reversed(range(c.page_objects(page)))]
+        # what a failing call leaves unwritten keeps its value from before, as ctypes variables do
+        mat, xy, modes = (ctypes.create_string_buffer(n) for n in (_MATRIX.size, _POINT.size, _MODES.size))
+        mat_at, xy_at, modes_at = (ctypes.addressof(b) for b in (mat, xy, modes))
         while todo:
             obj, outer = todo.pop()
-            kind = raw.FPDFPageObj_GetType(obj)
+            kind = c.object_type(obj)
             if kind == _IMAGE:
                 images += 1
             elif kind in (_FORM, _PATH):
-                raw.FPDFPageObj_GetMatrix(obj, mat)
-                m = concat((mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), outer)
+                c.object_matrix(obj, mat_at)
+                m = concat(_MATRIX.unpack_from(mat), outer)
                 if kind == _FORM:
-                    todo += [(raw.FPDFFormObj_GetObject(obj, i), m)
-                             for i in reversed(range(raw.FPDFFormObj_CountObjects(obj)))]
+                    todo += [(c.form_object(obj, i), m) for i in reversed(range(c.form_objects(obj)))]
                     continue
-                raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+                c.draw_mode(obj, modes_at, modes_at + 4)
+                fill = _MODES.unpack_from(modes)[0]
                 subpaths: list[list] = []
-                for i in range(raw.FPDFPath_CountSegments(obj)):
-                    seg = raw.FPDFPath_GetPathSegment(obj, i)
-                    raw.FPDFPathSegment_GetPoint(seg, x, y)
-                    if raw.FPDFPathSegment_GetType(seg) == _MOVETO or not subpaths:
+                for i in range(c.segments(obj)):
+                    seg = c.segment(obj, i)
+                    c.segment_point(seg, xy_at, xy_at + 4)
+                    if c.segment_type(seg) == _MOVETO or not subpaths:
                         subpaths.append([])
-                    subpaths[-1].append(_apply(m, x.value, y.value))
-                    if raw.FPDFPathSegment_GetClose(seg) and subpaths[-1][-1] != subpaths[-1][0]:
+                    subpaths[-1].append(_apply(m, *_POINT.unpack_from(xy)))
+                    if c.segment_close(seg) and subpaths[-1][-1] != subpaths[-1][0]:
                         subpaths[-1].append(subpaths[-1][0])  # closing draws back to the start
-                shapes += [self._shape(pts, bool(fill.value)) for pts in subpaths if len(pts) > 1]
+                shapes += [self._shape(pts, bool(fill)) for pts in subpaths if len(pts) > 1]
         return shapes, images
 
     def _shape(self, pts: list, fill: bool) -> dict:
@@ -269,10 +269,13 @@ class Page:
 
 _GLYPH = struct.Struct("4f2d")  # FS_RECTF (left, top, right, bottom) and two doubles, native alignment
 _MATRIX = struct.Struct("6f")  # FS_MATRIX (a, b, c, d, e, f)
+_POINT = struct.Struct("2f")  # a path point (x, y)
+_MODES = struct.Struct("2i")  # a path's fill mode and stroke flag
 
 
 class _Calls:
-    """PDFium's per-glyph text functions as C prototypes over plain addresses (ints)."""
+    """PDFium's functions called per glyph, page object or path segment, as C prototypes over
+    plain addresses (ints)."""
 
     def __init__(self, raw):
         def proto(fn, result, *args):
@@ -288,6 +291,18 @@ class _Calls:
         self.matrix = proto(raw.FPDFText_GetMatrix, i32, ptr, i32, ptr)
         self.font_size = proto(raw.FPDFText_GetFontSize, ctypes.c_double, ptr, i32)
         self.font = proto(raw.FPDFTextObj_GetFont, ptr, ptr)
+        self.page_objects = proto(raw.FPDFPage_CountObjects, i32, ptr)
+        self.page_object = proto(raw.FPDFPage_GetObject, ptr, ptr, i32)
+        self.object_type = proto(raw.FPDFPageObj_GetType, i32, ptr)
+        self.object_matrix = proto(raw.FPDFPageObj_GetMatrix, i32, ptr, ptr)
+        self.form_objects = proto(raw.FPDFFormObj_CountObjects, i32, ptr)
+        self.form_object = proto(raw.FPDFFormObj_GetObject, ptr, ptr, ctypes.c_ulong)
+        self.draw_mode = proto(raw.FPDFPath_GetDrawMode, i32, ptr, ptr, ptr)
+        self.segments = proto(raw.FPDFPath_CountSegments, i32, ptr)
+        self.segment = proto(raw.FPDFPath_GetPathSegment, ptr, ptr, i32)
+        self.segment_point = proto(raw.FPDFPathSegment_GetPoint, i32, ptr, ptr, ptr)
+        self.segment_type = proto(raw.FPDFPathSegment_GetType, i32, ptr)
+        self.segment_close = proto(raw.FPDFPathSegment_GetClose, i32, ptr)
 
 
 _CALLS: list[_Calls] = []
