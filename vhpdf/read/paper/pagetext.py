@@ -319,23 +319,6 @@ class Decoding:
                 and self.broken_font(c["fontname"]))
 
 
-def mark_runs(chars: list[dict]) -> None:
-    """Number the text runs (in place, key "run"): consecutive glyphs in content-stream order on
-    one baseline, in one font and size, moving right. A viewer draws a field's value as one run,
-    so a glyph belongs to the field its run starts in, wherever a long value runs on to."""
-    run = 0
-    font, size, y, x1 = None, 0.0, 0.0, 0.0  # of the glyph before
-    for c in chars:
-        if font is not None:
-            reach = max(c["size"], 1.0)
-            if not (c["fontname"] == font and abs(c["size"] - size) < 0.1
-                    and abs(c["origin"][1] - y) < 0.4 * reach
-                    and abs(c["x0"] - x1) <= 0.5 * reach):  # the next field starts after a gap
-                run += 1
-        c["run"] = run
-        font, size, y, x1 = c["fontname"], c["size"], c["origin"][1], c["x1"]
-
-
 def _cut_off(chars: Glyphs, rect: Rect, label_bases: list[float]) -> bool:
     """Text drawn just below a box, not printed by the layout: a value the box clips.
     `label_bases` (sorted): the baselines of the printed labels, which are not such text."""
@@ -448,7 +431,6 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     tr = page_anchors(layout, index, lines, shapes)
     chars = page.chars  # read once, after decoding.learn saw every page: corrected in place
     decoding.decode(chars)
-    mark_runs(chars)
     text_widgets = [w for w in layout.widgets if w.page == index
                     and w.field.type in (FieldType.TEXT, FieldType.CHOICE)]
     # the same bounds as Glyphs.inside, computed once per widget instead of once per glyph
@@ -458,6 +440,8 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     for b in bounds:
         for k in range(int(b[3] // 10), int(b[4] // 10) + 1):
             bands.setdefault(k, []).append(b)
+    # a viewer draws a field's value as one run (see pdfium.Page.chars), so a glyph belongs to
+    # the field its run starts in, wherever a long value runs on to
     owner: dict[int, str] = {}  # run -> the field whose box its first glyph is in
     for c in chars:
         if c["run"] not in owner and c["text"].strip():

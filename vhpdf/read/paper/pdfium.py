@@ -109,6 +109,8 @@ class Page:
 
     @cached_property
     def chars(self) -> list[dict]:
+        """The glyphs in content-stream order. Key run numbers the text runs: consecutive glyphs
+        on one baseline, in one font and size, moving right (the next field starts after a gap)."""
         import pypdfium2.raw as raw
 
         if not self._loaded():
@@ -139,6 +141,7 @@ class Page:
         out = []
         append = out.append
         last = None  # the text object of the glyph before: matrix, size and font are its own
+        run, before = -1, ("", 0.0, 0.0, 0.0)  # font, size, baseline and end of the glyph before
         for i in range(count):
             code = codes[i] if codes is not None else 0
             if code < 0x21 or code >= 0xFFFE:  # GetText shows some codes otherwise: ask for these
@@ -177,10 +180,15 @@ class Page:
                 x0, x1 = min(p[0] for p in corners), max(p[0] for p in corners)
                 y0, y1 = min(p[1] for p in corners), max(p[1] for p in corners)
                 glyph_size = x1 - x0 if abs(m[1]) > abs(m[0]) else y1 - y0
+            reach = max(glyph_size, 1.0)
+            if not (run >= 0 and fontname == before[0] and abs(glyph_size - before[1]) < 0.1
+                    and abs(y - before[2]) < 0.4 * reach and abs(x0 - before[3]) <= 0.5 * reach):
+                run += 1
+            before = (fontname, glyph_size, y, x1)
             append({"object_type": "char", "text": text, "fontname": fontname,
                     "size": glyph_size, "x0": x0, "x1": x1, "y0": y0, "y1": y1,
                     "top": height - y1, "bottom": height - y0, "upright": upright,
-                    "origin": (x, y)})
+                    "origin": (x, y), "run": run})
         return out
 
     def _font(self, raw, address: int | None) -> tuple[str, float]:
