@@ -259,6 +259,9 @@ class Decoding:
                 text = t.text.replace("\xa0", " ")  # a no-break space prints as a space
                 expected.setdefault((round(t.y), len(text.replace(" ", ""))), []).append(text)
         for ln in lines:
+            glyphs = ln.get("chars", [])
+            if ln["text"].isascii() and "(cid:" not in ln["text"] and len(set(map(id, glyphs))) == len(glyphs):
+                continue  # one ASCII letter per glyph, none a ligature: the test below, cheaper
             chars = [c for i, c in enumerate(ln.get("chars", []))
                      if c["text"].strip() and (i == 0 or c is not ln["chars"][i - 1])]
             vis = [(c["fontname"], c["text"]) for c in chars]
