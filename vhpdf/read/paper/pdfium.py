@@ -138,7 +138,7 @@ class Page:
         turned = abs(a) < 0.5  # shown turned by 90°: a glyph's advance is its loose box's height
         count = raw.FPDFText_CountChars(tp)
         codes = _all_text(raw, tp, count)
-        out = []
+        out: list[dict] = []
         append = out.append
         last = None  # the text object of the glyph before: matrix, size and font are its own
         run, before = -1, ("", 0.0, 0.0, 0.0)  # font, size, baseline and end of the glyph before
@@ -287,7 +287,9 @@ class _Calls:
 
     def __init__(self, raw):
         def proto(fn, result, *args):
-            return ctypes.CFUNCTYPE(result, *args)(ctypes.cast(fn, ctypes.c_void_p).value)
+            address = ctypes.cast(fn, ctypes.c_void_p).value
+            assert address, fn  # a bound library function has an address
+            return ctypes.CFUNCTYPE(result, *args)(address)
 
         ptr, i32 = ctypes.c_void_p, ctypes.c_int
         self.text_object = proto(raw.FPDFText_GetTextObject, ptr, ptr, i32)
