@@ -141,7 +141,7 @@ class Page:
         out: list[dict] = []
         append = out.append
         last = None  # the text object of the glyph before: matrix, size and font are its own
-        run, before = -1, ("", 0.0, 0.0, 0.0)  # font, size, baseline and end of the glyph before
+        run, font_before, size_before, y_before, x1_before = -1, "", 0.0, 0.0, 0.0  # the glyph before
         for i in range(count):
             code = codes[i] if codes is not None else 0
             if code < 0x21 or code >= 0xFFFE:  # GetText shows some codes otherwise: ask for these
@@ -180,11 +180,12 @@ class Page:
                 x0, x1 = min(p[0] for p in corners), max(p[0] for p in corners)
                 y0, y1 = min(p[1] for p in corners), max(p[1] for p in corners)
                 glyph_size = x1 - x0 if abs(m[1]) > abs(m[0]) else y1 - y0
-            reach = max(glyph_size, 1.0)
-            if not (run >= 0 and fontname == before[0] and abs(glyph_size - before[1]) < 0.1
-                    and abs(y - before[2]) < 0.4 * reach and abs(x0 - before[3]) <= 0.5 * reach):
+            reach = 1.0 if glyph_size < 1.0 else glyph_size
+            if not (run >= 0 and fontname == font_before and -0.1 < glyph_size - size_before < 0.1
+                    and -0.4 * reach < y - y_before < 0.4 * reach
+                    and -0.5 * reach <= x0 - x1_before <= 0.5 * reach):
                 run += 1
-            before = (fontname, glyph_size, y, x1)
+            font_before, size_before, y_before, x1_before = fontname, glyph_size, y, x1
             append({"object_type": "char", "text": text, "fontname": fontname,
                     "size": glyph_size, "x0": x0, "x1": x1, "y0": y0, "y1": y1,
                     "top": height - y1, "bottom": height - y0, "upright": upright,
