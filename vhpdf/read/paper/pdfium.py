@@ -122,14 +122,15 @@ class Page:
             textpage.close()
 
     def _chars(self, raw, tp) -> list[dict]:
-        # per glyph, PDFium is asked through C prototypes taking plain addresses (see _c): half
-        # the cost of pypdfium2's typed bindings, which convert and check every argument
+        # PDFium is asked through C prototypes over plain addresses (see _Calls), a third of the
+        # cost of pypdfium2's typed bindings, which convert and check every argument
         c = _c(raw)
         text_object, map_error, char_origin, loose_box = c.text_object, c.map_error, c.origin, c.loose_box
         tpa = ctypes.cast(tp, ctypes.c_void_p).value
         buf = ctypes.create_string_buffer(_GLYPH.size)  # the loose box (FS_RECTF), then the origin
         boxa = ctypes.addressof(buf)
-        oxa, oya = boxa + 16, boxa + 24
+        # the per-glyph calls take pointers as c_void_p objects, made once (see _Calls)
+        tpv, boxv, oxv, oyv = (ctypes.c_void_p(v) for v in (tpa, boxa, boxa + 16, boxa + 24))
         unpack = _GLYPH.unpack_from
         mat = ctypes.create_string_buffer(_MATRIX.size)  # FS_MATRIX
         mata = ctypes.addressof(mat)
@@ -148,7 +149,7 @@ class Page:
                 code = c.unicode(tpa, i)
                 if code in (0x20, 0x0A, 0x0D) and c.generated(tpa, i):
                     continue  # spaces and line ends PDFium adds between words, not drawn
-            obj = text_object(tpa, i)
+            obj = text_object(tpv, i)
             if not obj:
                 continue
             if obj != last:
@@ -161,12 +162,12 @@ class Page:
                 upright = abs(m[1]) < 1e-6 and abs(m[2]) < 1e-6 and m[0] > 0 and m[3] > 0
                 size = em * m[3]
                 drop = descent * size
-            if code == 0 or map_error(tpa, i):
+            if code == 0 or map_error(tpv, i):
                 text = f"(cid:{code})"  # no text for the glyph: PDFium gives its code, as pdfminer
             else:
                 text = chr(code)
-            char_origin(tpa, i, oxa, oya)
-            loose_box(tpa, i, boxa)
+            char_origin(tpv, i, oxv, oyv)
+            loose_box(tpv, i, boxv)
             left, top, right, bottom, px, py = unpack(buf)  # one read: ctypes fields cost each
             x, y = px * a + py * c_ + e, px * b + py * d + f
             if upright:
@@ -284,7 +285,12 @@ _MODES = struct.Struct("2i")  # a path's fill mode and stroke flag
 
 class _Calls:
     """PDFium's functions called per glyph, page object or path segment, as C prototypes over
-    plain addresses (ints)."""
+    plain addresses (ints).
+
+    The four called for every glyph are declared without argument types, which saves ctypes
+    converting each argument: ctypes then passes a Python int as a C int and a c_void_p object as
+    a pointer, so their pointer arguments MUST be c_void_p objects (a plain int would be cut to
+    32 bits). Results are ints (or None for a null pointer)."""
 
     def __init__(self, raw):
         def proto(fn, result, *args):
@@ -293,10 +299,11 @@ class _Calls:
             return ctypes.CFUNCTYPE(result, *args)(address)
 
         ptr, i32 = ctypes.c_void_p, ctypes.c_int
-        self.text_object = proto(raw.FPDFText_GetTextObject, ptr, ptr, i32)
-        self.map_error = proto(raw.FPDFText_HasUnicodeMapError, i32, ptr, i32)
-        self.origin = proto(raw.FPDFText_GetCharOrigin, i32, ptr, i32, ptr, ptr)
-        self.loose_box = proto(raw.FPDFText_GetLooseCharBox, i32, ptr, i32, ptr)
+        # (text page, glyph index[, out pointers]): pointers as c_void_p objects only
+        self.text_object = proto(raw.FPDFText_GetTextObject, ptr)
+        self.map_error = proto(raw.FPDFText_HasUnicodeMapError, i32)
+        self.origin = proto(raw.FPDFText_GetCharOrigin, i32)
+        self.loose_box = proto(raw.FPDFText_GetLooseCharBox, i32)
         self.unicode = proto(raw.FPDFText_GetUnicode, ctypes.c_uint, ptr, i32)
         self.generated = proto(raw.FPDFText_IsGenerated, i32, ptr, i32)
         self.matrix = proto(raw.FPDFText_GetMatrix, i32, ptr, i32, ptr)
