@@ -297,6 +297,11 @@ class Decoding:
     def decode(self, chars: list[dict]) -> None:
         """Correct glyph records in place: their text, and keys doubtful and undecodable. Each
         font and text is judged once (a page has some 2,000 glyphs but few distinct ones)."""
+        if not self.table and not self.conflicts:  # nothing to correct: only textless glyphs doubt
+            for c in chars:
+                text = c["text"]
+                c["doubtful"] = c["undecodable"] = "(cid:" in text or "\ufffd" in text
+            return
         seen: dict[tuple[str, str], tuple[str, bool, bool]] = {}
         for c in chars:
             key = (c["fontname"], c["text"])
