@@ -19,6 +19,7 @@ import ctypes
 import itertools
 import struct
 from functools import cached_property
+from operator import itemgetter
 
 from vhpdf.pdf.drawn import concat
 
@@ -425,6 +426,7 @@ def extract_text(chars: list[dict]) -> str:
 
 
 LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+_LIGATURE_SET = frozenset(LIGATURES)
 
 
 def _cluster_ids(values: list[float]) -> list[int]:
@@ -453,12 +455,9 @@ def _words(chars: list[dict]) -> list[dict]:
     """pdfplumber's words: runs of upright or rotated glyphs, lines by position across the
     text direction, glyphs sorted along it, split at blanks and gaps."""
     words: list[dict] = []
-    for upright, group in itertools.groupby(chars, key=lambda c: c["upright"]):
+    for upright, group in itertools.groupby(chars, key=itemgetter("upright")):
         for line in _cluster(list(group), "top" if upright else "x0"):
-            if upright:
-                line.sort(key=lambda c: c["x0"])
-            else:
-                line.sort(key=lambda c: (c["top"], c["bottom"]))
+            line.sort(key=itemgetter("x0") if upright else itemgetter("top", "bottom"))
             current: list[dict] = []
             prev: dict = {}
             for c in line:
@@ -494,8 +493,9 @@ def _word(chars: list[dict]) -> dict:
             top = c["top"]
         if c["bottom"] > bottom:
             bottom = c["bottom"]
-    if all(len(t) == 1 and t not in LIGATURES for t in texts):  # one letter per glyph
-        return {"text": "".join(texts), "chars": chars, "x0": x0, "x1": x1, "top": top, "bottom": bottom}
+    text = "".join(texts)
+    if len(text) == len(texts) and _LIGATURE_SET.isdisjoint(texts):  # one letter per glyph
+        return {"text": text, "chars": chars, "x0": x0, "x1": x1, "top": top, "bottom": bottom}
     return {"text": "".join(LIGATURES.get(t, t) for t in texts),
             "chars": [c for c in chars for _ in LIGATURES.get(c["text"], c["text"])],
             "x0": x0, "x1": x1, "top": top, "bottom": bottom}
