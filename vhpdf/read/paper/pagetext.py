@@ -140,14 +140,14 @@ class _Line:
 
 
 def _origin(c: dict) -> tuple[float, float]:
-    return c["origin"]
+    return c["ox"], c["oy"]
 
 
 def group_lines(chars: list[dict]) -> list[_Line]:
     """Chars (origin inside a field) grouped into text lines, top line first."""
     lines: list[_Line] = []
-    for c in sorted(chars, key=lambda c: -c["origin"][1]):
-        y = c["origin"][1]
+    for c in sorted(chars, key=lambda c: -c["oy"]):
+        y = c["oy"]
         if lines and abs(lines[-1].base - y) < 0.4 * max(c["size"], 1):
             lines[-1].chars.append(c)
         else:
@@ -199,8 +199,8 @@ class Glyphs:
 
     def __init__(self, chars: list[dict]):
         self.chars = chars
-        self.origins = [c["origin"] for c in chars]
-        ys = [y for _, y in self.origins]
+        self.xs = [c["ox"] for c in chars]
+        ys = [c["oy"] for c in chars]
         self.order = sorted(range(len(chars)), key=ys.__getitem__)
         self.heights = [ys[i] for i in self.order]
 
@@ -211,7 +211,8 @@ class Glyphs:
         x1 = r.x + r.w + TOL if right is None else right
         lo = bisect.bisect_left(self.heights, r.y - TOL)
         hi = bisect.bisect_right(self.heights, r.y + r.h + TOL)
-        hits = sorted(i for i in self.order[lo:hi] if r.x - TOL <= self.origins[i][0] <= x1)
+        xs = self.xs
+        hits = sorted(i for i in self.order[lo:hi] if r.x - TOL <= xs[i] <= x1)
         return [self.chars[i] for i in hits if keep is None or keep(self.chars[i])]
 
 
@@ -453,7 +454,7 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     owner: dict[int, str] = {}  # run -> the field whose box its first glyph is in
     for c in chars:
         if c["run"] not in owner and c["text"].strip():
-            x, y = c["origin"]
+            x, y = c["ox"], c["oy"]
             for name, x0, x1, y0, y1 in bands.get(int(y // 10), ()):
                 if x0 <= x <= x1 and y0 <= y <= y1:
                     owner[c["run"]] = name

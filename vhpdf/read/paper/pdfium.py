@@ -4,8 +4,10 @@ PDFium interprets a page some twenty times faster than pdfminer, which decides w
 copy can be read in a tenth of a second. The records keep pdfplumber's shape (keys x0, x1, y0,
 y1, top, bottom, text, fontname, size; coordinates in points, y0/y1 from the bottom,
 top/bottom from the top of the page as displayed), so the reading logic in pagetext stays as it
-was; a glyph's origin (x, y as displayed) is its key origin, where pdfplumber had the last two
-terms of its matrix. A glyph's box is its advance width and the font size from a descent below its baseline, as
+was; a glyph's origin as displayed is in keys ox and oy, where pdfplumber had the last two terms
+of its matrix. A record holds only strings and numbers, so Python's garbage collector does not
+track it: a page's 2,000 records would otherwise make it scan the whole heap once or twice per
+copy read. A glyph's box is its advance width and the font size from a descent below its baseline, as
 pdfminer measured it. Clip paths are not looked at: as with pdfminer, a value a clip cuts off is
 recognised by its run going on past its box (pagetext.values_from_page).
 
@@ -191,7 +193,7 @@ class Page:
             append({"object_type": "char", "text": text, "fontname": fontname,
                     "size": glyph_size, "x0": x0, "x1": x1, "y0": y0, "y1": y1,
                     "top": height - y1, "bottom": height - y0, "upright": upright,
-                    "origin": (x, y), "run": run})
+                    "ox": x, "oy": y, "run": run})
         return out
 
     def _font(self, raw, address: int | None) -> tuple[str, float]:
