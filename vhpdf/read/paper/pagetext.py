@@ -418,7 +418,7 @@ def read_text_pages(pages: list, form: FormDefinition) -> tuple[list[PageInfo], 
             info = parse_footer(" ".join(extract_text(strip).split()))
         if info.form_id:
             if info.page_no in (1, None):
-                chars = [c for c in chars if _not_check_button(c)]
+                chars = [c for c in chars if not c["fontname"].endswith(PS_NAME) or _not_check_button(c)]
             lines = text_lines(chars)
             info = footer_of(lines, page.height)
         elif (len(chars) < 20
