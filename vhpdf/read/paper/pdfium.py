@@ -127,8 +127,9 @@ class Page:
     def _chars(self, raw, tp) -> list[dict]:
         # PDFium is asked through C prototypes over plain addresses (see _Calls), a third of the
         # cost of pypdfium2's typed bindings, which convert and check every argument
-        c = _c(raw)
-        text_object, map_error, char_origin, loose_box = c.text_object, c.map_error, c.origin, c.loose_box
+        calls = _c(raw)
+        text_object, map_error = calls.text_object, calls.map_error
+        char_origin, loose_box = calls.origin, calls.loose_box
         tpa = ctypes.cast(tp, ctypes.c_void_p).value
         buf = ctypes.create_string_buffer(_GLYPH.size)  # the loose box (FS_RECTF), then the origin
         boxa = ctypes.addressof(buf)
@@ -138,7 +139,7 @@ class Page:
         mat = ctypes.create_string_buffer(_MATRIX.size)  # FS_MATRIX
         mata = ctypes.addressof(mat)
         view, height = self.view, self.height
-        a, b, c_, d, e, f = view
+        a, b, c, d, e, f = view
         turned = abs(a) < 0.5  # shown turned by 90°: a glyph's advance is its loose box's height
         count = raw.FPDFText_CountChars(tp)
         codes = _all_text(raw, tp, count)
@@ -149,17 +150,17 @@ class Page:
         for i in range(count):
             code = codes[i] if codes is not None else 0
             if code < 0x21 or code >= 0xFFFE:  # GetText shows some codes otherwise: ask for these
-                code = c.unicode(tpa, i)
-                if code in (0x20, 0x0A, 0x0D) and c.generated(tpa, i):
+                code = calls.unicode(tpa, i)
+                if code in (0x20, 0x0A, 0x0D) and calls.generated(tpa, i):
                     continue  # spaces and line ends PDFium adds between words, not drawn
             obj = text_object(tpv, i)
             if not obj:
                 continue
             if obj != last:
                 last = obj
-                c.matrix(tpa, i, mata)
-                em = c.font_size(tpa, i)
-                fontname, descent = self._font(raw, c.font(obj))
+                calls.matrix(tpa, i, mata)
+                em = calls.font_size(tpa, i)
+                fontname, descent = self._font(raw, calls.font(obj))
                 ma, mb, mc, md, _, _ = _MATRIX.unpack_from(mat)
                 m = concat((ma, mb, mc, md, 0.0, 0.0), view)
                 upright = abs(m[1]) < 1e-6 and abs(m[2]) < 1e-6 and m[0] > 0 and m[3] > 0
@@ -172,7 +173,7 @@ class Page:
             char_origin(tpv, i, oxv, oyv)
             loose_box(tpv, i, boxv)
             left, top, right, bottom, px, py = unpack(buf)  # one read: ctypes fields cost each
-            x, y = px * a + py * c_ + e, px * b + py * d + f
+            x, y = px * a + py * c + e, px * b + py * d + f
             if upright:
                 x0 = x
                 x1 = x + (top - bottom if turned else right - left)
@@ -221,33 +222,33 @@ class Page:
         images = 0
         if not self._loaded():
             return shapes, images
-        c = _c(raw)  # plain addresses, as in _chars
+        calls = _c(raw)  # plain addresses, as in _chars
         page = ctypes.cast(self.handle.raw, ctypes.c_void_p).value
-        todo = [(c.page_object(page, i), self.view) for i in reversed(range(c.page_objects(page)))]
+        todo = [(calls.page_object(page, i), self.view) for i in reversed(range(calls.page_objects(page)))]
         # what a failing call leaves unwritten keeps its value from before, as ctypes variables do
         mat, xy, modes = (ctypes.create_string_buffer(n) for n in (_MATRIX.size, _POINT.size, _MODES.size))
         mat_at, xy_at, modes_at = (ctypes.addressof(b) for b in (mat, xy, modes))
         while todo:
             obj, outer = todo.pop()
-            kind = c.object_type(obj)
+            kind = calls.object_type(obj)
             if kind == _IMAGE:
                 images += 1
             elif kind in (_FORM, _PATH):
-                c.object_matrix(obj, mat_at)
+                calls.object_matrix(obj, mat_at)
                 m = concat(_MATRIX.unpack_from(mat), outer)
                 if kind == _FORM:
-                    todo += [(c.form_object(obj, i), m) for i in reversed(range(c.form_objects(obj)))]
+                    todo += [(calls.form_object(obj, i), m) for i in reversed(range(calls.form_objects(obj)))]
                     continue
-                c.draw_mode(obj, modes_at, modes_at + 4)
+                calls.draw_mode(obj, modes_at, modes_at + 4)
                 fill = _MODES.unpack_from(modes)[0]
                 subpaths: list[list] = []
-                for i in range(c.segments(obj)):
-                    seg = c.segment(obj, i)
-                    c.segment_point(seg, xy_at, xy_at + 4)
-                    if c.segment_type(seg) == _MOVETO or not subpaths:
+                for i in range(calls.segments(obj)):
+                    seg = calls.segment(obj, i)
+                    calls.segment_point(seg, xy_at, xy_at + 4)
+                    if calls.segment_type(seg) == _MOVETO or not subpaths:
                         subpaths.append([])
                     subpaths[-1].append(_apply(m, *_POINT.unpack_from(xy)))
-                    if c.segment_close(seg) and subpaths[-1][-1] != subpaths[-1][0]:
+                    if calls.segment_close(seg) and subpaths[-1][-1] != subpaths[-1][0]:
                         subpaths[-1].append(subpaths[-1][0])  # closing draws back to the start
                 shapes += [self._shape(pts, bool(fill)) for pts in subpaths if len(pts) > 1]
         return shapes, images
