@@ -81,9 +81,10 @@ class Marks:
     """A page's glyphs and paths indexed by the height of their centre (see Glyphs)."""
 
     def __init__(self, objects: list[dict]):
-        centred = sorted(((o["y0"] + o["y1"]) / 2, i) for i, o in enumerate(objects))
-        self.heights = [cy for cy, _ in centred]
-        self.objects = [objects[i] for _, i in centred]
+        centres = [(o["y0"] + o["y1"]) / 2 for o in objects]
+        order = sorted(range(len(objects)), key=centres.__getitem__)  # stable: ties in page order
+        self.heights = [centres[i] for i in order]
+        self.objects = [objects[i] for i in order]
 
     def near(self, y0: float, y1: float) -> list[dict]:
         """The objects whose centre lies between the heights y0 and y1."""
@@ -139,15 +140,14 @@ class _Line:
 
 
 def _origin(c: dict) -> tuple[float, float]:
-    m = c.get("matrix")
-    return (m[4], m[5]) if m else (c["x0"], c["y0"])
+    return c["ox"], c["oy"]
 
 
 def group_lines(chars: list[dict]) -> list[_Line]:
     """Chars (origin inside a field) grouped into text lines, top line first."""
     lines: list[_Line] = []
-    for c in sorted(chars, key=lambda c: -_origin(c)[1]):
-        y = _origin(c)[1]
+    for c in sorted(chars, key=lambda c: -c["oy"]):
+        y = c["oy"]
         if lines and abs(lines[-1].base - y) < 0.4 * max(c["size"], 1):
             lines[-1].chars.append(c)
         else:
@@ -199,9 +199,10 @@ class Glyphs:
 
     def __init__(self, chars: list[dict]):
         self.chars = chars
-        self.origins = [_origin(c) for c in chars]
-        self.order = sorted(range(len(chars)), key=lambda i: self.origins[i][1])
-        self.heights = [self.origins[i][1] for i in self.order]
+        self.xs = [c["ox"] for c in chars]
+        ys = [c["oy"] for c in chars]
+        self.order = sorted(range(len(chars)), key=ys.__getitem__)
+        self.heights = [ys[i] for i in self.order]
 
     def inside(self, r: Rect, right: float | None = None,
                keep: Callable[[dict], bool] | None = None) -> list[dict]:
@@ -210,16 +211,16 @@ class Glyphs:
         x1 = r.x + r.w + TOL if right is None else right
         lo = bisect.bisect_left(self.heights, r.y - TOL)
         hi = bisect.bisect_right(self.heights, r.y + r.h + TOL)
-        hits = sorted(i for i in self.order[lo:hi] if r.x - TOL <= self.origins[i][0] <= x1)
+        xs = self.xs
+        hits = sorted(i for i in self.order[lo:hi] if r.x - TOL <= xs[i] <= x1)
         return [self.chars[i] for i in hits if keep is None or keep(self.chars[i])]
 
 
-def text_value(f: Field, chars: Glyphs, rect: Rect, right: float | None = None,
-               keep: Callable[[dict], bool] | None = None) -> str | None:
-    """The text shown in `rect`; a single-line value running past the box is read up to `right`
-    (the next field in the row), as some fillers do not shrink long values to fit. `keep`
-    selects the glyphs that belong to this field (see mark_runs)."""
-    lines = group_lines(chars.inside(rect, None if f.multiline else right, keep))
+def text_value(f: Field, chars: list[dict], rect: Rect) -> str | None:
+    """The text `chars` show in `rect`: for a single-line value, the glyphs up to the next field
+    in the row, as some fillers do not shrink long values to fit; for a multi-line one, those in
+    the box."""
+    lines = group_lines(chars)
     if not lines:
         return None
     if f.multiline:
@@ -259,6 +260,9 @@ class Decoding:
                 text = t.text.replace("\xa0", " ")  # a no-break space prints as a space
                 expected.setdefault((round(t.y), len(text.replace(" ", ""))), []).append(text)
         for ln in lines:
+            glyphs = ln.get("chars", [])
+            if ln["text"].isascii() and "(cid:" not in ln["text"] and len(set(map(id, glyphs))) == len(glyphs):
+                continue  # one ASCII letter per glyph, none a ligature: the test below, cheaper
             chars = [c for i, c in enumerate(ln.get("chars", []))
                      if c["text"].strip() and (i == 0 or c is not ln["chars"][i - 1])]
             vis = [(c["fontname"], c["text"]) for c in chars]
@@ -291,6 +295,22 @@ class Decoding:
         return (self.broken and font not in self.label_fonts
                 and font.split("+")[-1] != PS_NAME)
 
+    def decode(self, chars: list[dict]) -> None:
+        """Correct glyph records in place: their text, and keys doubtful and undecodable. Each
+        font and text is judged once (a page has some 2,000 glyphs but few distinct ones)."""
+        if not self.table and not self.conflicts:  # nothing to correct: only textless glyphs doubt
+            for c in chars:
+                text = c["text"]
+                c["doubtful"] = c["undecodable"] = "(cid:" in text or "\ufffd" in text
+            return
+        seen: dict[tuple[str, str], tuple[str, bool, bool]] = {}
+        for c in chars:
+            key = (c["fontname"], c["text"])
+            got = seen.get(key)
+            if got is None:
+                got = seen[key] = (self.char(c), self.doubtful(c), self.undecodable(c))
+            c["text"], c["doubtful"], c["undecodable"] = got
+
     def char(self, c: dict) -> str:
         key = (c["fontname"], c["text"])
         return self.table.get(key, c["text"]) if key not in self.conflicts else c["text"]
@@ -306,22 +326,6 @@ class Decoding:
             return True
         return (not c["text"].isascii() and key not in self.table and key not in self.trusted
                 and self.broken_font(c["fontname"]))
-
-
-def mark_runs(chars: list[dict]) -> None:
-    """Number the text runs (in place, key "run"): consecutive glyphs in content-stream order on
-    one baseline, in one font and size, moving right. A viewer draws a field's value as one run,
-    so a glyph belongs to the field its run starts in, wherever a long value runs on to."""
-    run, prev = 0, None
-    for c in chars:
-        if prev is not None:
-            size = max(c["size"], 1.0)
-            same = (c["fontname"] == prev["fontname"] and abs(c["size"] - prev["size"]) < 0.1
-                    and abs(_origin(c)[1] - _origin(prev)[1]) < 0.4 * size
-                    and abs(c["x0"] - prev["x1"]) <= 0.5 * size)  # the next field starts after a gap
-            run += 0 if same else 1
-        c["run"] = run
-        prev = c
 
 
 def _cut_off(chars: Glyphs, rect: Rect, label_bases: list[float]) -> bool:
@@ -414,7 +418,7 @@ def read_text_pages(pages: list, form: FormDefinition) -> tuple[list[PageInfo], 
             info = parse_footer(" ".join(extract_text(strip).split()))
         if info.form_id:
             if info.page_no in (1, None):
-                chars = [c for c in chars if _not_check_button(c)]
+                chars = [c for c in chars if not c["fontname"].endswith(PS_NAME) or _not_check_button(c)]
             lines = text_lines(chars)
             info = footer_of(lines, page.height)
         elif (len(chars) < 20
@@ -434,9 +438,8 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     """Fill `values` with what page `index` (pdfium.Page) shows in its widgets."""
     shapes = [o for o in page.shapes if o["object_type"] != "line"]
     tr = page_anchors(layout, index, lines, shapes)
-    chars = [dict(c, text=decoding.char(c), doubtful=decoding.doubtful(c),
-                  undecodable=decoding.undecodable(c)) for c in page.chars]
-    mark_runs(chars)
+    chars = page.chars  # read once, after decoding.learn saw every page: corrected in place
+    decoding.decode(chars)
     text_widgets = [w for w in layout.widgets if w.page == index
                     and w.field.type in (FieldType.TEXT, FieldType.CHOICE)]
     # the same bounds as Glyphs.inside, computed once per widget instead of once per glyph
@@ -446,14 +449,16 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
     for b in bounds:
         for k in range(int(b[3] // 10), int(b[4] // 10) + 1):
             bands.setdefault(k, []).append(b)
+    # a viewer draws a field's value as one run (see pdfium.Page.chars), so a glyph belongs to
+    # the field its run starts in, wherever a long value runs on to
     owner: dict[int, str] = {}  # run -> the field whose box its first glyph is in
     for c in chars:
         if c["run"] not in owner and c["text"].strip():
-            x, y = _origin(c)
-            hit = next((name for name, x0, x1, y0, y1 in bands.get(int(y // 10), ())
-                        if x0 <= x <= x1 and y0 <= y <= y1), None)
-            if hit is not None:
-                owner[c["run"]] = hit
+            x, y = c["ox"], c["oy"]
+            for name, x0, x1, y0, y1 in bands.get(int(y // 10), ()):
+                if x0 <= x <= x1 and y0 <= y <= y1:
+                    owner[c["run"]] = name
+                    break
     owned: dict[str, list[dict]] = {}  # field -> the glyphs of its runs, in page order
     for c in chars:
         if (name := owner.get(c["run"])) is not None:
@@ -472,8 +477,9 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
         def mine(c: dict) -> bool:  # not another field's run
             return owner.get(c["run"], f.name) == f.name
 
-        value = text_value(f, glyphs, rect, right, mine)
-        shown = [c for c in glyphs.inside(rect, right, mine) if c["text"].strip()]
+        hits = glyphs.inside(rect, right, mine)
+        value = text_value(f, glyphs.inside(rect, None, mine) if f.multiline else hits, rect)
+        shown = [c for c in hits if c["text"].strip()]
         doubt = any(c["doubtful"] for c in shown)
         if value and doubt:
             decoding.doubted.append(f.name)

@@ -2,9 +2,12 @@
 
 PDFium interprets a page some twenty times faster than pdfminer, which decides whether a printed
 copy can be read in a tenth of a second. The records keep pdfplumber's shape (keys x0, x1, y0,
-y1, top, bottom, text, fontname, size, matrix; coordinates in points, y0/y1 from the bottom,
+y1, top, bottom, text, fontname, size; coordinates in points, y0/y1 from the bottom,
 top/bottom from the top of the page as displayed), so the reading logic in pagetext stays as it
-was. A glyph's box is its advance width and the font size from a descent below its baseline, as
+was; a glyph's origin as displayed is in keys ox and oy, where pdfplumber had the last two terms
+of its matrix. A record holds only strings and numbers, so Python's garbage collector does not
+track it: a page's 2,000 records would otherwise make it scan the whole heap once or twice per
+copy read. A glyph's box is its advance width and the font size from a descent below its baseline, as
 pdfminer measured it. Clip paths are not looked at: as with pdfminer, a value a clip cuts off is
 recognised by its run going on past its box (pagetext.values_from_page).
 
@@ -16,7 +19,9 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import struct
 from functools import cached_property
+from operator import itemgetter
 
 from vhpdf.pdf.drawn import concat
 
@@ -107,6 +112,8 @@ class Page:
 
     @cached_property
     def chars(self) -> list[dict]:
+        """The glyphs in content-stream order. Key run numbers the text runs: consecutive glyphs
+        on one baseline, in one font and size, moving right (the next field starts after a gap)."""
         import pypdfium2.raw as raw
 
         if not self._loaded():
@@ -118,70 +125,84 @@ class Page:
             textpage.close()
 
     def _chars(self, raw, tp) -> list[dict]:
-        box = raw.FS_RECTF()
-        ox, oy = ctypes.c_double(), ctypes.c_double()
-        mat = raw.FS_MATRIX()
-        p_box, p_ox, p_oy, p_mat = ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy), ctypes.byref(mat)
-        text_object, map_error = raw.FPDFText_GetTextObject, raw.FPDFText_HasUnicodeMapError
-        char_origin, loose_box = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetLooseCharBox
+        # PDFium is asked through C prototypes over plain addresses (see _Calls), a third of the
+        # cost of pypdfium2's typed bindings, which convert and check every argument
+        calls = _c(raw)
+        text_object, map_error = calls.text_object, calls.map_error
+        char_origin, loose_box = calls.origin, calls.loose_box
+        tpa = ctypes.cast(tp, ctypes.c_void_p).value
+        buf = ctypes.create_string_buffer(_GLYPH.size)  # the loose box (FS_RECTF), then the origin
+        boxa = ctypes.addressof(buf)
+        # the per-glyph calls take pointers as c_void_p objects, made once (see _Calls)
+        tpv, boxv, oxv, oyv = (ctypes.c_void_p(v) for v in (tpa, boxa, boxa + 16, boxa + 24))
+        unpack = _GLYPH.unpack_from
+        mat = ctypes.create_string_buffer(_MATRIX.size)  # FS_MATRIX
+        mata = ctypes.addressof(mat)
         view, height = self.view, self.height
         a, b, c, d, e, f = view
         turned = abs(a) < 0.5  # shown turned by 90°: a glyph's advance is its loose box's height
         count = raw.FPDFText_CountChars(tp)
         codes = _all_text(raw, tp, count)
-        out = []
+        out: list[dict] = []
+        append = out.append
         last = None  # the text object of the glyph before: matrix, size and font are its own
+        run, font_before, size_before, y_before, x1_before = -1, "", 0.0, 0.0, 0.0  # the glyph before
         for i in range(count):
             code = codes[i] if codes is not None else 0
             if code < 0x21 or code >= 0xFFFE:  # GetText shows some codes otherwise: ask for these
-                code = raw.FPDFText_GetUnicode(tp, i)
-                if code in (0x20, 0x0A, 0x0D) and raw.FPDFText_IsGenerated(tp, i):
+                code = calls.unicode(tpa, i)
+                if code in (0x20, 0x0A, 0x0D) and calls.generated(tpa, i):
                     continue  # spaces and line ends PDFium adds between words, not drawn
-            obj = text_object(tp, i)
+            obj = text_object(tpv, i)
             if not obj:
                 continue
-            key = bytes(obj)  # the object's address
-            if key != last:
-                last = key
-                raw.FPDFText_GetMatrix(tp, i, p_mat)
-                em = raw.FPDFText_GetFontSize(tp, i)
-                fontname, descent = self._font(raw, obj)
-                m = concat((mat.a, mat.b, mat.c, mat.d, 0.0, 0.0), view)
+            if obj != last:
+                last = obj
+                calls.matrix(tpa, i, mata)
+                em = calls.font_size(tpa, i)
+                fontname, descent = self._font(raw, calls.font(obj))
+                ma, mb, mc, md, _, _ = _MATRIX.unpack_from(mat)
+                m = concat((ma, mb, mc, md, 0.0, 0.0), view)
                 upright = abs(m[1]) < 1e-6 and abs(m[2]) < 1e-6 and m[0] > 0 and m[3] > 0
                 size = em * m[3]
-            if code == 0 or map_error(tp, i):
+                drop = descent * size
+            if code == 0 or map_error(tpv, i):
                 text = f"(cid:{code})"  # no text for the glyph: PDFium gives its code, as pdfminer
             else:
                 text = chr(code)
-            char_origin(tp, i, p_ox, p_oy)
-            loose_box(tp, i, p_box)
-            px, py = ox.value, oy.value
+            char_origin(tpv, i, oxv, oyv)
+            loose_box(tpv, i, boxv)
+            left, top, right, bottom, px, py = unpack(buf)  # one read: ctypes fields cost each
             x, y = px * a + py * c + e, px * b + py * d + f
             if upright:
                 x0 = x
-                x1 = x + (box.top - box.bottom if turned else box.right - box.left)
-                y0 = y + descent * size
+                x1 = x + (top - bottom if turned else right - left)
+                y0 = y + drop
                 y1 = y0 + size
                 glyph_size = size
             else:  # rotated text: the loose box as displayed
-                corners = [_apply(view, cx, cy) for cx in (box.left, box.right)
-                           for cy in (box.bottom, box.top)]
+                corners = [_apply(view, cx, cy) for cx in (left, right) for cy in (bottom, top)]
                 x0, x1 = min(p[0] for p in corners), max(p[0] for p in corners)
                 y0, y1 = min(p[1] for p in corners), max(p[1] for p in corners)
                 glyph_size = x1 - x0 if abs(m[1]) > abs(m[0]) else y1 - y0
-            out.append({"object_type": "char", "text": text, "fontname": fontname,
-                        "size": glyph_size, "x0": x0, "x1": x1, "y0": y0, "y1": y1,
-                        "top": height - y1, "bottom": height - y0, "upright": upright,
-                        "matrix": (m[0], m[1], m[2], m[3], x, y)})
+            reach = 1.0 if glyph_size < 1.0 else glyph_size
+            if not (run >= 0 and fontname == font_before and -0.1 < glyph_size - size_before < 0.1
+                    and -0.4 * reach < y - y_before < 0.4 * reach
+                    and -0.5 * reach <= x0 - x1_before <= 0.5 * reach):
+                run += 1
+            font_before, size_before, y_before, x1_before = fontname, glyph_size, y, x1
+            append({"object_type": "char", "text": text, "fontname": fontname,
+                    "size": glyph_size, "x0": x0, "x1": x1, "y0": y0, "y1": y1,
+                    "top": height - y1, "bottom": height - y0, "upright": upright,
+                    "ox": x, "oy": y, "run": run})
         return out
 
-    def _font(self, raw, obj) -> tuple[str, float]:
-        """The base font name and descent (in em) of a text object's font, cached per font."""
-        font = raw.FPDFTextObj_GetFont(obj)
-        key = bytes(font) if font else None
-        if key not in self._fonts:
+    def _font(self, raw, address: int | None) -> tuple[str, float]:
+        """The base font name and descent (in em) of a font (by address), cached per font."""
+        if address not in self._fonts:
             name, descent = "", -0.2
-            if font:
+            if address:
+                font = ctypes.cast(address, raw.FPDF_FONT)
                 size = raw.FPDFFont_GetBaseFontName(font, None, 0)
                 buf = ctypes.create_string_buffer(max(size, 1))
                 raw.FPDFFont_GetBaseFontName(font, buf, size)
@@ -189,8 +210,8 @@ class Page:
                 d = ctypes.c_float()
                 if raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), d):
                     descent = d.value / 1000
-            self._fonts[key] = (name, descent)
-        return self._fonts[key]
+            self._fonts[address] = (name, descent)
+        return self._fonts[address]
 
     @cached_property
     def _objects(self) -> tuple[list[dict], int]:
@@ -201,35 +222,35 @@ class Page:
         images = 0
         if not self._loaded():
             return shapes, images
-        page = self.handle.raw
-        todo = [(raw.FPDFPage_GetObject(page, i), self.view)
-                for i in reversed(range(raw.FPDFPage_CountObjects(page)))]
-        fill, stroke = ctypes.c_int(), ctypes.c_int()
-        x, y = ctypes.c_float(), ctypes.c_float()
-        mat = raw.FS_MATRIX()
+        calls = _c(raw)  # plain addresses, as in _chars
+        page = ctypes.cast(self.handle.raw, ctypes.c_void_p).value
+        todo = [(calls.page_object(page, i), self.view) for i in reversed(range(calls.page_objects(page)))]
+        # what a failing call leaves unwritten keeps its value from before, as ctypes variables do
+        mat, xy, modes = (ctypes.create_string_buffer(n) for n in (_MATRIX.size, _POINT.size, _MODES.size))
+        mat_at, xy_at, modes_at = (ctypes.addressof(b) for b in (mat, xy, modes))
         while todo:
             obj, outer = todo.pop()
-            kind = raw.FPDFPageObj_GetType(obj)
+            kind = calls.object_type(obj)
             if kind == _IMAGE:
                 images += 1
             elif kind in (_FORM, _PATH):
-                raw.FPDFPageObj_GetMatrix(obj, mat)
-                m = concat((mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), outer)
+                calls.object_matrix(obj, mat_at)
+                m = concat(_MATRIX.unpack_from(mat), outer)
                 if kind == _FORM:
-                    todo += [(raw.FPDFFormObj_GetObject(obj, i), m)
-                             for i in reversed(range(raw.FPDFFormObj_CountObjects(obj)))]
+                    todo += [(calls.form_object(obj, i), m) for i in reversed(range(calls.form_objects(obj)))]
                     continue
-                raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+                calls.draw_mode(obj, modes_at, modes_at + 4)
+                fill = _MODES.unpack_from(modes)[0]
                 subpaths: list[list] = []
-                for i in range(raw.FPDFPath_CountSegments(obj)):
-                    seg = raw.FPDFPath_GetPathSegment(obj, i)
-                    raw.FPDFPathSegment_GetPoint(seg, x, y)
-                    if raw.FPDFPathSegment_GetType(seg) == _MOVETO or not subpaths:
+                for i in range(calls.segments(obj)):
+                    seg = calls.segment(obj, i)
+                    calls.segment_point(seg, xy_at, xy_at + 4)
+                    if calls.segment_type(seg) == _MOVETO or not subpaths:
                         subpaths.append([])
-                    subpaths[-1].append(_apply(m, x.value, y.value))
-                    if raw.FPDFPathSegment_GetClose(seg) and subpaths[-1][-1] != subpaths[-1][0]:
+                    subpaths[-1].append(_apply(m, *_POINT.unpack_from(xy)))
+                    if calls.segment_close(seg) and subpaths[-1][-1] != subpaths[-1][0]:
                         subpaths[-1].append(subpaths[-1][0])  # closing draws back to the start
-                shapes += [self._shape(pts, bool(fill.value)) for pts in subpaths if len(pts) > 1]
+                shapes += [self._shape(pts, bool(fill)) for pts in subpaths if len(pts) > 1]
         return shapes, images
 
     def _shape(self, pts: list, fill: bool) -> dict:
@@ -258,6 +279,61 @@ class Page:
             self._handle.close()
             self._handle = None
         self._closed = True
+
+
+_GLYPH = struct.Struct("4f2d")  # FS_RECTF (left, top, right, bottom) and two doubles, native alignment
+_MATRIX = struct.Struct("6f")  # FS_MATRIX (a, b, c, d, e, f)
+_POINT = struct.Struct("2f")  # a path point (x, y)
+_MODES = struct.Struct("2i")  # a path's fill mode and stroke flag
+
+
+class _Calls:
+    """PDFium's functions called per glyph, page object or path segment, as C prototypes over
+    plain addresses (ints).
+
+    The four called for every glyph are declared without argument types, which saves ctypes
+    converting each argument: ctypes then passes a Python int as a C int and a c_void_p object as
+    a pointer, so their pointer arguments MUST be c_void_p objects (a plain int would be cut to
+    32 bits). Results are ints (or None for a null pointer)."""
+
+    def __init__(self, raw):
+        def proto(fn, result, *args):
+            address = ctypes.cast(fn, ctypes.c_void_p).value
+            assert address, fn  # a bound library function has an address
+            return ctypes.CFUNCTYPE(result, *args)(address)
+
+        ptr, i32 = ctypes.c_void_p, ctypes.c_int
+        # (text page, glyph index[, out pointers]): pointers as c_void_p objects only
+        self.text_object = proto(raw.FPDFText_GetTextObject, ptr)
+        self.map_error = proto(raw.FPDFText_HasUnicodeMapError, i32)
+        self.origin = proto(raw.FPDFText_GetCharOrigin, i32)
+        self.loose_box = proto(raw.FPDFText_GetLooseCharBox, i32)
+        self.unicode = proto(raw.FPDFText_GetUnicode, ctypes.c_uint, ptr, i32)
+        self.generated = proto(raw.FPDFText_IsGenerated, i32, ptr, i32)
+        self.matrix = proto(raw.FPDFText_GetMatrix, i32, ptr, i32, ptr)
+        self.font_size = proto(raw.FPDFText_GetFontSize, ctypes.c_double, ptr, i32)
+        self.font = proto(raw.FPDFTextObj_GetFont, ptr, ptr)
+        self.page_objects = proto(raw.FPDFPage_CountObjects, i32, ptr)
+        self.page_object = proto(raw.FPDFPage_GetObject, ptr, ptr, i32)
+        self.object_type = proto(raw.FPDFPageObj_GetType, i32, ptr)
+        self.object_matrix = proto(raw.FPDFPageObj_GetMatrix, i32, ptr, ptr)
+        self.form_objects = proto(raw.FPDFFormObj_CountObjects, i32, ptr)
+        self.form_object = proto(raw.FPDFFormObj_GetObject, ptr, ptr, ctypes.c_ulong)
+        self.draw_mode = proto(raw.FPDFPath_GetDrawMode, i32, ptr, ptr, ptr)
+        self.segments = proto(raw.FPDFPath_CountSegments, i32, ptr)
+        self.segment = proto(raw.FPDFPath_GetPathSegment, ptr, ptr, i32)
+        self.segment_point = proto(raw.FPDFPathSegment_GetPoint, i32, ptr, ptr, ptr)
+        self.segment_type = proto(raw.FPDFPathSegment_GetType, i32, ptr)
+        self.segment_close = proto(raw.FPDFPathSegment_GetClose, i32, ptr)
+
+
+_CALLS: list[_Calls] = []
+
+
+def _c(raw) -> _Calls:
+    if not _CALLS:
+        _CALLS.append(_Calls(raw))
+    return _CALLS[0]
 
 
 def _all_text(raw, tp, count: int) -> list[int] | None:
@@ -340,8 +416,8 @@ def text_lines(chars: list[dict]) -> list[dict]:
         text = " ".join(w["text"] for w in line).strip(" ")
         gl = [c for w in line for c in w["chars"]]
         if text.strip() and gl:
-            lines.append({"text": text, "x0": min(c["x0"] for c in gl), "x1": max(c["x1"] for c in gl),
-                          "top": min(c["top"] for c in gl), "bottom": max(c["bottom"] for c in gl),
+            lines.append({"text": text, "x0": min(w["x0"] for w in line), "x1": max(w["x1"] for w in line),
+                          "top": min(w["top"] for w in line), "bottom": max(w["bottom"] for w in line),
                           "chars": gl})
     return lines
 
@@ -353,6 +429,7 @@ def extract_text(chars: list[dict]) -> str:
 
 
 LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+_LIGATURE_SET = frozenset(LIGATURES)
 
 
 def _cluster_ids(values: list[float]) -> list[int]:
@@ -371,48 +448,60 @@ def _cluster_ids(values: list[float]) -> list[int]:
 def _cluster(objs: list[dict], key: str) -> list[list[dict]]:
     """Objects grouped by cluster of `key`, groups in cluster order, objects in their order."""
     ids = _cluster_ids([o[key] for o in objs])
-    groups: dict[int, list[dict]] = {}
-    for o, i in sorted(zip(objs, ids), key=lambda p: p[1]):
-        groups.setdefault(i, []).append(o)
-    return list(groups.values())
+    groups: list[list[dict]] = [[] for _ in range(max(ids, default=-1) + 1)]  # ids run 0..n
+    for o, i in zip(objs, ids):
+        groups[i].append(o)
+    return groups
 
 
 def _words(chars: list[dict]) -> list[dict]:
     """pdfplumber's words: runs of upright or rotated glyphs, lines by position across the
     text direction, glyphs sorted along it, split at blanks and gaps."""
-    words = []
-    for upright, group in itertools.groupby(chars, key=lambda c: c["upright"]):
+    words: list[dict] = []
+    for upright, group in itertools.groupby(chars, key=itemgetter("upright")):
         for line in _cluster(list(group), "top" if upright else "x0"):
-            line.sort(key=(lambda c: c["x0"]) if upright else (lambda c: (c["top"], c["bottom"])))
+            line.sort(key=itemgetter("x0") if upright else itemgetter("top", "bottom"))
             current: list[dict] = []
+            prev: dict = {}
             for c in line:
                 if c["text"].isspace():
                     if current:
                         words.append(_word(current))
                     current = []
-                elif current and _new_word(current[-1], c, upright):
+                    continue
+                if current and (
+                        (c["x0"] < prev["x0"] or c["x0"] > prev["x1"] + X_TOL
+                         or abs(c["top"] - prev["top"]) > Y_TOL) if upright else
+                        (c["top"] < prev["top"] or c["top"] > prev["bottom"] + Y_TOL
+                         or abs(c["x0"] - prev["x0"]) > X_TOL)):
                     words.append(_word(current))
                     current = [c]
                 else:
                     current.append(c)
+                prev = c
             if current:
                 words.append(_word(current))
     return words
 
 
-def _new_word(prev: dict, c: dict, upright: bool) -> bool:
-    if upright:
-        return (c["x0"] < prev["x0"] or c["x0"] > prev["x1"] + X_TOL
-                or abs(c["top"] - prev["top"]) > Y_TOL)
-    return (c["top"] < prev["top"] or c["top"] > prev["bottom"] + Y_TOL
-            or abs(c["x0"] - prev["x0"]) > X_TOL)
-
-
 def _word(chars: list[dict]) -> dict:
-    return {"text": "".join(LIGATURES.get(c["text"], c["text"]) for c in chars),
+    texts = [c["text"] for c in chars]
+    x0, x1, top, bottom = chars[0]["x0"], chars[0]["x1"], chars[0]["top"], chars[0]["bottom"]
+    for c in chars:
+        if c["x0"] < x0:
+            x0 = c["x0"]
+        if c["x1"] > x1:
+            x1 = c["x1"]
+        if c["top"] < top:
+            top = c["top"]
+        if c["bottom"] > bottom:
+            bottom = c["bottom"]
+    text = "".join(texts)
+    if len(text) == len(texts) and _LIGATURE_SET.isdisjoint(texts):  # one letter per glyph
+        return {"text": text, "chars": chars, "x0": x0, "x1": x1, "top": top, "bottom": bottom}
+    return {"text": "".join(LIGATURES.get(t, t) for t in texts),
             "chars": [c for c in chars for _ in LIGATURES.get(c["text"], c["text"])],
-            "x0": min(c["x0"] for c in chars), "x1": max(c["x1"] for c in chars),
-            "top": min(c["top"] for c in chars), "bottom": max(c["bottom"] for c in chars)}
+            "x0": x0, "x1": x1, "top": top, "bottom": bottom}
 
 
 def crop(chars: list[dict], x0: float, top: float, x1: float, bottom: float) -> list[dict]:
@@ -420,6 +509,8 @@ def crop(chars: list[dict], x0: float, top: float, x1: float, bottom: float) -> 
     crop did: the footer's text is what lies within the box."""
     out = []
     for c in chars:
+        if c["bottom"] < top or c["top"] > bottom or c["x1"] < x0 or c["x0"] > x1:
+            continue  # wholly outside (the test below says so too, at more cost)
         left, right = max(c["x0"], x0), min(c["x1"], x1)
         upper, lower = max(c["top"], top), min(c["bottom"], bottom)
         if lower - upper >= 0 and right - left >= 0 and (lower - upper) + (right - left) > 0:
