@@ -33,7 +33,7 @@ from pypdf.generic import (
 MAX_DEPTH = 40  # deeper nesting is left to pypdf, which limits and reports it
 
 _W = rb"[\x00\t\n\x0c\r ]"  # pypdf's WHITESPACES (without \x0b, as its dict reader)
-_WS = re.compile(_W + b"*")
+WHITESPACE = re.compile(_W + b"*")
 # "12 0 obj" as pypdf's read_object_header reads it, up to the object's first byte
 HEADER = re.compile(_W + rb"*(\d{1,20})" + _W + rb"+(\d{1,20})" + _W + rb"+obj" + _W + rb"*(?=[^\x00\t\n\x0c\r ])")
 _STRING_STOP = re.compile(rb"[()\\]")
@@ -41,9 +41,9 @@ _ESCAPE = re.compile(rb"\\(?:([0-7]{1,3})|([\n\r][\n\r]?)|(.))", re.DOTALL)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"(": b"(", b")": b")",
             b"/": b"/", b"\\": b"\\", b" ": b" ", b"%": b"%", b"<": b"<", b">": b">", b"[": b"[",
             b"]": b"]", b"#": b"#", b"_": b"_", b"&": b"&", b"$": b"$"}
-_HEX_SPACE = re.compile(rb"[\x00\t\n\x0c\r ]")
-_STREAM = re.compile(rb"[\x00\t\n\x0c\r ]*stream *(?:\r\n|\r|\n)")
-_ENDSTREAM = re.compile(rb"[\x00\t\n\x0c\r ]*endstream")
+_HEX_SPACE = re.compile(_W)
+_STREAM = re.compile(_W + rb"*stream *(?:\r\n|\r|\n)")
+_ENDSTREAM = re.compile(_W + rb"*endstream")
 
 
 class Unusual(Exception):
@@ -152,7 +152,7 @@ def _dictionary(data: bytes, pos: int, entries: dict[Any, Any], max_stream: int)
     """The dictionary (or stream) whose entries end before `pos` (after its ">>")."""
     m = _STREAM.match(data, pos)
     if m is None:
-        if data.startswith(b"stream", _WS.match(data, pos).end()):  # type: ignore[union-attr]
+        if data.startswith(b"stream", WHITESPACE.match(data, pos).end()):  # type: ignore[union-attr]
             raise Unusual  # pypdf's other stream keyword forms
         result = DictionaryObject()
         result.update(entries)

@@ -69,7 +69,7 @@ def _lazy_reader() -> type:
     from pypdf.errors import PdfReadError, PdfStreamError
     from pypdf.generic import IndirectObject, NullObject, read_object
 
-    from vhpdf.pdf.objparse import HEADER, Unusual, parse_indirect, parse_object
+    from vhpdf.pdf.objparse import HEADER, WHITESPACE, Unusual, parse_indirect, parse_object
 
     class LazyReader(PdfReader):
         def get_object(self, indirect_reference: Any) -> Any:
@@ -125,12 +125,13 @@ def _lazy_reader() -> type:
                 if self.strict:
                     raise PdfReadError(f"Object {indirect_reference.idnum} not in stream {stmnum}")
                 return NullObject()
-            buffer = BytesIO(data)
-            buffer.seek(_WHITESPACE.match(data, offset).end())  # type: ignore[union-attr]
+            start = WHITESPACE.match(data, offset).end()  # type: ignore[union-attr]
             try:
                 try:
-                    obj = parse_object(data, buffer.tell(), self)
-                except Unusual:
+                    obj = parse_object(data, start, self)
+                except Unusual:  # pypdf reads it, from a stream
+                    buffer = BytesIO(data)
+                    buffer.seek(start)
                     obj = read_object(buffer, self)
             except PdfStreamError:
                 if self.strict:
@@ -167,7 +168,6 @@ def _lazy_reader() -> type:
     return LazyReader
 
 
-_WHITESPACE = re.compile(rb"[\x00\t\n\x0c\r ]*")
 _REF = re.compile(rb"(\d+)\s+(\d+)\s+R\b")
 _OFFSETS = "pypdf_compat.offsets"  # key of the object offsets in a caller's per-document memo
 
