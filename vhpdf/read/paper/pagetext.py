@@ -139,10 +139,6 @@ class _Line:
         return "".join(out).strip()
 
 
-def _origin(c: dict) -> tuple[float, float]:
-    return c["ox"], c["oy"]
-
-
 def group_lines(chars: list[dict]) -> list[_Line]:
     """Chars (origin inside a field) grouped into text lines, top line first."""
     lines: list[_Line] = []
@@ -263,12 +259,12 @@ class Decoding:
             glyphs = ln.get("chars", [])
             if ln["text"].isascii() and "(cid:" not in ln["text"] and len(set(map(id, glyphs))) == len(glyphs):
                 continue  # one ASCII letter per glyph, none a ligature: the test below, cheaper
-            chars = [c for i, c in enumerate(ln.get("chars", []))
-                     if c["text"].strip() and (i == 0 or c is not ln["chars"][i - 1])]
+            chars = [c for i, c in enumerate(glyphs)
+                     if c["text"].strip() and (i == 0 or c is not glyphs[i - 1])]
             vis = [(c["fontname"], c["text"]) for c in chars]
             if not vis or all(len(t) == 1 and t.isascii() for _, t in vis):
                 continue
-            y = _origin(chars[0])[1]
+            y = chars[0]["oy"]
             for dy in (-1, 0, 1):
                 for cand in expected.get((round(y) + dy, len(vis)), []):
                     pairs = list(zip(vis, cand.replace(" ", "")))
@@ -334,7 +330,7 @@ def _cut_off(chars: Glyphs, rect: Rect, label_bases: list[float]) -> bool:
     below = Rect(rect.x, rect.y - 2 * LINE_H, rect.w, 2 * LINE_H - 0.5)
     for c in chars.inside(below):
         if c["text"].strip():
-            y = _origin(c)[1]
+            y = c["oy"]
             i = bisect.bisect_left(label_bases, y - 0.6)
             if not (i < len(label_bases) and label_bases[i] <= y + 0.6):
                 return True
@@ -354,7 +350,7 @@ def page_anchors(layout: Layout, page: int, lines: list[dict], shapes: list[dict
         key = normalise(ln["text"])
         if key in wanted and len(wanted[key]) == 1 and ln.get("chars"):
             t = wanted[key][0]
-            ox, oy = _origin(ln["chars"][0])
+            ox, oy = ln["chars"][0]["ox"], ln["chars"][0]["oy"]
             xs.append((t.x, ox))
             ys.append((t.y, oy))
     sy, ty = fit_axis(ys)
@@ -483,7 +479,7 @@ def values_from_page(form: FormDefinition, layout: Layout, index: int, page, lin
         doubt = any(c["doubtful"] for c in shown)
         if value and doubt:
             decoding.doubted.append(f.name)
-        if value and any(_origin(c)[0] > right and c["text"].strip() for c in owned.get(f.name, ())):
+        if value and any(c["ox"] > right and c["text"].strip() for c in owned.get(f.name, ())):
             # the value's own run goes on into the next field's box: on paper it is clipped there
             # (pdf.js) or overprints the neighbour; either way the rest is not readable
             doubt = True
