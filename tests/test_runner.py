@@ -56,19 +56,6 @@ def behave(item: Item, **options) -> Result:
     return Result(item.name, Status.VOLLSTAENDIG, error=f"pid {os.getpid()}")
 
 
-def _children(parent: int) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:  # not a process, or gone meanwhile
-            continue
-        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
-        if int(ppid) == parent and state != "Z":
-            out.append(int(entry.name))
-    return out
-
-
 KEPT: list[bytearray] = []
 
 
@@ -237,6 +224,45 @@ def test_cli_memory_cap_on_a_real_file(tmp_path, complete_pdf):
     assert "Speicher" in results["gross.pdf"]["error"]
     assert results["gut.pdf"]["status"] == "vollständig"
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
+
+
+def test_one_file_is_checked_by_the_worker_started_first(complete_pdf):
+    """`vhpdf pruefen` starts its first worker before reading its command line; that worker loads
+    the reading code (pypdf) itself, so the program, checking one file, never imports it."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "vhpdf", "pruefen", "--format", "json",
+                           str(complete_pdf)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert [r["status"] for r in json.loads(proc.stdout)] == ["vollständig"]
+    parent = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if "|" in line}
+    assert "vhpdf.batch.pool" in parent and "vhpdf.cli.commands" in parent  # really the parent's list
+    assert not {m for m in parent if m.split(".")[0] == "pypdf" or m == "vhpdf.read.extract"}
+
+
+@pytest.mark.parametrize("args", [["pruefen", "--help"], ["erzeugen", "--help"], ["--version"]])
+def test_no_worker_for_commands_that_check_nothing(args):
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "vhpdf", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout
+    assert "vhpdf.batch.pool" not in proc.stderr
+
+
+def test_the_worker_started_first_ends_with_a_usage_error(tmp_path):
+    """Missing input: exit status 2 and the message, however early the worker was started."""
+    missing = tmp_path / "fehlt.pdf"
+    proc = subprocess.run([sys.executable, "-m", "vhpdf", "pruefen", str(missing)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and str(missing) in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_pool_commands_are_commands():
+    import click
+
+    from vhpdf.cli import POOL_COMMANDS
+    from vhpdf.cli.commands import cli
+
+    with click.Context(cli) as ctx:
+        assert all(cli.get_command(ctx, name) is not None for name in POOL_COMMANDS)
 
 
 def _run_on_tty(args: list[str], answer: bytes | None = None, cwd: Path = ROOT) -> tuple[int, str, str]:

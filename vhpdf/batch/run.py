@@ -10,9 +10,8 @@ from typing import TextIO
 
 from vhpdf.batch.pool import Limits, run
 from vhpdf.batch.progress import Progress
-from vhpdf.batch.sources import Item
+from vhpdf.batch.sources import Item, iter_items
 from vhpdf.batch.spool import Spool
-from vhpdf.batch.task import check_item, expand_paths
 from vhpdf.check.addressee import mark_other_kpb
 from vhpdf.check.result import Result
 from vhpdf.check.versions import organize
@@ -24,8 +23,10 @@ from vhpdf.read.errors import ErrorKind
 def check_paths(paths: Iterable, keep_values: bool = False) -> list[Result]:
     """Check every request found in `paths` in this process, one after another, grouped into
     versions (for library use and tests; the CLI uses check_all's isolated workers)."""
+    from vhpdf.batch.task import check_item  # the reading code: check_all leaves it to the workers
+
     form = load_definition()
-    return organize([check_item(item, form, keep_values) for item in expand_paths(paths)])
+    return organize([check_item(item, form, keep_values) for item in iter_items(paths)])
 
 
 def check_all(paths: Iterable, *, jobs: int | None = None, limits: Limits = Limits(),
@@ -45,7 +46,7 @@ def check_all(paths: Iterable, *, jobs: int | None = None, limits: Limits = Limi
     get a warning.
     Raises NothingFound when the paths hold no PDF or mail at all.
     """
-    items: Iterable[Item] = expand_paths(paths)
+    items: Iterable[Item] = iter_items(paths)
     progress = None
     if progress_stream is not None and Progress.wanted(progress_stream):
         items = list(items)  # the bar needs the total; only paths and mail parts are held

@@ -7,10 +7,9 @@ Result with its ErrorKind and German reason.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from vhpdf.batch.sources import Item, iter_items
+from vhpdf.batch.sources import Item
 from vhpdf.check.result import Result, Status
 from vhpdf.check.rules import check_extraction
 from vhpdf.form.definition import FieldType, FormDefinition, load_definition
@@ -60,8 +59,3 @@ def check_file(path: str | os.PathLike, form: FormDefinition | None = None,
                keep_values: bool = False) -> Result:
     """Check one file on disk."""
     return check_item(Item(str(path), path=Path(path)), form, keep_values)
-
-
-def expand_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Item]:
-    """Items from files, folders (recursive) and mails (.eml, .mbox, Maildir, .msg), stably ordered."""
-    return iter_items(paths)

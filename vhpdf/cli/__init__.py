@@ -1,6 +1,11 @@
 """The `vhpdf` command line: thin click commands and click's messages in German."""
 
 import gc
+import sys
+
+# The commands that check files in the worker pool (with their former English name): their first
+# worker is started before the command line is read (batch.pool.prestart).
+POOL_COMMANDS = frozenset({"pruefen", "check", "rueckmeldung"})
 
 
 def main() -> None:
@@ -13,12 +18,22 @@ def main() -> None:
     themselves (batch.pool).
     """
     gc.set_threshold(50_000, 20, 20)
+    if _checks_files(sys.argv[1:]):
+        from vhpdf.batch.pool import prestart
+
+        prestart()
     from vhpdf.cli.commands import main as run
 
     try:
         run()
     finally:
         gc.freeze()  # nothing is left to collect: the exit need not walk every object again
+
+
+def _checks_files(args: list[str]) -> bool:
+    """Whether the command line names a pool command (and does not only ask for its help)."""
+    command = next((a for a in args if not a.startswith("-")), None)
+    return command in POOL_COMMANDS and not {"-h", "--help"} & set(args)
 
 
 __all__ = ["main"]
