@@ -94,7 +94,7 @@ class Page:
         x0, x1 = min(left, right), max(left, right)
         y0, y1 = min(bottom, top), max(bottom, top)
         view: tuple = {0: (1, 0, 0, 1, -x0, -y0), 90: (0, -1, 1, 0, -y0, x1),
-                180: (-1, 0, 0, -1, x1, y1), 270: (0, 1, -1, 0, y1, -x0)}[rotation]
+                       180: (-1, 0, 0, -1, x1, y1), 270: (0, 1, -1, 0, y1, -x0)}[rotation]
         w, h = x1 - x0, y1 - y0
         if rotation in (90, 270):
             w, h = h, w
