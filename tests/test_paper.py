@@ -636,3 +636,21 @@ def test_turned_pages_read_as_upright(upright, tmp_path, turn):
     make(upright[source], out)
     assert out.exists()
     assert _verdict(out) == _verdict(upright[source])
+
+
+@pytest.mark.slow
+def test_turned_scan_reads_as_upright(filled, scans, tmp_path):
+    """A scan whose pages were fed or saved turned (a quarter left, upright, a quarter right,
+    upside down) is read as the upright scan: OCR turns each page until its footer reads."""
+    scan, upright_read = scans["vhpdf"]
+    ex = extract(_pypdf_copy(scan, tmp_path / "scan-gedreht.pdf", _rotate_each(90, 0, 270, 180)))
+    assert ex.source == "ocr"
+    assert (ex.form_id, ex.form_version, ex.persons) == (
+        upright_read.form_id, upright_read.form_version, upright_read.persons)
+    assert ex.notes == upright_read.notes
+    # rendered turned, the pixels differ a little: a value may differ only where both are unsure
+    differ = {n for n, v in ex.values.items() if v != upright_read.values[n]}
+    assert differ <= set(ex.uncertain) & set(upright_read.uncertain), sorted(differ)
+    original = extract(filled["vhpdf"])
+    wrong = {n for n, v in ex.values.items() if v != original.values[n]}
+    assert wrong <= set(ex.uncertain), f"confident wrong: {sorted(wrong - set(ex.uncertain))}"
