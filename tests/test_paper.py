@@ -599,20 +599,9 @@ def _stamped(rotate: int):
     return change
 
 
-@pytest.fixture(scope="module")
-def upright(filled, tmp_path_factory) -> dict[str, Path]:
-    """The vhpdf-filled request flattened by vhpdf's own archivieren, and printed by Ghostscript."""
-    from vhpdf.write.flatten import flatten
-
-    folder = tmp_path_factory.mktemp("aufrecht")
-    flat = folder / "flach.pdf"
-    flat.write_bytes(flatten(filled["vhpdf"].read_bytes())[0])
-    return {"flach": flat, "gs": copy_gs(filled["vhpdf"], folder / "gs.pdf")}
-
-
 def _verdict(path: Path) -> tuple:
     result = check_item(Item("kopie.pdf", path=path), keep_values=True)
-    assert result.source is ValueSource.SEITENTEXT, (result.status, result.error)
+    assert result.source is ValueSource.SEITENTEXT and result.values, (result.status, result.error)
     return (result.status, result.form_id, result.form_version, result.findings, result.values,
             result.sources)
 
@@ -629,13 +618,26 @@ TURNS = {
 }
 
 
+@pytest.fixture(scope="module")
+def upright(filled, tmp_path_factory) -> dict[str, tuple[Path, tuple]]:
+    """The vhpdf-filled request flattened by vhpdf's own archivieren, and printed by Ghostscript;
+    each with its verdict."""
+    from vhpdf.write.flatten import flatten
+
+    folder = tmp_path_factory.mktemp("aufrecht")
+    flat = folder / "flach.pdf"
+    flat.write_bytes(flatten(filled["vhpdf"].read_bytes())[0])
+    copies = {"flach": flat, "gs": copy_gs(filled["vhpdf"], folder / "gs.pdf")}
+    return {name: (path, _verdict(path)) for name, path in copies.items()}
+
+
 @pytest.mark.parametrize("turn", sorted(TURNS))
 def test_turned_pages_read_as_upright(upright, tmp_path, turn):
     source, make = TURNS[turn]
+    path, verdict = upright[source]
     out = tmp_path / "gedreht.pdf"
-    make(upright[source], out)
-    assert out.exists()
-    assert _verdict(out) == _verdict(upright[source])
+    make(path, out)
+    assert _verdict(out) == verdict
 
 
 @pytest.mark.slow
