@@ -492,6 +492,30 @@ def read_footer(gray) -> PageInfo:
     return parse_footer(" ".join(w["text"] for w in words))
 
 
+def _upright(gray, form: FormDefinition) -> tuple[object, object, float, PageInfo]:
+    """The page turned upright and straightened (two preparations, see OcrPage), its skew angle
+    and footer. A page whose lines run up or down (scanned or saved turned by a quarter) is
+    tried turned left, then right; any page whose footer is not read is tried upside down (one
+    more footer read, only then). A quarter-turn guess that finds no footer either way falls back
+    to the page as rendered, so that an upright page is never lost to a wrong guess."""
+    from PIL import Image
+
+    clean = _clean(gray)
+    tries = [Image.Transpose.ROTATE_90, None] if _sideways(clean) else [None]
+    for turn in tries:
+        g, c = (gray, clean) if turn is None else (gray.transpose(turn), clean.transpose(turn))
+        straight, angle = _deskew(c)
+        alt = _second(g.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255))
+        info = _known_id(read_footer(straight), form)
+        if info.form_id:
+            return straight, alt, angle, info
+        turned = straight.transpose(Image.Transpose.ROTATE_180)
+        other = _known_id(read_footer(turned), form)
+        if other.form_id:
+            return turned, alt.transpose(Image.Transpose.ROTATE_180), angle, other
+    return straight, alt, angle, info
+
+
 def _known_id(info: PageInfo, form: FormDefinition) -> PageInfo:
     """Accept a footer id that OCR read almost right (one misread character)."""
     if (info.form_id and info.form_id != form.id
@@ -509,7 +533,6 @@ def ocr_pages(data: bytes, indices: list[int], form: FormDefinition,
     """
     _need_tools()
     import pypdfium2 as pdfium
-    from PIL import Image
 
     doc = pdfium.PdfDocument(data)
     out: dict[int, OcrPage] = {}
@@ -518,17 +541,7 @@ def ocr_pages(data: bytes, indices: list[int], form: FormDefinition,
             width, height = doc[i].get_size()
             scale = min(SCALE, (MAX_PIXELS / max(width * height, 1.0)) ** 0.5)
             gray = doc[i].render(scale=scale, grayscale=True).to_pil().convert("L")
-            clean = _clean(gray)
-            if _sideways(clean):  # scanned or shown turned by a quarter: try it turned left first
-                gray, clean = (im.transpose(Image.Transpose.ROTATE_90) for im in (gray, clean))
-            straight, angle = _deskew(clean)
-            alt = _second(gray.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255))
-            info = _known_id(read_footer(straight), form)
-            if not info.form_id:  # upside down (or the other quarter turn): one more footer read
-                turned = straight.transpose(Image.Transpose.ROTATE_180)
-                other = _known_id(read_footer(turned), form)
-                if other.form_id:
-                    straight, alt, info = turned, alt.transpose(Image.Transpose.ROTATE_180), other
+            straight, alt, angle, info = _upright(gray, form)
             page = OcrPage(straight, alt, angle, info)
             if not info.form_id:
                 page.notes.append(message("lesen.scan_fuss_unlesbar", seite=i + 1))
