@@ -534,3 +534,125 @@ def test_scan_foreign_names_right_or_uncertain(values, tmp_path):
                 name, ex.values[name])
     wrong = {n for n, v in ex.values.items() if v != original.values[n]}
     assert not wrong - set(ex.uncertain), sorted(wrong - set(ex.uncertain))
+
+
+# --- turned pages ------------------------------------------------------------------------------
+# A page turned in a viewer (/Rotate, its own, inherited from the page tree, or per page), drawn
+# turned by a printer driver (a landscape page with a rotating cm) or fed upside down is read as
+# the upright copy: same values, sources, findings and verdict.
+
+def _pypdf_copy(src: Path, out: Path, change) -> Path:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(src))
+    change(writer)
+    with out.open("wb") as fh:
+        writer.write(fh)
+    return out
+
+
+def _rotate_each(*angles: int):
+    def change(writer) -> None:
+        for page, angle in zip(writer.pages, angles, strict=True):
+            page.rotate(angle)
+    return change
+
+
+def _rotate_inherited(writer) -> None:
+    from pypdf.generic import NameObject, NumberObject
+
+    writer.root_object["/Pages"][NameObject("/Rotate")] = NumberObject(270)
+    for page in writer.pages:
+        page.pop("/Rotate", None)  # pypdf writes /Rotate 0 on each page
+
+
+def _drawn_landscape(writer) -> None:
+    """As a print-to-PDF driver draws a portrait page on landscape paper: the content wrapped
+    in a quarter turn (q 0 1 -1 0 h 0 cm ... Q), the MediaBox turned with it."""
+    from pypdf import Transformation
+    from pypdf.generic import RectangleObject
+
+    for page in writer.pages:
+        w, h = float(page.mediabox.width), float(page.mediabox.height)
+        page.add_transformation(Transformation().rotate(90).translate(h, 0))
+        page.mediabox = RectangleObject([0, 0, h, w])
+
+
+def _stamped(rotate: int):
+    """A 22-letter stamp reading upwards in the left margin of page 1, drawn before the form,
+    on a page shown with /Rotate `rotate`: on an upright page the stamp alone is turned, on a
+    page turned by 90 degrees it alone reads upright."""
+    def change(writer) -> None:
+        from pypdf.generic import DictionaryObject, NameObject
+
+        page = writer.pages[0]
+        font = DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                                 NameObject("/Subtype"): NameObject("/Type1"),
+                                 NameObject("/BaseFont"): NameObject("/Helvetica")})
+        page["/Resources"].get_object()["/Font"].get_object()[NameObject("/Stempel")] = font
+        content = page.get_contents()
+        content.set_data(b"q BT /Stempel 9 Tf 0 1 -1 0 20 320 Tm (Eingang 01.12.2026 KPB) Tj ET Q\n"
+                         + content.get_data())
+        page.replace_contents(content)
+        if rotate:
+            page.rotate(rotate)
+    return change
+
+
+def _verdict(path: Path) -> tuple:
+    result = check_item(Item("kopie.pdf", path=path), keep_values=True)
+    assert result.source is ValueSource.SEITENTEXT and result.values, (result.status, result.error)
+    return (result.status, result.form_id, result.form_version, result.findings, result.values,
+            result.sources)
+
+
+TURNS = {
+    "qpdf +90": ("flach", lambda src, out: _run("qpdf", str(src), "--rotate=+90", str(out))),
+    "qpdf +180": ("flach", lambda src, out: _run("qpdf", str(src), "--rotate=+180", str(out))),
+    "gs, qpdf +270": ("gs", lambda src, out: _run("qpdf", str(src), "--rotate=+270", str(out))),
+    "pypdf je Seite": ("flach", lambda src, out: _pypdf_copy(src, out, _rotate_each(90, 0, 270, 180))),
+    "geerbt": ("flach", lambda src, out: _pypdf_copy(src, out, _rotate_inherited)),
+    "quer gezeichnet": ("flach", lambda src, out: _pypdf_copy(src, out, _drawn_landscape)),
+    "Stempel gedreht": ("flach", lambda src, out: _pypdf_copy(src, out, _stamped(0))),
+    "Stempel aufrecht, Seite gedreht": ("flach", lambda src, out: _pypdf_copy(src, out, _stamped(90))),
+}
+
+
+@pytest.fixture(scope="module")
+def upright(filled, tmp_path_factory) -> dict[str, tuple[Path, tuple]]:
+    """The vhpdf-filled request flattened by vhpdf's own archivieren, and printed by Ghostscript;
+    each with its verdict."""
+    from vhpdf.write.flatten import flatten
+
+    folder = tmp_path_factory.mktemp("aufrecht")
+    flat = folder / "flach.pdf"
+    flat.write_bytes(flatten(filled["vhpdf"].read_bytes())[0])
+    copies = {"flach": flat, "gs": copy_gs(filled["vhpdf"], folder / "gs.pdf")}
+    return {name: (path, _verdict(path)) for name, path in copies.items()}
+
+
+@pytest.mark.parametrize("turn", sorted(TURNS))
+def test_turned_pages_read_as_upright(upright, tmp_path, turn):
+    source, make = TURNS[turn]
+    path, verdict = upright[source]
+    out = tmp_path / "gedreht.pdf"
+    make(path, out)
+    assert _verdict(out) == verdict
+
+
+@pytest.mark.slow
+def test_turned_scan_reads_as_upright(filled, scans, tmp_path):
+    """A scan whose pages were fed or saved turned (a quarter left, upright, a quarter right,
+    upside down) is read as the upright scan: OCR turns each page until its footer reads."""
+    scan, upright_read = scans["vhpdf"]
+    ex = extract(_pypdf_copy(scan, tmp_path / "scan-gedreht.pdf", _rotate_each(90, 0, 270, 180)))
+    assert ex.source == "ocr"
+    assert (ex.form_id, ex.form_version, ex.persons) == (
+        upright_read.form_id, upright_read.form_version, upright_read.persons)
+    assert ex.notes == upright_read.notes
+    # rendered turned, the pixels differ a little: a value may differ only where both are unsure
+    differ = {n for n, v in ex.values.items() if v != upright_read.values[n]}
+    assert differ <= set(ex.uncertain) & set(upright_read.uncertain), sorted(differ)
+    original = extract(filled["vhpdf"])
+    wrong = {n for n, v in ex.values.items() if v != original.values[n]}
+    assert wrong <= set(ex.uncertain), f"confident wrong: {sorted(wrong - set(ex.uncertain))}"

@@ -55,6 +55,7 @@ class Page:
     def __init__(self, doc, index: int, boxes: _Boxes):
         self.doc, self.index, self._boxes = doc, index, boxes
         self._handle = None
+        self._text = None  # PDFium's text page, open from first use until the glyphs are read
         self._closed = False
         self._fonts: dict = {}
         self.error: Exception | None = None  # why the page could not be loaded
@@ -83,20 +84,56 @@ class Page:
 
     @cached_property
     def _geometry(self) -> tuple[float, float, tuple]:
-        """Width and height as displayed, and the map PDF user space -> displayed page with
-        the origin bottom left (pdfminer's ctm)."""
+        """Width and height upright, and the map PDF user space -> upright page with the origin
+        bottom left (pdfminer's ctm): the page as displayed (its /Rotate applied), then turned
+        so that most of its text reads left to right (see _reading_turn)."""
         import pypdfium2.raw as raw
 
         left, bottom, right, top = self._boxes.mediabox(self.handle, self.index)
         rotation = _ROTATIONS.get(raw.FPDFPage_GetRotation(self.handle.raw), 0)
         x0, x1 = min(left, right), max(left, right)
         y0, y1 = min(bottom, top), max(bottom, top)
-        view = {0: (1, 0, 0, 1, -x0, -y0), 90: (0, -1, 1, 0, -y0, x1),
-                180: (-1, 0, 0, -1, x1, y1), 270: (0, 1, -1, 0, y1, -x0)}[rotation]
+        view: tuple = {0: (1, 0, 0, 1, -x0, -y0), 90: (0, -1, 1, 0, -y0, x1),
+                       180: (-1, 0, 0, -1, x1, y1), 270: (0, 1, -1, 0, y1, -x0)}[rotation]
         w, h = x1 - x0, y1 - y0
         if rotation in (90, 270):
             w, h = h, w
+        turn = self._reading_turn(raw, view)
+        if turn:  # the displayed page (w x h) turned clockwise by `turn` degrees
+            view = concat(view, {90: (0, -1, 1, 0, 0, w), 180: (-1, 0, 0, -1, w, h),
+                                 270: (0, 1, -1, 0, h, 0)}[turn])
+            if turn != 180:
+                w, h = h, w
         return w, h, tuple(float(v) for v in view)
+
+    def _reading_turn(self, raw, view: tuple) -> int:
+        """How far (0, 90, 180 or 270 degrees clockwise) the displayed page must be turned for
+        the text of most glyphs to run left to right. A page turned in a viewer (/Rotate), by a
+        printer driver (landscape, a rotating cm) or fed upside down shows its text turned; the
+        form's layout, footer strip and anchors are upright. A minority of turned text (a
+        stamp, a margin note) does not turn the page. Glyphs are sampled (at most ~200): their
+        matrix is their text object's, and a page has a few hundred of those."""
+        if not self._loaded():
+            return 0
+        calls = _c(raw)
+        tp = self._text_page().raw
+        tpa = ctypes.cast(tp, ctypes.c_void_p).value
+        mat = ctypes.create_string_buffer(_MATRIX.size)
+        mata = ctypes.addressof(mat)
+        count = raw.FPDFText_CountChars(tp)
+        votes = [0, 0, 0, 0]  # text running right, up, left, down on the displayed page
+        for i in range(0, max(count, 0), max(1, count // 200)):
+            if calls.matrix(tpa, i, mata):
+                a, b = _MATRIX.unpack_from(mat)[:2]
+                dx, dy = a * view[0] + b * view[2], a * view[1] + b * view[3]
+                votes[(0 if dx > 0 else 2) if abs(dx) >= abs(dy) else (1 if dy > 0 else 3)] += 1
+        most = max(range(4), key=votes.__getitem__)
+        return 90 * most if 2 * votes[most] > sum(votes) else 0
+
+    def _text_page(self):
+        if self._text is None:
+            self._text = self.handle.get_textpage()
+        return self._text
 
     @property
     def width(self) -> float:
@@ -118,11 +155,15 @@ class Page:
 
         if not self._loaded():
             return []
-        textpage = self.handle.get_textpage()
         try:
-            return self._chars(raw, textpage.raw)
+            return self._chars(raw, self._text_page().raw)
         finally:
-            textpage.close()
+            self._close_text()
+
+    def _close_text(self) -> None:
+        if self._text is not None:
+            self._text.close()
+            self._text = None
 
     def _chars(self, raw, tp) -> list[dict]:
         # PDFium is asked through C prototypes over plain addresses (see _Calls), a third of the
@@ -275,6 +316,7 @@ class Page:
         return self._objects[1]
 
     def close(self) -> None:
+        self._close_text()
         if self._handle is not None:
             self._handle.close()
             self._handle = None
