@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from vhpdf.form.definition import FieldType
-from vhpdf.form.layout import wrap_measured
+from vhpdf.form.wrap import wrap_measured
 from vhpdf.pdf.font import load_font
 
 TEXT_FONT = "VhSans"  # resource name in the AcroForm /DR
