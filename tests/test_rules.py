@@ -480,10 +480,10 @@ def test_version_10_without_metadata_is_recognised_by_its_field_names(form_10, c
     assert ex.values["beschluss_durchsuchung.status"] is None
 
 
-# What the check of a plain filled request loads: nothing for rare paths (mail, signatures,
-# printed copies, generation), and after warm_up nothing at all (a pool's forked workers share it).
+# What the check of a plain filled request loads: nothing for rare paths (mail, signatures, older
+# versions, printed copies, generation), and after warm_up nothing at all (forked workers share it).
 RARE = ("email", "reportlab", "pyhanko", "vhpdf.read.paper", "vhpdf.write", "vhpdf.report",
-        "vhpdf.form.layout")
+        "vhpdf.form.layout", "vhpdf.form.migration")
 _IMPORTS = """
 import json, sys
 from vhpdf.batch.task import check_file

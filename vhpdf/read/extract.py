@@ -26,7 +26,6 @@ from vhpdf.form.definition import (
 )
 from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION
 from vhpdf.form.messages import text
-from vhpdf.form.migration import migrate
 from vhpdf.pdf.drawn import Appearance, read_appearances
 from vhpdf.pdf.pypdf_compat import pdf_reader
 from vhpdf.read.errors import (
@@ -288,6 +287,8 @@ def _older_by_names(raw: dict, form: FormDefinition) -> FormDefinition | None:
 
 def _migrated(ex: Extraction, form: FormDefinition, version: str) -> Extraction:
     """An extraction read with an older definition, its values carried to the current `form`."""
+    from vhpdf.form.migration import migrate  # lazily: only requests in an older version need it
+
     ex.form_version = ex.form_version or version
     m = migrate(ex.values, version)
     values: dict[str, Value] = {}
