@@ -50,7 +50,7 @@ def wrap(text: str, width: float, size: float) -> list[str]:
     return wrap_measured(text, width, lambda t: font.width(t, size))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # never compared: no generated __eq__/__hash__ (import time)
 class TextLayout:
     """How a value is drawn in its box: size, lines, and whether everything fits."""
 

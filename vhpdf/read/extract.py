@@ -57,7 +57,7 @@ from vhpdf.read.source import ValueSource
 LONG_VALUE = 65_536  # characters; longer values are read but reported
 
 
-@dataclass
+@dataclass(eq=False)  # never compared: no generated __eq__ (import time)
 class Extraction:
     """What was read from one file."""
 
@@ -177,7 +177,7 @@ def read_pdf(data: bytes, form: FormDefinition | None = None,
         log.setLevel(saved[1])
 
 
-@dataclass
+@dataclass(eq=False)  # never compared: no generated __eq__ (import time)
 class _Parsed:
     """What the PDF layer yields: every terminal field's raw values, and the document's traits."""
 
