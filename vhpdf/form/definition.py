@@ -82,7 +82,7 @@ class Test(enum.Enum):
 
 # The definition's structure compares by identity (eq=False): it is found by name, never compared,
 # and value equality's generated __eq__ and __hash__ cost ~0.3 ms per class at every start.
-# Kpb and Gemeinde keep it: results and reports compare them.
+# Kpb keeps it: check.addressee compares a result's KPB with the user's own.
 @dataclass(frozen=True, eq=False)
 class Option:
     value: str
@@ -184,7 +184,7 @@ class Kpb:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Gemeinde:
     """One NRW municipality with its competent KPB (`ort` of kpb-nrw.toml) and courts."""
 
