@@ -11,7 +11,6 @@ import enum
 import fnmatch
 import functools
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vhpdf.form.formats import Format
-from vhpdf.form.tomlcache import load_toml
+from vhpdf.form.tomlcache import TomlError, load_toml
 
 Value = str | bool | None
 
@@ -306,7 +305,7 @@ def read_toml(path: Path) -> dict:
         return load_toml(path)
     except OSError as exc:
         raise DefinitionError(f"{path.name}: nicht lesbar ({exc.strerror})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except (TomlError, UnicodeDecodeError) as exc:
         raise DefinitionError(f"{path.name}: kein gültiges TOML ({exc})") from None
 
 
