@@ -273,7 +273,11 @@ def test_missing_and_dangling(tmp_path):
 
 
 def test_no_read_permission(complete_bytes):
-    """As root (CI) the check drops to user nobody first, since root may read anything."""
+    """As root (CI) the check drops to user nobody first, since root may read anything.
+
+    The form and the messages are loaded before, as a worker has them: nobody cannot read the
+    Python install under /root, so a module first imported after the drop (tomllib, for a cache
+    that nobody may not read) would fail for a reason that is not the request's."""
     import shutil
     import tempfile
 
@@ -285,8 +289,11 @@ def test_no_read_permission(complete_bytes):
         path.chmod(0)
         code = ("import os, sys; from pathlib import Path; from vhpdf.batch.sources import Item\n"
                 "from vhpdf.batch.task import check_item\n"
+                "from vhpdf.form.definition import load_definition\n"
+                "from vhpdf.form.messages import catalogue\n"
+                "form = load_definition(); catalogue()\n"
                 "if os.geteuid() == 0:\n    os.setgid(65534); os.setuid(65534)\n"
-                "r = check_item(Item('x', path=Path(sys.argv[1]))); print(r.status.value, r.error)")
+                "r = check_item(Item('x', path=Path(sys.argv[1])), form); print(r.status.value, r.error)")
         proc = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT,
                               capture_output=True, text=True, timeout=60)
         assert proc.stdout.startswith("unlesbar Keine Leseberechtigung"), proc.stdout + proc.stderr

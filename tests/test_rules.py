@@ -478,3 +478,38 @@ def test_version_10_without_metadata_is_recognised_by_its_field_names(form_10, c
     assert (ex.form_id, ex.form_version) == (None, "1.0")
     assert ex.values["beschluss_haft.status"] == "beigefuegt"
     assert ex.values["beschluss_durchsuchung.status"] is None
+
+
+# What the check of a plain filled request loads: nothing for rare paths (mail, signatures, older
+# versions, printed copies, generation, TOML parsing where the cache answers), and after warm_up
+# nothing at all (forked workers share it).
+RARE = ("email", "reportlab", "pyhanko", "vhpdf.read.paper", "vhpdf.write", "vhpdf.report",
+        "vhpdf.form.layout", "vhpdf.form.migration", "tomllib")
+_IMPORTS = """
+import json, sys
+from vhpdf.batch.task import check_file
+from vhpdf.check.rules import warm_up
+from vhpdf.form.definition import load_definition
+warm_up(load_definition())
+before = set(sys.modules)
+result = check_file(sys.argv[1])
+print(json.dumps([result.status.value, sorted(set(sys.modules) - before),
+                  sorted(m for m in sys.modules if m.split(".")[0] in RARE or m.startswith(RARE))]))
+"""
+
+
+def test_check_after_warm_up_imports_nothing_and_no_rare_path(complete_pdf):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from vhpdf.form.definition import forms_dir
+    from vhpdf.form.tomlcache import load_toml
+
+    for path in forms_dir().glob("*.toml"):
+        load_toml(path)  # the cache entries every run after a user's first one finds
+    run = subprocess.run([sys.executable, "-c", f"RARE = {RARE!r}\n" + _IMPORTS, str(complete_pdf)],
+                         capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == ["vollständig", [], []]

@@ -50,7 +50,7 @@ def is_maildir(path: Path) -> bool:
     return path.is_dir() and all((path / d).is_dir() for d in ("cur", "new", "tmp"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # never compared: no generated __eq__/__hash__ (import time)
 class Item:
     """One PDF to check: a file on disk, or bytes taken from a mail attachment.
 
@@ -236,7 +236,7 @@ def _iso_date(text: str) -> str:
         return ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # never compared: no generated __eq__/__hash__ (import time)
 class _Attachment:
     """One attachment: its display name (forwarded mails as a path), bytes, whether it is a PDF,
     and the mail it was attached to (a forwarded one, or None for the outer mail)."""

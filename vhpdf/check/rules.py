@@ -329,6 +329,27 @@ def _text_value(value: Value) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def warm_up(form: FormDefinition) -> None:
+    """Pay now what the first check in a process would pay once: the imports made during a
+    check (pypdf's filters, which its reader imports on first use; vhpdf's object parser; the
+    print check), the message catalogue, the font's metrics and the index of municipalities.
+
+    Only the moment changes: a pool that calls this before it forks its workers has them share
+    the work instead of each doing it on its first file (~10-15 ms each on a 2-core machine).
+    Imports nothing a plain PDF does not need (no page readers, no OCR, no pyHanko).
+    """
+    import pypdf.filters  # noqa: F401 - imported by PdfReader() (apply_legacy_configuration)
+
+    import vhpdf.check.printcheck  # noqa: F401 - check_extraction imports it lazily
+    import vhpdf.pdf.objparse  # noqa: F401 - pypdf_compat imports it with the first reader
+    from vhpdf.form.messages import catalogue
+    from vhpdf.pdf.font import load_font
+
+    catalogue()
+    load_font()
+    _towns(form.gemeinden)
+
+
 def check_extraction(name: str, ex: Extraction, form: FormDefinition, keep_values: bool = False,
                      annexes: tuple[str, ...] | None = None) -> Result:
     """Check extracted values; `annexes` (None = unknown) also gets the PDF's embedded files."""

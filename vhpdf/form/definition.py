@@ -11,7 +11,6 @@ import enum
 import fnmatch
 import functools
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vhpdf.form.formats import Format
-from vhpdf.form.tomlcache import load_toml
+from vhpdf.form.tomlcache import TomlError, load_toml
 
 Value = str | bool | None
 
@@ -80,13 +79,16 @@ class Test(enum.Enum):
     COMPETENT = "competent"
 
 
-@dataclass(frozen=True)
+# The definition's structure compares by identity (eq=False): it is found by name, never compared,
+# and value equality's generated __eq__ and __hash__ cost ~0.3 ms per class at every start.
+# Kpb keeps it: check.addressee compares a result's KPB with the user's own.
+@dataclass(frozen=True, eq=False)
 class Option:
     value: str
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Field:
     """One field; in a repeated block `n` is its block number and the name is concrete."""
 
@@ -123,7 +125,7 @@ class Field:
                        tooltip=self.tooltip.replace("{n}", sub), label=self.label.replace("{n}", sub))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Repeat:
     key: str
     title: str
@@ -131,7 +133,7 @@ class Repeat:
     max: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Section:
     id: str
     heading: str
@@ -140,14 +142,14 @@ class Section:
     repeat: Repeat | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Condition:
     test: Test
     fields: tuple[str, ...]
     values: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rule:
     id: str
     severity: Severity
@@ -181,7 +183,7 @@ class Kpb:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Gemeinde:
     """One NRW municipality with its competent KPB (`ort` of kpb-nrw.toml) and courts."""
 
@@ -193,7 +195,7 @@ class Gemeinde:
     plz: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FormDefinition:
     id: str
     version: str
@@ -303,7 +305,7 @@ def read_toml(path: Path) -> dict:
         return load_toml(path)
     except OSError as exc:
         raise DefinitionError(f"{path.name}: nicht lesbar ({exc.strerror})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except (TomlError, UnicodeDecodeError) as exc:
         raise DefinitionError(f"{path.name}: kein gültiges TOML ({exc})") from None
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from vhpdf.form.definition import Field, FieldType, FormDefinition, Section
 from vhpdf.form.identity import footer_text, page_text
+from vhpdf.form.wrap import wrap_measured
 
 PAGE_W, PAGE_H = 595.2756, 841.8898  # A4
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 51.0, 42.0, 48.0
@@ -83,29 +84,6 @@ def _width(text: str, size: float, bold: bool = False) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     return stringWidth(text, FONT_BOLD if bold else FONT, size)
-
-
-def wrap_measured(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
-    """Greedy word wrap by any width measure; words longer than a line are split."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if measure(candidate) <= width:
-                line = candidate
-                continue
-            if line:
-                lines.append(line)
-            while measure(word) > width and len(word) > 1:
-                cut = len(word)
-                while cut > 1 and measure(word[:cut]) > width:
-                    cut -= 1
-                lines.append(word[:cut])
-                word = word[cut:]
-            line = word
-        lines.append(line)
-    return lines
 
 
 def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:

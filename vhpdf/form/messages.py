@@ -11,12 +11,11 @@ from __future__ import annotations
 import functools
 import re
 import string
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from vhpdf.form.definition import DefinitionError, forms_dir
-from vhpdf.form.tomlcache import load_toml
+from vhpdf.form.tomlcache import TomlError, load_toml
 
 CATALOGUE = "texte.toml"
 ROOMS = frozenset({"lesen", "pruefung", "bericht", "antwort", "stapel", "quellen", "formular", "schreiben", "cli"})
@@ -82,7 +81,7 @@ def load_messages(path: Path) -> dict[str, Message]:
         data = load_toml(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise MessageError(f"{path.name}: nicht lesbar ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
+    except TomlError as exc:
         twice = _duplicate(path.read_text(encoding="utf-8"))
         if twice:
             raise MessageError(f"{path.name}: Schlüssel {twice!r} doppelt vergeben") from None

@@ -7,7 +7,8 @@ by the SHA-256 of the TOML bytes it came from: an edited file has another name, 
 is never served. The cache holds form data only, never anything read from a request.
 
 Whatever goes wrong with the cache (folder not writable, entry broken or not ours) costs only
-the parse: the file is then read as if there were no cache.
+the parse: the file is then read as if there were no cache. tomllib itself is imported only for
+a parse, not when the cache answers (~2.5 ms of every start).
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ import hashlib
 import json
 import os
 import stat
-import tomllib
 from pathlib import Path
 
 FORMAT = 1  # raise when what an entry holds changes: older entries are then not read
+
+
+class TomlError(ValueError):
+    """The file is not valid TOML; the message is tomllib's."""
 
 
 def cache_dir() -> Path | None:
@@ -38,17 +42,26 @@ def cache_dir() -> Path | None:
 def load_toml(path: Path) -> dict:
     """`tomllib.loads` of the file's text, from the cache when this content was parsed before.
 
-    Raises OSError, UnicodeDecodeError and tomllib.TOMLDecodeError as reading and parsing do.
+    Raises OSError and UnicodeDecodeError as reading does, TomlError for invalid TOML.
     """
     raw = path.read_bytes()
     key = hashlib.sha256(raw).hexdigest()
     folder = cache_dir()
     data = _read(folder / f"{key}.json", key) if folder else None
     if data is None:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = _parse(raw)
         if folder:
             _write(folder / f"{key}.json", key, data)
     return data
+
+
+def _parse(raw: bytes) -> dict:
+    import tomllib  # here, not at the top: the cache usually answers
+
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise TomlError(str(exc)) from exc
 
 
 def _read(entry: Path, key: str) -> dict | None:

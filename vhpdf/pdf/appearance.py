@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from vhpdf.form.definition import FieldType
-from vhpdf.form.layout import wrap_measured
+from vhpdf.form.wrap import wrap_measured
 from vhpdf.pdf.font import load_font
 
 TEXT_FONT = "VhSans"  # resource name in the AcroForm /DR
@@ -50,7 +50,7 @@ def wrap(text: str, width: float, size: float) -> list[str]:
     return wrap_measured(text, width, lambda t: font.width(t, size))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # never compared: no generated __eq__/__hash__ (import time)
 class TextLayout:
     """How a value is drawn in its box: size, lines, and whether everything fits."""
 

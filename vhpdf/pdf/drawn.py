@@ -189,7 +189,7 @@ def _matrix(args) -> Matrix | None:
     return None
 
 
-@dataclass
+@dataclass(eq=False)  # never compared: no generated __eq__ (import time)
 class _TextState:
     """The graphics and text state an appearance stream changes while it draws."""
 
@@ -388,7 +388,7 @@ class AppearanceKind(enum.Enum):
     BUTTON = "button"  # a checkbox or radio group: `printed` is the on-state shown ticked
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # never compared: no generated __eq__/__hash__ (import time)
 class Appearance:
     """What a field shows in print: the text of a text/choice field and the box it has to
     fit, or for a checkbox/radio group the state name shown ticked ("" none)."""

@@ -17,7 +17,7 @@ FONT_FILE = Path(__file__).resolve().parent.parent / "fonts" / "VhpdfSans.ttf"
 PS_NAME = "VhpdfSans"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # never compared: no generated __eq__/__hash__ (import time)
 class Font:
     data: bytes
     cmap: dict[int, int]  # code point -> glyph id

@@ -26,7 +26,6 @@ from vhpdf.form.definition import (
 )
 from vhpdf.form.identity import INFO_FORM_ID, INFO_FORM_VERSION
 from vhpdf.form.messages import text
-from vhpdf.form.migration import migrate
 from vhpdf.pdf.drawn import Appearance, read_appearances
 from vhpdf.pdf.pypdf_compat import pdf_reader
 from vhpdf.read.errors import (
@@ -58,7 +57,7 @@ from vhpdf.read.source import ValueSource
 LONG_VALUE = 65_536  # characters; longer values are read but reported
 
 
-@dataclass
+@dataclass(eq=False)  # never compared: no generated __eq__ (import time)
 class Extraction:
     """What was read from one file."""
 
@@ -178,7 +177,7 @@ def read_pdf(data: bytes, form: FormDefinition | None = None,
         log.setLevel(saved[1])
 
 
-@dataclass
+@dataclass(eq=False)  # never compared: no generated __eq__ (import time)
 class _Parsed:
     """What the PDF layer yields: every terminal field's raw values, and the document's traits."""
 
@@ -288,6 +287,8 @@ def _older_by_names(raw: dict, form: FormDefinition) -> FormDefinition | None:
 
 def _migrated(ex: Extraction, form: FormDefinition, version: str) -> Extraction:
     """An extraction read with an older definition, its values carried to the current `form`."""
+    from vhpdf.form.migration import migrate  # lazily: only requests in an older version need it
+
     ex.form_version = ex.form_version or version
     m = migrate(ex.values, version)
     values: dict[str, Value] = {}
