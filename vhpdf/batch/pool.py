@@ -187,14 +187,16 @@ def _standby(inbox, outbox, parent: int, inherited: tuple) -> None:
 
 
 def _with_check_code(options: dict) -> tuple[Task, dict]:
-    """check_item, with the form definition added to `options`; the reading and print-check code
-    (pypdf, fonts' metrics) loaded in this process, so workers forked from it inherit them."""
+    """check_item, with the form definition added to `options`; the reading and checking code
+    loaded and warmed up in this process (check.rules.warm_up), so workers forked from it
+    inherit it instead of each paying for it on its first file."""
     from vhpdf.batch.task import check_item
-    from vhpdf.check.printcheck import print_findings  # noqa: F401  (its fonts' metrics too)
+    from vhpdf.check.rules import warm_up
     from vhpdf.form.definition import load_definition
-    from vhpdf.read.extract import read_pdf  # noqa: F401  (imports pypdf)
 
-    return check_item, {"form": load_definition(), **options}
+    form = load_definition()
+    warm_up(form)
+    return check_item, {"form": form, **options}
 
 
 def _serve_items(task: Task | None, options: dict, limits: Limits, inbox, outbox) -> None:
