@@ -226,13 +226,18 @@ def test_cli_memory_cap_on_a_real_file(tmp_path, complete_pdf):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
 
 
-def test_one_file_is_checked_by_the_worker_started_first(complete_pdf):
-    """`vhpdf pruefen` starts its first worker before reading its command line; that worker loads
-    the reading code (pypdf) itself, so the program, checking one file, never imports it."""
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "vhpdf", "pruefen", "--format", "json",
+@pytest.mark.parametrize("command", ["pruefen", "auslesen"])
+def test_one_file_is_read_by_the_worker_started_first(complete_pdf, command):
+    """The program that reads one file never imports the reading code (pypdf): the worker does.
+    `pruefen` would load it to fork its workers but for the worker started before its command
+    line is read; `auslesen` has its values read and written in the worker."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "vhpdf", command, "--format", "json",
                            str(complete_pdf)], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert [r["status"] for r in json.loads(proc.stdout)] == ["vollständig"]
+    if command == "pruefen":
+        assert [r["status"] for r in json.loads(proc.stdout)] == ["vollständig"]
+    else:
+        assert json.loads(proc.stdout)["values"]["absender.aktenzeichen"]
     parent = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if "|" in line}
     assert "vhpdf.batch.pool" in parent and "vhpdf.cli.commands" in parent  # really the parent's list
     assert not {m for m in parent if m.split(".")[0] == "pypdf" or m == "vhpdf.read.extract"}
@@ -255,14 +260,14 @@ def test_the_worker_started_first_ends_with_a_usage_error(tmp_path):
     assert proc.stdout == ""
 
 
-def test_pool_commands_are_commands():
+def test_worker_commands_are_commands():
     import click
 
-    from vhpdf.cli import POOL_COMMANDS
+    from vhpdf.cli import WORKER_COMMANDS
     from vhpdf.cli.commands import cli
 
     with click.Context(cli) as ctx:
-        assert all(cli.get_command(ctx, name) is not None for name in POOL_COMMANDS)
+        assert all(cli.get_command(ctx, name) is not None for name in WORKER_COMMANDS)
 
 
 def _run_on_tty(args: list[str], answer: bytes | None = None, cwd: Path = ROOT) -> tuple[int, str, str]:

@@ -170,20 +170,34 @@ def _serve(task: Task | None, options: dict, limits: Limits, inbox, outbox, pare
 
 
 def _standby(inbox, outbox, parent: int, inherited: tuple) -> None:
-    """A worker started before its pool (`prestart`): it loads the checking code, then waits for
-    the pool's (task, options, limits) and serves it."""
+    """A worker started before it is needed (`prestart`): it loads the reading and checking code,
+    then does the one job it is given — serve a pool (`_serve_items`) or answer a call
+    (`_answer`) — under the limits that come with it."""
     _become_worker(None, parent, inherited)
-    with contextlib.suppress(Exception):  # only a head start: check_item imports what it needs itself
+    with contextlib.suppress(Exception):  # only a head start: the job imports what it needs itself
         _with_check_code({})
     try:
         message = inbox.recv()
-    except (EOFError, OSError):  # the program ended without checking anything
+    except (EOFError, OSError):  # the program ended without reading anything
         return
     if message is None:
         return
-    task, options, limits = message
+    job, args, limits = message
     _limit_memory(limits.memory_mb)
-    _serve_items(task, options, limits, inbox, outbox)
+    job(*args, limits, inbox, outbox)
+
+
+def _take_prestarted(job: Callable, args: tuple, limits: Limits) -> _Worker | None:
+    """The worker prestart() began, given its job; None when there is none (or it died)."""
+    if not _prestarted:
+        return None
+    worker = _prestarted.pop()
+    try:
+        worker.inbox.send((job, args, limits))
+    except OSError:
+        worker.stop(kill=True)
+        return None
+    return worker
 
 
 def _with_check_code(options: dict) -> tuple[Task, dict]:
@@ -310,10 +324,10 @@ _prestarted: list[_Worker] = []  # the worker prestart() began, until a pool tak
 
 
 def prestart() -> None:
-    """Start the first worker of the checking pool now, before the program has read its command
-    line: it loads the checking code while the program loads its own (for one file, ~0.07 s of
-    the two cores' time instead of one after the other). The next `run` checking with
-    check_item takes it; unused, it ends with the program."""
+    """Start a worker now, before the program has read its command line: it loads the reading
+    and checking code while the program loads its own, side by side on two cores instead of one
+    after the other. The next `run` checking with check_item, or else the next `call_isolated`,
+    takes it; unused, it ends with the program."""
     if not _prestarted:
         _prestarted.append(_Worker(_context(), _standby))
 
@@ -425,13 +439,10 @@ class _Pool:
         w.done()
 
     def start_worker(self) -> _Worker:
-        if self.task is None and _prestarted:
-            worker = _prestarted.pop()
-            try:  # what the program asked for, now that it knows (the standby has its own form)
-                worker.inbox.send((None, self.options, self.limits))
+        if self.task is None:  # checking: the worker started first loaded its own form
+            worker = _take_prestarted(_serve_items, (None, self.options), self.limits)
+            if worker is not None:
                 return worker
-            except OSError:  # it died meanwhile: fork one as usual
-                worker.stop(kill=True)
         if not self.loaded:  # once, here, so that every forked worker inherits it
             self.task, self.options = _with_check_code(self.options)
             self.loaded = True
@@ -455,6 +466,11 @@ class IsolationError(Exception):
 
 def _call_in_child(func, args, kwargs, limits: Limits, outbox, parent: int, inherited: tuple) -> None:
     _become_worker(limits.memory_mb, parent, inherited)
+    _answer(func, args, kwargs, limits, None, outbox)
+
+
+def _answer(func, args, kwargs, limits: Limits, inbox, outbox) -> None:
+    """Send back (True, func(*args, **kwargs)) or (False, the exception it raised)."""
     _limit_cpu(limits.timeout)
     try:
         outbox.send((True, func(*args, **kwargs)))
@@ -470,13 +486,18 @@ def call_isolated(func, *args, limits: Limits = Limits(), **kwargs):
     For single-file commands such as `vhpdf extract`, so that one hostile file cannot hang or
     exhaust the machine there either. Raises IsolationError on a time limit, memory or crash.
     """
-    ctx = _context()
-    inbox, outbox = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_call_in_child, args=(func, args, kwargs, limits, outbox,
-                                                    os.getpid(), _forked(ctx, (inbox,))),
-                       daemon=True, name="vhpdf-worker")
-    proc.start()
-    outbox.close()
+    worker = _take_prestarted(_answer, (func, args, kwargs), limits)
+    if worker is not None:
+        worker.inbox.close()
+        inbox, proc = worker.outbox, worker.proc
+    else:
+        ctx = _context()
+        inbox, outbox = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_call_in_child, args=(func, args, kwargs, limits, outbox,
+                                                        os.getpid(), _forked(ctx, (inbox,))),
+                           daemon=True, name="vhpdf-worker")
+        proc.start()
+        outbox.close()
     try:
         if not wait([inbox, proc.sentinel], limits.wall_timeout):
             raise IsolationError(text("stapel.zeitlimit_lesen", sekunden=_seconds(limits.wall_timeout),

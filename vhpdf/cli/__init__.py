@@ -3,9 +3,10 @@
 import gc
 import sys
 
-# The commands that check files in the worker pool (with their former English name): their first
-# worker is started before the command line is read (batch.pool.prestart).
-POOL_COMMANDS = frozenset({"pruefen", "check", "rueckmeldung"})
+# The commands that read received requests in a worker and need nothing heavier themselves (with
+# their former English names): the worker is started before the command line is read
+# (batch.pool.prestart).
+WORKER_COMMANDS = frozenset({"pruefen", "check", "rueckmeldung", "auslesen", "extract"})
 
 
 def main() -> None:
@@ -31,9 +32,9 @@ def main() -> None:
 
 
 def _checks_files(args: list[str]) -> bool:
-    """Whether the command line names a pool command (and does not only ask for its help)."""
+    """Whether the command line names one of WORKER_COMMANDS (and does not only ask for its help)."""
     command = next((a for a in args if not a.startswith("-")), None)
-    return command in POOL_COMMANDS and not {"-h", "--help"} & set(args)
+    return command in WORKER_COMMANDS and not {"-h", "--help"} & set(args)
 
 
 __all__ = ["main"]

@@ -283,45 +283,34 @@ def extract(file: Path, fmt: str, output: Path | None, force: bool, passwords: t
     """Die Werte eines ausgefüllten Formulars auslesen."""
     from vhpdf.batch.pool import IsolationError, Limits
     from vhpdf.read.errors import ExtractError
-    from vhpdf.read.extract import extract as read
-    from vhpdf.report.data import values_csv, values_fdf, values_json, values_xfdf
+    from vhpdf.report.data import extraction_report
 
     _must_exist([file])
     fmt = _choice(fmt, _config().format_auslesen, "json", ["json", "csv", "xfdf", "fdf"], "format_auslesen")
     if output is not None and output.exists() and not force:
         raise UsageProblem(text("cli.existiert", datei=output))
-    try:
-        ex = _isolated(read, file, passwords, password_file, Limits(timeout, speicher))
+    if fmt == "fdf" and output is None and sys.stdout.isatty():
+        raise UsageProblem(text("cli.fdf_binaer"))
+    try:  # read and written in the worker: this process never loads the reading code
+        report = _isolated(extraction_report, file, passwords, password_file, Limits(timeout, speicher),
+                           fmt=fmt)
     except (ExtractError, IsolationError) as exc:
         raise click.ClickException(text("cli.datei_fehler", datei=file, fehler=exc)) from None
-    if fmt == "fdf":
-        from vhpdf.form.definition import load_definition
-
-        if output is None and sys.stdout.isatty():
-            raise UsageProblem(text("cli.fdf_binaer"))
-        _emit_bytes(values_fdf(ex.values, load_definition()), output, force)
-        return
-    if fmt == "csv":
-        report = values_csv(ex.values)
-    elif fmt == "xfdf":
-        report = values_xfdf(ex.values)
+    if isinstance(report, bytes):
+        _emit_bytes(report, output, force)
     else:
-        meta = {"file": str(file), "form": {"id": ex.form_id, "version": ex.form_version},
-                "source": ex.source, "sources": ex.sources, "uncertain": list(ex.uncertain),
-                "notes": ex.notes}
-        report = values_json(ex.values, meta)
-    _emit(report, output, force)
+        _emit(report, output, force)
 
 
-def _isolated(func, file: Path, passwords: tuple[str, ...], password_file: Path | None, limits):
-    """`func(file, password=…)` in an isolated worker under `limits`, each password in turn."""
+def _isolated(func, file: Path, passwords: tuple[str, ...], password_file: Path | None, limits, **kwargs):
+    """`func(file, password=…, **kwargs)` in an isolated worker under `limits`, each password in turn."""
     from vhpdf.batch.pool import call_isolated
     from vhpdf.read.errors import ErrorKind, ExtractError
 
     tries: list[str | None] = [*_passwords(passwords, password_file)] or [None]
     for n, password in enumerate(tries, 1):
         try:
-            return call_isolated(func, file, password=password, limits=limits)
+            return call_isolated(func, file, password=password, limits=limits, **kwargs)
         except ExtractError as exc:
             if n < len(tries) and exc.kind is ErrorKind.ENCRYPTED:
                 continue

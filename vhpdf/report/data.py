@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
@@ -160,3 +161,27 @@ def values_fdf(values: dict[str, Value], form: FormDefinition) -> bytes:
     buttons = {f.name for f in form.fields(form.repeat.max)
                if f.type in (FieldType.CHECKBOX, FieldType.RADIO)}
     return to_fdf(_fillable(values), buttons)
+
+
+def extraction_report(path: str | os.PathLike, fmt: str, password: str | None = None) -> str | bytes:
+    """What `vhpdf auslesen` shows for one file: its values read (read.extract) and written as
+    json (with where they came from), csv, xfdf or fdf (bytes). Meant for an isolated worker
+    (batch.pool.call_isolated): the reading code, pypdf with it, is loaded only there.
+
+    Raises ExtractError for a file that cannot be read.
+    """
+    from vhpdf.read.extract import extract
+
+    ex = extract(path, password=password)
+    if fmt == "fdf":
+        from vhpdf.form.definition import load_definition
+
+        return values_fdf(ex.values, load_definition())
+    if fmt == "csv":
+        return values_csv(ex.values)
+    if fmt == "xfdf":
+        return values_xfdf(ex.values)
+    meta = {"file": str(path), "form": {"id": ex.form_id, "version": ex.form_version},
+            "source": ex.source, "sources": ex.sources, "uncertain": list(ex.uncertain),
+            "notes": ex.notes}
+    return values_json(ex.values, meta)
