@@ -354,7 +354,6 @@ class _Pool:
     def __init__(self, task: Task | None, options: dict, jobs: int, limits: Limits,
                  progress: Callable[[Result], None] | None):
         self.task, self.options, self.jobs, self.limits = task, options, jobs, limits
-        self.loaded = task is not None  # check_item's code is loaded here only to fork workers
         self.progress = progress
         self.ctx = _context()
         self.window = max(8, 4 * jobs)  # items in flight or waiting for the output order
@@ -439,13 +438,12 @@ class _Pool:
         w.done()
 
     def start_worker(self) -> _Worker:
-        if self.task is None:  # checking: the worker started first loaded its own form
+        if self.task is None:  # checking, and check_item's code not loaded here yet
             worker = _take_prestarted(_serve_items, (None, self.options), self.limits)
-            if worker is not None:
+            if worker is not None:  # the worker started first loads its own
                 return worker
-        if not self.loaded:  # once, here, so that every forked worker inherits it
+            # loaded here only now, once, so that every worker forked from here inherits it
             self.task, self.options = _with_check_code(self.options)
-            self.loaded = True
         others = tuple(c for w in self.workers for c in (w.inbox, w.outbox) if not c.closed)
         return _Worker(self.ctx, _serve, (self.task, self.options, self.limits), others)
 

@@ -19,7 +19,7 @@ def main() -> None:
     themselves (batch.pool).
     """
     gc.set_threshold(50_000, 20, 20)
-    if _checks_files(sys.argv[1:]):
+    if _reads_files(sys.argv[1:]):
         from vhpdf.batch.pool import prestart
 
         prestart()
@@ -31,7 +31,7 @@ def main() -> None:
         gc.freeze()  # nothing is left to collect: the exit need not walk every object again
 
 
-def _checks_files(args: list[str]) -> bool:
+def _reads_files(args: list[str]) -> bool:
     """Whether the command line names one of WORKER_COMMANDS (and does not only ask for its help)."""
     command = next((a for a in args if not a.startswith("-")), None)
     return command in WORKER_COMMANDS and not {"-h", "--help"} & set(args)
