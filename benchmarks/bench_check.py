@@ -13,7 +13,8 @@ figures) — and prints, from one run with interleaved rounds (medians, the mach
   * files/s of `vhpdf check --jobs 1` and `--jobs 2` (whole command, start-up included), their
     ratios to the bare loop (targets ≥ 0.8× and ≥ 1.5×) and memory peak (process tree, < 200 MB),
   * the peers a clerk might use instead: PyMuPDF, `pdftk dump_data_fields_utf8` (per file) and
-    PyPDFForm (in its own interpreter, --pypdfform-python: it needs pypdf < 7),
+    PyPDFForm (in its own interpreter, it needs pypdf < 7: --pypdfform-python auto makes one in
+    a virtual environment under DIR, once, from PyPI),
   * `vhpdf extract` and `vhpdf check` on one file (start-up included; target < 0.3 s), beside
     the bare pypdf read of it and the interpreter's own start (`python -c pass`): what any
     Python program pays on this machine before it does anything,
@@ -27,6 +28,7 @@ figures) — and prints, from one run with interleaved rounds (medians, the mach
     M more requests (several counts: the smaller runs take the first files of the largest).
 
 Usage: python3 benchmarks/bench_check.py [-n 300] [--dir DIR] [--parity FILE] [--memory-files 500,5000]
+                                         [--pypdfform-python auto]
 
 Per-file CPU (read and whole check by filler, printed copy), before and after a change, on the
 same files: --cpu-only --programs vhpdf,pymupdf,pdftk,pdfjs --dir DIR, once with --code OLD
@@ -98,6 +100,7 @@ def make_corpus(folder: Path, n: int, pdftk_pool: int | None, seed: int = 4,
     base = json.loads((ROOT / "samples" / "vollstaendig.json").read_text(encoding="utf-8"))
     rng = random.Random(seed)
     work = folder / ".arbeit"
+    shutil.rmtree(work, ignore_errors=True)  # left by an interrupted run
     work.mkdir()
     blank = work / "leer.pdf"
     blank.write_bytes(generate())
@@ -440,7 +443,9 @@ def main() -> None:
     parser.add_argument("--memory-files", default="",
                         help="also check this many requests (vhpdf and PyMuPDF filled) for memory; "
                              "several counts comma-separated (e.g. 500,5000: flat memory shows)")
-    parser.add_argument("--pypdfform-python", help="interpreter with PyPDFForm installed")
+    parser.add_argument("--pypdfform-python",
+                        help="interpreter with PyPDFForm installed; 'auto': a virtual environment "
+                             "with it under DIR, made on first use (needs PyPI)")
     parser.add_argument("--ocr", action="store_true", help="also read a simulated scan (Tesseract)")
     parser.add_argument("--programs", default="vhpdf,pymupdf,pdftk",
                         help="fillers taking turns, comma-separated (vhpdf, pymupdf, pdftk, pdfjs)")
@@ -466,8 +471,21 @@ def main() -> None:
             shutil.rmtree(base)
 
 
+def pypdfform_python(base: Path) -> str:
+    """An interpreter with PyPDFForm: a virtual environment under `base`, made once (PyPDFForm
+    pins pypdf < 7, so it cannot share vhpdf's)."""
+    env = base / "pypdfform-venv"
+    python = env / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "PyPDFForm"], check=True)
+    return str(python)
+
+
 def run(args, base: Path) -> None:
     programs = tuple(args.programs.split(","))
+    if args.pypdfform_python == "auto":
+        args.pypdfform_python = pypdfform_python(base)
     folder = base / (f"n{args.n}" + ("" if programs == ("vhpdf", "pymupdf", "pdftk") else "-" + "-".join(programs)))
     files = corpus(folder, args.n, args.pdftk_pool, programs=programs)
     if args.cpu_only:
