@@ -198,8 +198,11 @@ PYMUPDF = ("import sys\nimport pymupdf\n"
            "for f in sys.argv[1:]:\n"
            "    with pymupdf.open(f) as d:\n"
            "        {w.field_name: w.field_value for p in d for w in p.widgets()}\n")
+# full names: by default PyPDFForm keys a field by its last name part, and the form's
+# radio groups "einsatzort.art" and "beschluss_haft.art" collide with the choice "massnahme.art"
+# (AttributeError)
 PYPDFFORM = ("import sys\nfrom PyPDFForm import PdfWrapper\n"
-             "for f in sys.argv[1:]:\n    PdfWrapper(f).data\n")
+             "for f in sys.argv[1:]:\n    PdfWrapper(f, use_full_widget_name=True).data\n")
 
 
 CPU: dict[str, list[float]] = {}  # CPU seconds per run, by measurement: fair under load
@@ -540,7 +543,7 @@ def run(args, base: Path) -> None:
             ("  dazu alle Erscheinungsbilder, ohne Cache", "floor", None),
             ("vhpdf check --jobs 1", "jobs1", 0.8), ("vhpdf check --jobs 2", "jobs2", 1.5),
             ("PyMuPDF widgets(), 1 Prozess", "pymupdf", None),
-            ("PyPDFForm PdfWrapper(f).data, 1 Prozess", "pypdfform", None),
+            ("PyPDFForm PdfWrapper(f, …).data, 1 Prozess", "pypdfform", None),
             ("pdftk dump_data_fields_utf8 (je Datei)", "pdftk", None)]
     for label, key, target in rows:
         if key not in med:
