@@ -481,6 +481,7 @@ def pypdfform_python(base: Path) -> str:
     python = env / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
+    if subprocess.run([str(python), "-c", "import PyPDFForm"], capture_output=True).returncode:
         subprocess.run([str(python), "-m", "pip", "install", "-q", "PyPDFForm"], check=True)
     return str(python)
 
