@@ -656,3 +656,32 @@ def test_turned_scan_reads_as_upright(filled, scans, tmp_path):
     original = extract(filled["vhpdf"])
     wrong = {n for n, v in ex.values.items() if v != original.values[n]}
     assert wrong <= set(ex.uncertain), f"confident wrong: {sorted(wrong - set(ex.uncertain))}"
+
+
+@pytest.mark.slow
+def test_scan_of_another_document_is_turned_away_without_the_second_preparation(monkeypatch):
+    """A scanned court decision or passport copy is not the form: its footer does not read, and
+    it is turned away without the second preparation of the page (~0.4 s of a 1–2 s probe),
+    which only pages whose values are read need (the scan tests above read values with it)."""
+    from PIL import Image, ImageDraw
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    import vhpdf.read.paper.ocr as ocr
+
+    made: list[int] = []
+    prepare = ocr._second
+    monkeypatch.setattr(ocr, "_second", lambda gray: made.append(1) or prepare(gray))
+    page = Image.new("L", (1240, 1754), 255)  # A4 at 150 dpi
+    draw = ImageDraw.Draw(page)
+    for k in range(30):
+        draw.text((120, 120 + 45 * k), f"Beschluss des Amtsgerichts, Zeile {k + 1}", fill=0)
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4)
+    canvas.drawImage(ImageReader(page), 0, 0, *A4)
+    canvas.showPage()
+    canvas.save()
+    with pytest.raises(NoFormError, match="nur Bilder"):
+        read_pdf(buf.getvalue())
+    assert made == []
