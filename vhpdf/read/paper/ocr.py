@@ -493,9 +493,9 @@ def read_footer(gray) -> PageInfo:
 
 
 class _Second:
-    """The second preparation (`_second`) of a page turned by `turn`, straightened by `angle`
-    and flipped upside down if `flip`, made when a value is first read from it: ~0.4 s a page
-    that a scan which is not the form never needs."""
+    """The second preparation (`_second`) of a rendered page (turned as the footer was found),
+    straightened by `angle` and flipped upside down if `flip`; made when a value is first read
+    from it: ~0.4 s a page that a scan which is not the form never needs."""
 
     def __init__(self, gray, angle: float, flip: bool = False):
         self._gray, self._angle, self._flip, self._image = gray, angle, flip, None
