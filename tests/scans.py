@@ -39,3 +39,16 @@ def simulate_scan(pdf: Path, out: Path, dpi: int = 200, angles=(0.6, -0.4, 0.9),
         new.insert_image(rect, stream=buf.getvalue())
     dst.save(out, garbage=3, deflate=True)
     return out
+
+
+def image_page(image, size: tuple[float, float]) -> bytes:
+    """A one-page PDF of `size` points that shows nothing but `image` (a PIL image), filling it."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=size)
+    canvas.drawImage(ImageReader(image), 0, 0, *size)
+    canvas.showPage()
+    canvas.save()
+    return buf.getvalue()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from mails import TZ, mail
+from scans import image_page
 
 from vhpdf.batch.run import check_paths
 from vhpdf.batch.sources import Item
@@ -159,15 +160,8 @@ def test_page_reader_failures_name_a_cause_and_memory_stays_memory():
 def test_huge_image_page_is_not_rendered_for_ocr():
     """A poster-sized image page (2100 pt square) cannot be the A4 form: no OCR (it took 1.2 GB)."""
     from PIL import Image
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfgen.canvas import Canvas
 
-    buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=(2100, 2100))
-    canvas.drawImage(ImageReader(Image.new("L", (64, 64), 128)), 0, 0, 2100, 2100)
-    canvas.showPage()
-    canvas.save()
-    result = verdict(buf.getvalue())
+    result = verdict(image_page(Image.new("L", (64, 64), 128), (2100, 2100)))
     assert result.status is Status.UNLESBAR and result.error_kind is ErrorKind.NO_FORM
     assert result.error == ("Die PDF-Datei enthält keine Formularfelder, und auf keiner Seite ist der "
                             "Formularfuß des Vollzugshilfeersuchens zu lesen.")
@@ -193,17 +187,10 @@ def test_large_image_page_is_rendered_within_bounded_memory():
     """An A3 image page (within the scan size limit) is rendered for OCR with no more pixels than
     an A4 page: at 300 dpi it took 590 MB in a worker, more than the 300 MB per worker allowed."""
     from PIL import Image
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfgen.canvas import Canvas
 
     from vhpdf.batch.pool import call_isolated
 
-    buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=(1559, 1190))
-    canvas.drawImage(ImageReader(Image.new("L", (64, 64), 200)), 0, 0, 1559, 1190)
-    canvas.showPage()
-    canvas.save()
-    rise, error = call_isolated(_peak_mb, buf.getvalue())
+    rise, error = call_isolated(_peak_mb, image_page(Image.new("L", (64, 64), 200), (1559, 1190)))
     assert "nur Bilder" in error  # it did go to OCR
     assert rise < 200, rise
 

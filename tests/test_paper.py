@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 from fillers import fill_pdftk, fill_pymupdf
 from pypdf import PdfReader
-from scans import simulate_scan
+from scans import image_page, simulate_scan
 
 from vhpdf.batch.sources import Item
 from vhpdf.batch.task import check_item
@@ -665,8 +665,6 @@ def test_scan_of_another_document_is_turned_away_without_the_second_preparation(
     which only pages whose values are read need (the scan tests above read values with it)."""
     from PIL import Image, ImageDraw
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfgen.canvas import Canvas
 
     import vhpdf.read.paper.ocr as ocr
 
@@ -677,11 +675,6 @@ def test_scan_of_another_document_is_turned_away_without_the_second_preparation(
     draw = ImageDraw.Draw(page)
     for k in range(30):
         draw.text((120, 120 + 45 * k), f"Beschluss des Amtsgerichts, Zeile {k + 1}", fill=0)
-    buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=A4)
-    canvas.drawImage(ImageReader(page), 0, 0, *A4)
-    canvas.showPage()
-    canvas.save()
     with pytest.raises(NoFormError, match="nur Bilder"):
-        read_pdf(buf.getvalue())
+        read_pdf(image_page(page, A4))
     assert made == []
