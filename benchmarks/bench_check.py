@@ -256,13 +256,9 @@ def one_file(files: list[Path], check: list[str], repeat: int = 3) -> dict[str, 
 
 
 def pages_of(path: Path) -> int:
-    import pypdfium2
+    from pypdf import PdfReader
 
-    doc = pypdfium2.PdfDocument(path)
-    try:
-        return len(doc)
-    finally:
-        doc.close()
+    return len(PdfReader(path).pages)
 
 
 def paper_target(pages: int) -> float:

@@ -48,14 +48,9 @@ def main() -> None:
     if not files:
         sys.exit("keine PDF-Dateien gefunden")
     sample = random.Random(args.seed).sample(files, min(args.n, len(files)))
-    vhpdf, bare = [], []
-    slow = []
-    for f in sample:
-        v = timed([sys.executable, "-m", "vhpdf", "extract", str(f)])
-        b = timed([sys.executable, "-c", BARE, str(f)])
-        vhpdf.append(v)
-        bare.append(b)
-        slow.append((v, b, f))
+    rows = [(timed([sys.executable, "-m", "vhpdf", "extract", str(f)]),
+             timed([sys.executable, "-c", BARE, str(f)]), f) for f in sample]
+    vhpdf, bare = [v for v, _, _ in rows], [b for _, b, _ in rows]
 
     def p90(xs: list[float]) -> float:
         return sorted(xs)[int(0.9 * (len(xs) - 1))]
@@ -66,7 +61,7 @@ def main() -> None:
         print(f"{label:<28}{statistics.median(xs):>8.2f}s{p90(xs):>8.2f}s{sum(xs):>8.0f}s")
     print(f"Verhältnis der Mediane: {statistics.median(vhpdf) / statistics.median(bare):.2f}×")
     print("Langsamste Dateien für vhpdf (vhpdf / pypdf):")
-    for v, b, f in sorted(slow, key=lambda t: t[0], reverse=True)[:5]:
+    for v, b, f in sorted(rows, key=lambda t: t[0], reverse=True)[:5]:
         print(f"  {v:6.2f}s {b:6.2f}s  {f.name}")
 
 
