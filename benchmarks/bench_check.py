@@ -15,6 +15,8 @@ figures) — and prints, from one run with interleaved rounds (medians, the mach
   * the peers a clerk might use instead: PyMuPDF, `pdftk dump_data_fields_utf8` (per file) and
     PyPDFForm (in its own interpreter, it needs pypdf < 7: --pypdfform-python auto makes one in
     a virtual environment under DIR, once, from PyPI),
+  * pikepdf (qpdf), the other reading engine vhpdf could use instead of pypdf: the same field
+    walk, alone and with the appearance reading, as a loop and on one file (bench extra),
   * `vhpdf extract` and `vhpdf check` on one file (start-up included; target < 0.3 s), beside
     the bare pypdf read of it and the interpreter's own start (`python -c pass`): what any
     Python program pays on this machine before it does anything,
@@ -203,6 +205,46 @@ PYMUPDF = ("import sys\nimport pymupdf\n"
 # (AttributeError)
 PYPDFFORM = ("import sys\nfrom PyPDFForm import PdfWrapper\n"
              "for f in sys.argv[1:]:\n    PdfWrapper(f, use_full_widget_name=True).data\n")
+# pikepdf (qpdf) is the other reading engine the speed issue names: the walk of the field tree
+# that get_fields makes (full names, values), and beside it the appearance reading of FLOOR
+PIKEPDF = ("import sys\nimport pikepdf\n"
+           "def walk(field, prefix, out):\n"
+           "    t = field.get('/T')\n"
+           "    name = (prefix + '.' + str(t) if prefix else str(t)) if t is not None else prefix\n"
+           "    kids = field.get('/Kids')\n"
+           "    if kids is not None and any('/T' in k for k in kids):\n"
+           "        for k in kids:\n"
+           "            walk(k, name, out)\n"
+           "    else:\n"
+           "        v = field.get('/V')\n"
+           "        out[name] = str(v) if v is not None else None\n"
+           "def fields(pdf):\n"
+           "    out = {}\n"
+           "    for field in pdf.Root.AcroForm.get('/Fields', []):\n"
+           "        walk(field, '', out)\n"
+           "    return out\n"
+           "def appearances(pdf):\n"
+           "    for page in pdf.pages:\n"
+           "        for a in page.get('/Annots', []):\n"
+           "            n = a.get('/AP', {}).get('/N')\n"
+           "            for s in [n] if isinstance(n, pikepdf.Stream) else (n or {}).values():\n"
+           "                s.read_bytes()\n"
+           "                for font in s.get('/Resources', {}).get('/Font', {}).values():\n"
+           "                    font.get('/BaseFont')\n"
+           "for f in sys.argv[1:]:\n"
+           "    with pikepdf.open(f) as pdf:\n"
+           "        fields(pdf)\n"
+           "        if APPEARANCES:\n"
+           "            appearances(pdf)\n")
+
+
+def pikepdf_code(appearances: bool) -> str | None:
+    """PIKEPDF (fields only, or with the appearances too); None without pikepdf (bench extra)."""
+    import importlib.util
+
+    if importlib.util.find_spec("pikepdf") is None:
+        return None
+    return f"APPEARANCES = {appearances}\n" + PIKEPDF
 
 
 CPU: dict[str, list[float]] = {}  # CPU seconds per run, by measurement: fair under load
@@ -236,17 +278,22 @@ def per_file(cmds: list[list[str]], ok: tuple[int, ...] = (0, 1)) -> float:
 
 def one_file(files: list[Path], check: list[str], repeat: int = 3) -> dict[str, float]:
     """Median wall seconds of `vhpdf check`, `vhpdf extract`, the bare pypdf read on one file
-    and of an interpreter that does nothing ("empty"), start-up included. They take turns on each
+    (and pikepdf's, if installed) and of an interpreter that does nothing ("empty"), start-up
+    included. They take turns on each
     file, so a machine that is slower for a while (it varied by 1.5x between minutes here) slows
     all alike; nothing else runs in this process meanwhile (no memory sampler: vhpdf uses both
     cores for one file)."""
-    walls: dict[str, list[float]] = {"check": [], "extract": [], "bare": [], "empty": []}
+    others = {"pikepdf": pikepdf_code(False)}
+    walls: dict[str, list[float]] = {"check": [], "extract": [], "bare": [], "empty": [],
+                                     **{name: [] for name, code in others.items() if code}}
     for f in files:
         for _ in range(repeat):
             for name, cmd, ok in (("check", [*check, str(f)], (0, 1)),
                                   ("extract", [sys.executable, "-m", "vhpdf", "extract", str(f)], (0, 1)),
                                   ("bare", [sys.executable, "-c", BARE, str(f)], (0,)),
-                                  ("empty", [sys.executable, "-c", "pass"], (0,))):
+                                  ("empty", [sys.executable, "-c", "pass"], (0,)),
+                                  *((name, [sys.executable, "-c", code, str(f)], (0,))
+                                    for name, code in others.items() if code)):
                 start = time.perf_counter()
                 code = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
                 walls[name].append(time.perf_counter() - start)
@@ -520,6 +567,9 @@ def run(args, base: Path) -> None:
             peaks[f"jobs{jobs}"] = max(peaks.get(f"jobs{jobs}", 0), peak)
             cpus.setdefault(f"jobs{jobs}", []).append(cpu)
         note("pymupdf", loop(files, PYMUPDF, name="pymupdf"))
+        if pikepdf_code(False):
+            note("pikepdf", loop(files, pikepdf_code(False), name="pikepdf"))
+            note("pikepdf_floor", loop(files, pikepdf_code(True), name="pikepdf_floor"))
         if args.pypdfform_python:
             note("pypdfform", loop(files, PYPDFFORM, python=args.pypdfform_python, name="pypdfform"))
         if shutil.which("pdftk"):
@@ -540,6 +590,8 @@ def run(args, base: Path) -> None:
             ("  dazu alle Erscheinungsbilder, ohne Cache", "floor", None),
             ("vhpdf check --jobs 1", "jobs1", 0.8), ("vhpdf check --jobs 2", "jobs2", 1.5),
             ("PyMuPDF widgets(), 1 Prozess", "pymupdf", None),
+            ("pikepdf (qpdf) statt pypdf: Feldbaum, 1 Prozess", "pikepdf", None),
+            ("  dazu alle Erscheinungsbilder, ohne Cache", "pikepdf_floor", None),
             ("PyPDFForm PdfWrapper(f, …).data, 1 Prozess", "pypdfform", None),
             ("pdftk dump_data_fields_utf8 (je Datei)", "pdftk", None)]
     for label, key, target in rows:
@@ -569,6 +621,11 @@ def run(args, base: Path) -> None:
           f"vhpdf extract {one['extract'] * 1000:.0f} ms, vhpdf check {single * 1000:.0f} ms = "
           f"{single / one['bare']:.2f}× pypdf (Ziel < 300 ms: {'ok' if single < 0.3 else 'VERFEHLT'}); "
           f"darin der Start des Interpreters (python -c pass): {one['empty'] * 1000:.0f} ms")
+    if "pikepdf" in one:
+        print(f"  pikepdf statt pypdf (Feldbaum, mit Start): {one['pikepdf'] * 1000:.0f} ms = "
+              f"{one['pikepdf'] / one['bare']:.2f}× pypdf")
+    else:
+        print("  pikepdf (andere Lese-Engine): nicht installiert — pip install -e '.[bench]'")
 
     work = base / "papier"
     shutil.rmtree(work, ignore_errors=True)
