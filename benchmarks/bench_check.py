@@ -279,21 +279,19 @@ def per_file(cmds: list[list[str]], ok: tuple[int, ...] = (0, 1)) -> float:
 def one_file(files: list[Path], check: list[str], repeat: int = 3) -> dict[str, float]:
     """Median wall seconds of `vhpdf check`, `vhpdf extract`, the bare pypdf read on one file
     (and pikepdf's, if installed) and of an interpreter that does nothing ("empty"), start-up
-    included. They take turns on each
-    file, so a machine that is slower for a while (it varied by 1.5x between minutes here) slows
-    all alike; nothing else runs in this process meanwhile (no memory sampler: vhpdf uses both
-    cores for one file)."""
-    others = {"pikepdf": pikepdf_code(False)}
+    included. They take turns on each file, so a machine that is slower for a while (it varied
+    by 1.5x between minutes here) slows all alike; nothing else runs in this process meanwhile
+    (no memory sampler: vhpdf uses both cores for one file)."""
+    pike = pikepdf_code(False)
     walls: dict[str, list[float]] = {"check": [], "extract": [], "bare": [], "empty": [],
-                                     **{name: [] for name, code in others.items() if code}}
+                                     **({"pikepdf": []} if pike else {})}
     for f in files:
         for _ in range(repeat):
             for name, cmd, ok in (("check", [*check, str(f)], (0, 1)),
                                   ("extract", [sys.executable, "-m", "vhpdf", "extract", str(f)], (0, 1)),
                                   ("bare", [sys.executable, "-c", BARE, str(f)], (0,)),
                                   ("empty", [sys.executable, "-c", "pass"], (0,)),
-                                  *((name, [sys.executable, "-c", code, str(f)], (0,))
-                                    for name, code in others.items() if code)):
+                                  *([("pikepdf", [sys.executable, "-c", pike, str(f)], (0,))] if pike else [])):
                 start = time.perf_counter()
                 code = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
                 walls[name].append(time.perf_counter() - start)
