@@ -61,6 +61,10 @@ def test_copy_loads_unchanged(forms_copy):
     ("kpb-nrw.toml", 'bezirk = "Köln"', 'bezirk = "Köln"\nkreis = "x"', "unbekannter Schlüssel 'kreis'"),
     ("vollzugshilfeersuchen.toml", '[form]\n', '[form]\nfarbe = "blau"\n', "unbekannter Schlüssel 'farbe'"),
     ("vollzugshilfeersuchen.toml", 'personal = true', 'personal = "ja"', "personal: true oder false erwartet"),
+    ("vollzugshilfeersuchen.toml", "ocr_pattern = '(?=", "ocr_pattern = '((?=",
+     "fields[1].ocr_pattern: kein gültiger regulärer Ausdruck (Fehler an Stelle 0)"),
+    ("vollzugshilfeersuchen.toml", 'name = "absender.behoerde"\n', 'name = "absender.behoerde"\nocr_pattern = 7\n',
+     "ocr_pattern: regulärer Ausdruck als Text erwartet"),
 ])
 def test_malformed_definition_is_rejected(forms_copy, file, old, new, message):
     _edit(forms_copy / file, old, new)

@@ -536,6 +536,31 @@ def test_scan_foreign_names_right_or_uncertain(values, tmp_path):
     assert not wrong - set(ex.uncertain), sorted(wrong - set(ex.uncertain))
 
 
+@pytest.mark.slow
+def test_scan_court_file_number_without_register_sign_is_uncertain(form, values, tmp_path):
+    """OCR read "7 L 1234/26" as "711234/26", confidently: a court's file number always has a
+    register sign (letters), so a scan read without one is "nicht sicher gelesen" (ocr_pattern
+    in forms/); one with its sign, read right, is not. Only the page with the court blocks is
+    scanned."""
+    from pypdf import PdfWriter
+
+    from vhpdf.write.generate import fill_form
+
+    search, detention = "beschluss_durchsuchung.aktenzeichen", "beschluss_haft.aktenzeichen"
+    src = tmp_path / "aktenzeichen.pdf"
+    src.write_bytes(fill_form(dict(values, **{search: "1234/26", detention: "503 XIV 12/26 B"})))
+    pages = {w.page for w in compute_layout(form, 4).widgets if w.field.name in (search, detention)}
+    assert len(pages) == 1
+    page = tmp_path / "seite.pdf"
+    writer = PdfWriter()
+    writer.add_page(PdfReader(src).pages[pages.pop()])
+    writer.write(page)
+    ex = extract(simulate_scan(page, tmp_path / "seite-scan.pdf", dpi=200))
+    assert ex.source == "ocr"
+    assert ex.values[search] in ("1234/26", None) and search in ex.uncertain
+    assert (ex.values[detention], detention in ex.uncertain) == ("503 XIV 12/26 B", False)
+
+
 # --- turned pages ------------------------------------------------------------------------------
 # A page turned in a viewer (/Rotate, its own, inherited from the page tree, or per page), drawn
 # turned by a printer driver (a landscape page with a rotating cm) or fed upside down is read as

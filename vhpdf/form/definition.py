@@ -104,6 +104,7 @@ class Field:
     hint: str = ""
     max_length: int = 0
     personal: bool = False  # holds a person's data: shown only where values were asked for
+    ocr_pattern: re.Pattern | None = None  # every value has this shape: an OCR read without it is doubtful
     section: str = ""
     n: int | None = None
 
@@ -264,7 +265,7 @@ ROLES = {"kpb", "behoerde", "anschrift", "aktenzeichen", "ersuchen_datum", "mass
 _SECTION_KEYS = {"id", "heading", "intro", "fields", "repeat"}
 _REPEAT_KEYS = {"title", "default", "max"}
 _FIELD_KEYS = {"name", "label", "tooltip", "type", "requirement", "format", "lines", "width",
-               "options", "options_from", "hint", "max_length", "personal"}
+               "options", "options_from", "hint", "max_length", "personal", "ocr_pattern"}
 _RULE_KEYS = {"id", "severity", "basis", "message", "fields", "each", "when", "require",
               "require_any", "short"}
 _CONDITION_KEYS = {"test", "fields", "values"}
@@ -378,8 +379,19 @@ def _load_field(raw: Any, where: str, section: str, folder: Path, kpb: list, gem
         requirement=_enum(Requirement, raw.get("requirement", "optional"), f"{where}.requirement"),
         format=_enum(Format, raw["format"], f"{where}.format") if "format" in raw else None,
         lines=lines, width=float(width), options=options, hint=raw.get("hint", ""),
-        max_length=int(raw.get("max_length", 0)), personal=personal, section=section,
+        max_length=int(raw.get("max_length", 0)), personal=personal,
+        ocr_pattern=_pattern(raw["ocr_pattern"], f"{where}.ocr_pattern") if "ocr_pattern" in raw else None,
+        section=section,
     )
+
+
+def _pattern(value: Any, where: str) -> re.Pattern:
+    if not isinstance(value, str):
+        raise DefinitionError(f"{where}: regulärer Ausdruck als Text erwartet")
+    try:
+        return re.compile(value)
+    except re.error as exc:
+        raise DefinitionError(f"{where}: kein gültiger regulärer Ausdruck (Fehler an Stelle {exc.pos})") from None
 
 
 def _load_section(raw: Any, where: str, folder: Path, kpb: list, gemeinden: list) -> Section:

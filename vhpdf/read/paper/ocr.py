@@ -442,7 +442,15 @@ _DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": 
 
 
 def _normalise(f, text: str) -> tuple[str, bool]:
-    """Tidy an OCR read for its field; returns the value and whether it is plausible."""
+    """Tidy an OCR read for its field; returns the value and whether it is plausible (also: it
+    has the shape the definition gives every value of the field, `ocr_pattern`)."""
+    value, plausible = _tidy(f, text)
+    if f.ocr_pattern is not None and not f.ocr_pattern.fullmatch(value):
+        return value, False
+    return value, plausible
+
+
+def _tidy(f, text: str) -> tuple[str, bool]:
     text = text.replace("„", "„").strip()
     if f.format is not None and f.format.value in ("datum", "uhrzeit", "plz", "zahl"):
         fixed = re.sub(r"\s+", "", text).translate(_DIGITS)
