@@ -76,6 +76,21 @@ def test_help_has_no_english_placeholder(command):
     assert not english, (command, english, result.output)
 
 
+def test_command_help_comes_from_the_catalogue_and_docstrings_are_english():
+    """What `--help` says of a command is German text in forms/texte.toml (cli.befehl_NAME); the
+    docstring beside the code is English, for developers."""
+    from test_messages import GERMAN as GERMAN_WORDS
+
+    from vhpdf.form.messages import text
+
+    for name, command in [("vhpdf", cli), *cli.commands.items()]:
+        assert command.help == text(f"cli.befehl_{name}"), name
+        assert not GERMAN_WORDS.search(command.callback.__doc__), (name, command.callback.__doc__)
+    result = run("pruefen", "--help")
+    assert result.exit_code == 0, result.output
+    assert text("cli.befehl_pruefen").split("\n")[0] in " ".join(result.output.split())  # rewrapped
+
+
 @pytest.mark.parametrize("command", ["pruefen", "auslesen", "druck", "archivieren", "ausfuellen",
                                      "rueckmeldung"])
 def test_missing_input_is_an_operator_error(tmp_path, command):

@@ -127,14 +127,11 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings=CONTEXT, options_metavar="[OPTIONEN]",
-             subcommand_metavar="BEFEHL [ARGUMENTE]...", epilog=EXIT_CODES)
+             subcommand_metavar="BEFEHL [ARGUMENTE]...", epilog=EXIT_CODES, help=_help("cli.befehl_vhpdf"))
 @click.version_option(__version__, "-V", "--version", prog_name="vhpdf",
                       message="%(prog)s %(version)s", help=_help("cli.hilfe_version"))
 def cli() -> None:
-    """Vollzugshilfeersuchen (NRW): Formular erzeugen, ausfüllen, auslesen und prüfen.
-
-    Hilfe zu einem Befehl: vhpdf BEFEHL --help
-    """
+    """The `vhpdf` program: its commands, German names, exit statuses."""
 
 
 def _config():
@@ -161,14 +158,15 @@ def _must_exist(paths) -> None:
         raise UsageProblem(text("cli.eingabe_fehlt", pfade=", ".join(missing)))
 
 
-@cli.command("erzeugen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@cli.command("erzeugen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES,
+             help=_help("cli.befehl_erzeugen"))
 @click.option("-o", "--ausgabe", "output", metavar="DATEI", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("vollzugshilfeersuchen.pdf"), show_default=True, help=_help("cli.hilfe_erzeugen_ausgabe"))
 @click.option("--personen", metavar="ANZAHL", type=click.IntRange(1, 20), default=None,
               help=_help("cli.hilfe_erzeugen_personen"))
 @_FORCE
 def generate(output: Path, personen: int | None, force: bool) -> None:
-    """Leeres, ausfüllbares Formular erzeugen."""
+    """Write the blank fillable form."""
     from vhpdf.write.generate import generate as build
 
     _write_pdf(build(personen), output, force)
@@ -205,7 +203,8 @@ def _fill_table(table: Path, output: Path | None, name: str, streng: bool, trotz
         sys.exit(1)
 
 
-@cli.command("ausfuellen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@cli.command("ausfuellen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES,
+             help=_help("cli.befehl_ausfuellen"))
 @click.argument("data", metavar="[DATEN]", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--ausgabe", "output", metavar="DATEI|ORDNER", type=click.Path(path_type=Path),
               help=_help("cli.hilfe_ausfuellen_ausgabe"))
@@ -223,11 +222,7 @@ def _fill_table(table: Path, output: Path | None, name: str, streng: bool, trotz
 @_FORCE
 def fill(data: Path | None, output: Path | None, table: Path | None, name: str, streng: bool,
          trotzdem: bool, personen: int | None, force: bool) -> None:
-    """Vorausgefülltes Formular aus Daten erzeugen: JSON, XFDF oder FDF (Feldname → Wert).
-
-    Jeder Wert wird vor dem Schreiben geprüft; alle Probleme werden auf einmal genannt.
-    Fehlerhafte Pflichtangaben verhindern das Schreiben, andere Probleme sind Warnungen.
-    """
+    """Write a prefilled form from a data file (JSON, XFDF, FDF) or one row of a table; every value is checked first."""
     from vhpdf.read.exchange import DataFileError
     from vhpdf.report.prefill import fill_file
     from vhpdf.write.fill import FillError
@@ -259,16 +254,18 @@ def fill(data: Path | None, output: Path | None, table: Path | None, name: str, 
     click.echo(text("cli.formular_geschrieben", datei=output))
 
 
-@cli.command(options_metavar="[OPTIONEN]")
+@cli.command(options_metavar="[OPTIONEN]",
+             help=_help("cli.befehl_schema"))
 def schema() -> None:
-    """Das JSON-Schema (Draft 2020-12) der Datenschnittstelle ausgeben."""
+    """Print the JSON Schema of the data contract."""
     from vhpdf.form.definition import load_definition
     from vhpdf.form.schema import build_schema
 
     click.echo(json.dumps(build_schema(load_definition()), ensure_ascii=False, indent=2))
 
 
-@cli.command("auslesen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@cli.command("auslesen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES,
+             help=_help("cli.befehl_auslesen"))
 @click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xfdf", "fdf"]), default=None,
               help=_help("cli.hilfe_format_auslesen"))
@@ -280,7 +277,7 @@ def schema() -> None:
 @_MEMORY
 def extract(file: Path, fmt: str, output: Path | None, force: bool, passwords: tuple[str, ...],
             password_file: Path | None, timeout: float, speicher: int) -> None:
-    """Die Werte eines ausgefüllten Formulars auslesen."""
+    """Print the values of one filled form (read in an isolated worker)."""
     from vhpdf.batch.pool import IsolationError, Limits
     from vhpdf.read.errors import ExtractError
     from vhpdf.report.data import extraction_report
@@ -412,7 +409,8 @@ def _check(paths, passwords, password_file, own_kpb, jobs, timeout, speicher, ke
         raise UsageProblem(str(exc)) from None
 
 
-@cli.command("pruefen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@cli.command("pruefen", options_metavar="[OPTIONEN]", epilog=EXIT_CODES,
+             help=_help("cli.befehl_pruefen"))
 @_inputs
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
               help=_help("cli.hilfe_format_pruefen"))
@@ -430,10 +428,7 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, mit_werten: bo
           ausfuehrlich: bool, reply_dir: Path | None, sender: str | None, force: bool,
           passwords: tuple[str, ...], password_file: Path | None, own_kpb: str | None,
           jobs: int | None, timeout: float, speicher: int, anchors: Path | None) -> None:
-    """Ersuchen prüfen: PDF-Dateien, Ordner, E-Mails (.eml, .msg) und Postfächer (.mbox, Maildir).
-
-    Jede Datei wird in einem eigenen Prüfprozess mit Rechenzeitlimit und Speichergrenze gelesen.
-    """
+    """Check requests in files, folders, mails and mailboxes; exit 1 unless every current request is complete."""
     from vhpdf.check.result import Status
     from vhpdf.report.common import checked
 
@@ -477,7 +472,8 @@ def _report(results, fmt: str, output: Path | None, force: bool, mit_werten: boo
         _emit(report, output, force)
 
 
-@cli.command(options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@cli.command(options_metavar="[OPTIONEN]", epilog=EXIT_CODES,
+             help=_help("cli.befehl_rueckmeldung"))
 @_inputs
 @click.option("-o", "--ausgabe", "folder", type=click.Path(file_okay=False, path_type=Path),
               metavar="ORDNER", default=Path("rueckmeldungen"), show_default=True,
@@ -488,11 +484,7 @@ def _report(results, fmt: str, output: Path | None, force: bool, mit_werten: boo
 def rueckmeldung(paths: tuple[Path, ...], folder: Path, sender: str | None, force: bool,
                  passwords: tuple[str, ...], password_file: Path | None, own_kpb: str | None,
                  jobs: int | None, timeout: float, speicher: int, anchors: Path | None) -> None:
-    """Für jedes unvollständige Ersuchen eine Rückmeldung an die ABH schreiben (.txt und .eml).
-
-    Die Rückmeldung nennt Aktenzeichen, Datum und Kontaktdaten aus dem Ersuchen; sie wird nur
-    geschrieben, nie versandt. Nimmt dieselben Eingaben und Optionen wie pruefen.
-    """
+    """Write a reply (.txt and .eml, never sent) for every incomplete request."""
     _reply_target(folder, force)
     with _check(paths, passwords, password_file, own_kpb, jobs, timeout, speicher, keep_values=True,
                 anchors=anchors) as results:
@@ -518,7 +510,8 @@ def _not_the_input(file: Path, output: Path) -> None:
         raise UsageProblem(text("cli.ausgabe_ist_eingabe"))
 
 
-@cli.command(options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@cli.command(options_metavar="[OPTIONEN]", epilog=EXIT_CODES,
+             help=_help("cli.befehl_druck"))
 @click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
 @click.option("-o", "--ausgabe", "output", metavar="DATEI", type=click.Path(dir_okay=False, path_type=Path),
               required=True, help=_help("cli.hilfe_kopie_ausgabe"))
@@ -529,10 +522,7 @@ def _not_the_input(file: Path, output: Path) -> None:
 @_MEMORY
 def druck(file: Path, output: Path, force: bool, passwords: tuple[str, ...], password_file: Path | None,
           timeout: float, speicher: int) -> None:
-    """Druckfassung schreiben: jedes Feld neu gezeichnet aus seinem gespeicherten Wert.
-
-    Die Datei wird in einem eigenen Prozess mit Zeitlimit und Speichergrenze gelesen.
-    """
+    """Write a print copy whose fields are redrawn from their stored values."""
     from vhpdf.batch.pool import IsolationError, Limits
     from vhpdf.read.errors import ExtractError
     from vhpdf.write.druck import DruckError, print_file
@@ -549,7 +539,8 @@ def druck(file: Path, output: Path, force: bool, passwords: tuple[str, ...], pas
     click.echo(text("cli.druckfassung_geschrieben", datei=output))
 
 
-@cli.command("archivieren", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@cli.command("archivieren", options_metavar="[OPTIONEN]", epilog=EXIT_CODES,
+             help=_help("cli.befehl_archivieren"))
 @click.argument("file", metavar="DATEI", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--ausgabe", "output", metavar="DATEI", required=True,
               type=click.Path(dir_okay=False, path_type=Path),
@@ -562,10 +553,7 @@ def druck(file: Path, output: Path, force: bool, passwords: tuple[str, ...], pas
 @_MEMORY
 def flatten(file: Path, output: Path, pdfa: bool, force: bool, passwords: tuple[str, ...],
             password_file: Path | None, timeout: float, speicher: int) -> None:
-    """Werte fest in die Seiten einbrennen (für die Akte); Fußzeile bleibt erhalten.
-
-    Die Datei wird in einem eigenen Prozess mit Zeitlimit und Speichergrenze gelesen.
-    """
+    """Burn the values into the pages (optionally PDF/A) for the file."""
     from vhpdf.batch.pool import IsolationError, Limits
     from vhpdf.read.errors import ExtractError
     from vhpdf.write.flatten import FlattenError, flatten_file, to_pdfa
@@ -583,7 +571,8 @@ def flatten(file: Path, output: Path, pdfa: bool, force: bool, passwords: tuple[
     click.echo(text("cli.flach_geschrieben_pdfa" if pdfa else "cli.flach_geschrieben", datei=output))
 
 
-@cli.command("signieren", options_metavar="[OPTIONEN]", epilog=EXIT_CODES)
+@cli.command("signieren", options_metavar="[OPTIONEN]", epilog=EXIT_CODES,
+             help=_help("cli.befehl_signieren"))
 @click.argument("file", metavar="DATEI", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--schluessel", "key", required=True, metavar="SCHLUESSEL.p12",
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -592,12 +581,7 @@ def flatten(file: Path, output: Path, pdfa: bool, force: bool, passwords: tuple[
               type=click.Path(dir_okay=False, path_type=Path), help=_help("cli.hilfe_signiert_ausgabe"))
 @_FORCE
 def signieren(file: Path, key: Path, output: Path, force: bool) -> None:
-    """Das Signaturfeld des Formulars elektronisch signieren (PAdES, Basisprofil B).
-
-    Das Kennwort des Schlüssels wird am Terminal erfragt oder aus der Umgebungsvariablen
-    VHPDF_SCHLUESSEL_PASSWORT gelesen, nie von der Befehlszeile. Die Eingabedatei bleibt
-    unverändert; geschrieben wird eine neue Datei.
-    """
+    """Sign the form's signature field (PAdES B-B); the key's password never comes from the command line."""
     from vhpdf.write.sign import SigningError, sign_pdf
 
     _copy_target(file, output, force)
@@ -614,27 +598,30 @@ def signieren(file: Path, key: Path, output: Path, force: bool) -> None:
     click.echo(text("cli.signiert_geschrieben", datei=output), err=True)
 
 
-@cli.command("regeln", options_metavar="[OPTIONEN]")
+@cli.command("regeln", options_metavar="[OPTIONEN]",
+             help=_help("cli.befehl_regeln"))
 def rules() -> None:
-    """Den Prüfregelkatalog als Tabelle (Markdown) ausgeben."""
+    """Print the rule catalogue as a Markdown table."""
     from vhpdf.form.definition import load_definition
     from vhpdf.report.catalogue import rules_markdown
 
     click.echo(rules_markdown(load_definition()), nl=False)
 
 
-@cli.command("felder", options_metavar="[OPTIONEN]")
+@cli.command("felder", options_metavar="[OPTIONEN]",
+             help=_help("cli.befehl_felder"))
 def fields() -> None:
-    """Die Felder des Formulars (Datenschnittstelle) als Tabelle (Markdown) ausgeben."""
+    """Print the form's fields (the data contract) as a Markdown table."""
     from vhpdf.form.definition import load_definition
     from vhpdf.report.catalogue import fields_markdown
 
     click.echo(fields_markdown(load_definition()), nl=False)
 
 
-@cli.command(options_metavar="[OPTIONEN]")
+@cli.command(options_metavar="[OPTIONEN]",
+             help=_help("cli.befehl_konfiguration"))
 def konfiguration() -> None:
-    """Pfad und Inhalt der Konfigurationsdatei anzeigen (eigene KPB, Absender, Unterschrift, Formate)."""
+    """Show the configuration file's path and content."""
     from vhpdf.cli.config import KEYS, config_path
 
     path = config_path()
