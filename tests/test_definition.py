@@ -62,7 +62,9 @@ def test_copy_loads_unchanged(forms_copy):
     ("vollzugshilfeersuchen.toml", '[form]\n', '[form]\nfarbe = "blau"\n', "unbekannter Schlüssel 'farbe'"),
     ("vollzugshilfeersuchen.toml", 'personal = true', 'personal = "ja"', "personal: true oder false erwartet"),
     ("vollzugshilfeersuchen.toml", "ocr_pattern = '(?=", "ocr_pattern = '((?=",
-     "fields[1].ocr_pattern: kein gültiger regulärer Ausdruck (Fehler an Stelle 0)"),
+     "fields[1].ocr_pattern: ungültiger regulärer Ausdruck '((?="),
+    ("vollzugshilfeersuchen.regeln.toml", 'values = ["jugendamt"', 'values = ["([", "jugendamt"',
+     "ungültiger regulärer Ausdruck '([' (Fehler an Stelle 1)"),
     ("vollzugshilfeersuchen.toml", 'name = "absender.behoerde"\n', 'name = "absender.behoerde"\nocr_pattern = 7\n',
      "ocr_pattern: regulärer Ausdruck als Text erwartet"),
 ])

@@ -386,12 +386,14 @@ def _load_field(raw: Any, where: str, section: str, folder: Path, kpb: list, gem
 
 
 def _pattern(value: Any, where: str) -> re.Pattern:
+    """A regular expression from the definition; the error names where it stands and what fails."""
     if not isinstance(value, str):
         raise DefinitionError(f"{where}: regulärer Ausdruck als Text erwartet")
     try:
         return re.compile(value)
     except re.error as exc:
-        raise DefinitionError(f"{where}: kein gültiger regulärer Ausdruck (Fehler an Stelle {exc.pos})") from None
+        raise DefinitionError(f"{where}: ungültiger regulärer Ausdruck {value!r} "
+                              f"(Fehler an Stelle {exc.pos})") from None
 
 
 def _load_section(raw: Any, where: str, folder: Path, kpb: list, gemeinden: list) -> Section:
@@ -424,10 +426,7 @@ def _load_condition(raw: Any, where: str) -> Condition:
         raise DefinitionError(f"{where}: competent braucht values = kpb, amtsgericht oder verwaltungsgericht")
     if test is Test.MATCHES:
         for v in values:
-            try:
-                re.compile(v)
-            except re.error as exc:
-                raise DefinitionError(f"{where}: ungültiger regulärer Ausdruck {v!r} ({exc})") from None
+            _pattern(v, where)
     if test is Test.VALID and not set(values) <= {r.value for r in Requirement}:
         raise DefinitionError(f"{where}: valid nimmt als values nur Verbindlichkeiten")
     return Condition(test, tuple(raw["fields"]), values)
